@@ -1,0 +1,47 @@
+# `make run` starts the app, `make test` runs the whole suite; both bootstrap everything they need
+# (the .venv, the Python dependencies and, for the tests, Debian's chromium and WeasyPrint's libraries).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test test-fast bench catalog docs system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Re-install only when the project metadata changes.
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[app]'
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed-app
+
+system-deps:
+	./scripts/system-deps.sh
+
+run: $(VENV)/.installed-app
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest
+
+# Everything but the browser end-to-end tests.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m 'not e2e'
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:randomly
+
+# Rebuild data/instance_types.csv from the reference data beside this repository.
+catalog: $(BIN)/python
+	$(BIN)/python scripts/build_catalog.py ../shared/data/ec2_instance_networking.csv data
+
+docs: $(VENV)/.installed-test
+	$(BIN)/python scripts/build_docs.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts

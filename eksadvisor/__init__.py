@@ -1,0 +1,44 @@
+"""eksadvisor: decide how pods get IP addresses on Amazon EKS.
+
+Import is kept light on purpose (no pydantic models built, no streamlit/altair/pandas): the public
+functions are loaded on first use, so ``eksadvisor max-pods`` starts as fast as a shell script.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; resolved lazily by __getattr__ (PEP 562).
+_LAZY = {
+    "EksAdvisorError": "eksadvisor.errors",
+    "InputError": "eksadvisor.errors",
+    "UnknownInstanceType": "eksadvisor.errors",
+    "load_catalog": "eksadvisor.catalog",
+    "InstanceType": "eksadvisor.catalog",
+    "max_pods": "eksadvisor.maxpods",
+    "MaxPodsResult": "eksadvisor.maxpods",
+    "node_usage": "eksadvisor.ipam",
+    "cluster_usage": "eksadvisor.ipam",
+    "advise": "eksadvisor.advisor",
+    "Answers": "eksadvisor.answers",
+    "Recommendation": "eksadvisor.recommendation",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from eksadvisor.catalog import InstanceType, load_catalog
+    from eksadvisor.errors import EksAdvisorError, InputError, UnknownInstanceType
+    from eksadvisor.maxpods import MaxPodsResult, max_pods
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'eksadvisor' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

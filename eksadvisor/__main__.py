@@ -1,0 +1,5 @@
+import sys
+
+from eksadvisor.cli import main
+
+sys.exit(main())

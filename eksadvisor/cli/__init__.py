@@ -1,0 +1,101 @@
+"""Command-line front door: a thin adapter over the engine.
+
+Each sub-command lives in its own module under ``eksadvisor.cli`` and is imported only when it is
+run, so ``eksadvisor max-pods`` never pays for pydantic, YAML or the advisor. Engine errors become
+one line on stderr in exactly one place (:func:`main`): exit 2 for bad input, 1 for a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib import import_module
+from typing import Sequence
+
+# command name -> (module, one-line help). The module defines add_arguments(parser) and run(args).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "max-pods": ("eksadvisor.cli.maxpods_cmd", "kubelet max-pods, exactly as AWS's max-pods-calculator.sh computes it"),
+    "ip-usage": ("eksadvisor.cli.ipusage_cmd", "ENIs, IPs, prefixes and subnet addresses a node really holds (ipamd model)"),
+    "catalog": ("eksadvisor.cli.catalog_cmd", "look up or refresh the EC2 instance networking catalog"),
+    "subnets": ("eksadvisor.cli.subnets_cmd", "plan subnets for an answers file, or check a subnet's /28 prefix readiness"),
+    "advise": ("eksadvisor.cli.advise_cmd", "recommend a VPC CNI mode, subnet layout, settings and max-pods for an answers file"),
+    "schema": ("eksadvisor.cli.schema_cmd", "print the JSON Schema of the answers file"),
+    "snippets": ("eksadvisor.cli.snippets_cmd", "print the generated configuration for an answers file"),
+}
+
+
+class CliUsageError(Exception):
+    """Raised by the argument parser instead of printing usage and exiting."""
+
+
+class Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors become one clear line (exit 2), not a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CliUsageError(f"{self.prog}: {message}")
+
+
+def _top_parser() -> Parser:
+    from eksadvisor import __version__
+
+    parser = Parser(
+        prog="eksadvisor",
+        description="Decide how pods get IP addresses on Amazon EKS.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="commands:\n" + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in COMMANDS.items()),
+    )
+    parser.add_argument("--version", action="version", version=f"eksadvisor {__version__}")
+    parser.add_argument("command", nargs="?", help="one of the commands below")
+    return parser
+
+
+def build_parser(name: str) -> tuple[Parser, object]:
+    """The parser of one command and its module (imported now, not before)."""
+    module_name, help_ = COMMANDS[name]
+    module = import_module(module_name)
+    parser = Parser(prog=f"eksadvisor {name}", description=help_)
+    module.add_arguments(parser)  # type: ignore[attr-defined]
+    return parser, module
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    from eksadvisor.errors import EksAdvisorError, InputError
+
+    try:
+        if not args or args[0].startswith("-"):
+            top = _top_parser()
+            top.parse_args(args)
+            top.print_help()
+            return 0 if args else 2
+        name, rest = args[0], args[1:]
+        if name not in COMMANDS:
+            import difflib
+
+            close = difflib.get_close_matches(name, COMMANDS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; choose from {', '.join(COMMANDS)}"
+            raise CliUsageError(f"eksadvisor: unknown command {name!r}{hint}")
+        parser, module = build_parser(name)
+        parsed = parser.parse_args(rest)
+        return int(module.run(parsed) or 0)  # type: ignore[attr-defined]
+    except CliUsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except EksAdvisorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the one place a bug becomes a message
+        if os.environ.get("EKSADVISOR_DEBUG"):
+            raise
+        print(f"internal error (a bug in eksadvisor, please report it): {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
