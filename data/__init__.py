@@ -1,0 +1,1 @@
+"""Data shipped with eksadvisor (catalog, questionnaire, decision graph, rules). Not code."""

@@ -12,14 +12,11 @@ vCPU counts that the sources lack are estimated from the size name and flagged
 from __future__ import annotations
 
 import csv
-import datetime as _dt
-import difflib
 import io
 import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -102,6 +99,8 @@ class Catalog:
         found = self.types.get(key)  # type: ignore[arg-type]
         if found is not None:
             return found
+        import difflib
+
         close = difflib.get_close_matches(str(key), list(self.types), n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "."
         raise UnknownInstanceType(
@@ -113,43 +112,23 @@ class Catalog:
 
 # --------------------------------------------------------------------------------------- parsing
 
-def _bool(text: str) -> bool | None:
-    return {"true": True, "false": False}.get(text.strip().lower())
-
-
-def _int(text: str) -> int | None:
-    text = text.strip()
-    return int(text) if text else None
-
-
-def _row_to_type(row: Mapping[str, str]) -> InstanceType:
-    return InstanceType(
-        instance_type=row["instance_type"],
-        hypervisor=row["hypervisor"] or "unknown",
-        bare_metal=_bool(row["bare_metal"]) or False,
-        max_enis=int(row["max_enis"]),
-        ipv4_per_eni=int(row["ipv4_per_eni"]),
-        default_network_card_index=int(row["default_network_card_index"] or 0),
-        network_cards=int(row["network_cards"] or 1),
-        trunking_compatible=_bool(row["trunking_compatible"]),
-        branch_enis=_int(row["branch_enis"]),
-        vcpus=_int(row["vcpus"]),
-        vcpus_estimated=bool(_bool(row.get("vcpus_estimated", "") or "false")),
-        memory_mib=_int(row.get("memory_mib", "") or ""),
-        gpus=_int(row.get("gpus", "") or ""),
-        architecture=row.get("architecture") or None,
-    )
-
-
 def parse_catalog_csv(text: str, meta: CatalogMeta) -> Catalog:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = set(COLUMNS[:10]) - set(reader.fieldnames or ())
+    """Parse a catalog CSV (positional, no per-row dicts: this is on the max-pods start-up path)."""
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise CatalogError(f"catalog {meta.path or meta.source}: missing columns {sorted(missing)}")
+        raise CatalogError(f"catalog {meta.path or meta.source}: missing columns {missing}")
+    ix = [header.index(c) for c in COLUMNS]
+    flag = {"true": True, "false": False}.get
     types: dict[str, InstanceType] = {}
-    for row in reader:
-        t = _row_to_type(row)
-        types[t.instance_type] = t
+    for r in rows:
+        (name, hyp, metal, enis, ipv4, card, cards, trunk, branch, vcpus, est, mem, gpus, arch) = (r[i] for i in ix)
+        types[name] = InstanceType(
+            name, hyp or "unknown", metal == "true", int(enis), int(ipv4), int(card or 0), int(cards or 1),
+            flag(trunk), int(branch) if branch else None, int(vcpus) if vcpus else None, est == "true",
+            int(mem) if mem else None, int(gpus) if gpus else None, arch or None,
+        )
     return Catalog(types=types, meta=meta)
 
 
@@ -189,6 +168,14 @@ def _read_meta(meta_path: Path, default_source: str) -> dict[str, Any]:
 _CACHE: dict[str, Catalog] = {}
 
 
+def shipped_data_dir() -> Path:
+    """The installed ``data/`` folder (package ``eksadvisor.data``), found without importlib.resources,
+    which costs more start-up time than the whole max-pods computation."""
+    import eksadvisor.data as data_pkg
+
+    return Path(data_pkg.__file__).parent
+
+
 def catalog_location() -> tuple[str, Path | None]:
     """Which catalog is in use: ("env"|"user"|"shipped", path or None for the shipped one)."""
     env = os.environ.get(ENV_CATALOG)
@@ -211,9 +198,9 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     if cached is not None:
         return cached
     if where is None:
-        pkg = resources.files("eksadvisor.data")
-        text = pkg.joinpath(CATALOG_FILE).read_text(encoding="utf-8")
-        meta_raw = json.loads(pkg.joinpath(META_FILE).read_text(encoding="utf-8"))
+        pkg = shipped_data_dir()
+        text = (pkg / CATALOG_FILE).read_text(encoding="utf-8")
+        meta_raw = json.loads((pkg / META_FILE).read_text(encoding="utf-8"))
         label = "shipped"
     else:
         try:
@@ -376,7 +363,9 @@ def import_describe_instance_types(
     rows = fill_vcpu_estimates(merged.values())
     out = Path(output) if output is not None else user_catalog_path()
     out.parent.mkdir(parents=True, exist_ok=True)
-    date = snapshot_date or _dt.date.today().isoformat()
+    import datetime as dt
+
+    date = snapshot_date or dt.date.today().isoformat()
     out.write_text(catalog_to_csv(rows), encoding="utf-8")
     meta = {
         "snapshot_date": date,

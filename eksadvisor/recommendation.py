@@ -1,0 +1,119 @@
+"""The Recommendation: the public output format of ``advise()`` (DESIGN §2.2, schema version 1).
+
+Keys here are a contract other people code against: extend, never rename. Everything the app,
+the report and the generated configuration show is read from this model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+Severity = Literal["info", "warning", "critical"]
+SubnetRole = Literal["cluster", "public", "private", "pod"]
+Strategy = Literal[
+    "prefix_delegation", "secondary_cidr", "custom_networking", "ipv6",
+    "private_nat_gateway", "subnet_cidr_reservation", "alternate_cni",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Warning_(_Model):
+    """One rule that fired (ids from data/rules.yaml; DESIGN §3)."""
+
+    id: str
+    severity: Severity
+    message: str
+    remediation: str
+    source: str  # seed section (or fact-sheet key) the rule comes from
+
+
+class TraceStep(_Model):
+    """One node of the decision-graph walk, in order."""
+
+    node: str
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    outcome: str
+    reason: str
+    source: str
+
+
+class Alternative(_Model):
+    option: str
+    verdict: Literal["rejected", "possible", "chosen"] = "rejected"
+    reason: str
+
+
+class SubnetOut(_Model):
+    name: str
+    role: SubnetRole
+    az: str
+    cidr: str
+    usable_ips: int
+    tags: dict[str, str] = Field(default_factory=dict)
+    existing: bool = False
+
+
+class NodeGroupOut(_Model):
+    name: str
+    instance_types: list[str]
+    max_pods: int  # lowest of its types: one kubelet value for the whole group
+    max_pods_by_type: dict[str, int] = Field(default_factory=dict)
+    limiting_type: str = ""
+    desired_nodes: int
+    max_nodes: int
+    pods_per_node: int
+    per_node: dict[str, Any] = Field(default_factory=dict)  # ip-usage keys (enis, secondary_ips, prefixes, ...)
+    subnet_addresses_at_max: int = 0
+    node_subnet_addresses_at_max: int = 0
+    pod_subnet_addresses_at_max: int = 0
+
+
+class AzUsage(_Model):
+    az: str
+    nodes_desired: int
+    nodes_max: int
+    node_subnet_addresses_desired: int
+    node_subnet_addresses_max: int
+    pod_subnet_addresses_desired: int = 0
+    pod_subnet_addresses_max: int = 0
+
+
+class Provenance(_Model):
+    eksadvisor_version: str
+    schema_version: int = SCHEMA_VERSION
+    catalog_snapshot: str
+    catalog_source: str = ""
+    data_snapshots: dict[str, str] = Field(default_factory=dict)
+    answers_digest: str  # sha256 of the canonical answers JSON
+    suppressed_rules: list[str] = Field(default_factory=list)
+
+
+class Recommendation(_Model):
+    schema_version: int = SCHEMA_VERSION
+    cluster_name: str
+    ip_family: Literal["ipv4", "ipv6"]
+    address_mode: Literal["secondary_ip", "prefix"]
+    custom_networking: bool
+    endpoint_access: Literal["public", "public_private", "private"]
+    summary: str = ""  # one paragraph: the mode and why
+    max_pods: dict[str, int]  # kubelet max-pods per instance type in the answers
+    max_pods_detail: dict[str, dict[str, Any]] = Field(default_factory=dict)  # raw ceiling, cap reason, notes
+    node_groups: list[NodeGroupOut]
+    az_usage: list[AzUsage] = Field(default_factory=list)
+    settings: dict[str, str]  # aws-node container env
+    init_settings: dict[str, str] = Field(default_factory=dict)  # aws-node init container env
+    subnets: list[SubnetOut]
+    secondary_cidrs: list[str] = Field(default_factory=list)
+    strategies: list[Strategy] = Field(default_factory=list)
+    warnings: list[Warning_] = Field(default_factory=list)
+    trace: list[TraceStep] = Field(default_factory=list)
+    alternatives: list[Alternative] = Field(default_factory=list)
+    snippets: dict[str, str] = Field(default_factory=dict)
+    plan_findings: list[dict[str, Any]] = Field(default_factory=list)  # overlaps etc. from the subnet planner
+    provenance: Provenance

@@ -1,0 +1,36 @@
+"""Shared test set-up: every test sees the shipped catalog, never a user's imported one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EXAMPLES = sorted((SHARED / "examples").glob("*.yaml"))
+
+# Isolate from the developer's ~/.local/share/eksadvisor and $EKSADVISOR_CATALOG (session-wide, so
+# Hypothesis tests do not need a function-scoped fixture).
+os.environ.pop("EKSADVISOR_CATALOG", None)
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="eksadvisor-test-xdg-")
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from eksadvisor.catalog import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared reference data is not beside this checkout")
+    return SHARED
+
+
+def update_golden() -> bool:
+    return os.environ.get("EKSADVISOR_UPDATE_GOLDEN") == "1"
