@@ -1,0 +1,93 @@
+"""`eksadvisor ip-usage`: ENIs, IPs, prefixes and subnet addresses a node really holds (ipamd model)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+KEYS = ("enis", "secondary_ips", "prefixes", "free_ips", "node_subnet_addresses", "pod_subnet_addresses", "subnet_addresses")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--instance-type", required=True, help="EC2 instance type, e.g. m5.large")
+    p.add_argument("--pods", type=int, required=True, help="IP-using pods per node (hostNetwork pods use no VPC IP)")
+    p.add_argument("--nodes", type=int, default=1, help="identical nodes to total (default 1)")
+    p.add_argument("--max-pods", type=int, default=None, help="kubelet max-pods (default: AWS's calculator value for the mode)")
+    p.add_argument("--warm-eni-target", type=int, default=1, metavar="W", help="WARM_ENI_TARGET (default 1)")
+    p.add_argument("--warm-ip-target", type=int, default=0, metavar="X", help="WARM_IP_TARGET (default unset = 0)")
+    p.add_argument("--minimum-ip-target", type=int, default=0, metavar="Y", help="MINIMUM_IP_TARGET (default unset = 0)")
+    p.add_argument("--warm-prefix-target", type=int, default=1, metavar="Z", help="WARM_PREFIX_TARGET (default 1, as the manifest sets it)")
+    p.add_argument("--prefix-delegation", action="store_true", help="ENABLE_PREFIX_DELEGATION=true")
+    p.add_argument("--custom-networking", action="store_true", help="AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true (pods in ENIConfig subnets)")
+    p.add_argument("--max-eni", type=int, default=None, metavar="E", help="MAX_ENI (can only lower the instance's ENI limit)")
+    p.add_argument("--sgp", action="store_true", help="Security Groups for Pods (ENABLE_POD_ENI=true): one ENI slot for the trunk")
+    p.add_argument("--cni-version", default="1.19.2", help="VPC CNI version for the max-pods default (default 1.19.2)")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for n, r in enumerate(rows):
+        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def render_table(report) -> str:  # type: ignore[no-untyped-def]
+    u, t = report.per_node, report.totals
+    k = t.nodes
+    s = u.settings
+    head = (
+        f"{u.instance_type}  mode={u.mode}{' +custom-networking' if u.custom_networking else ''}{' +sgp' if u.sgp else ''}  "
+        f"pods={u.pods}  max_pods={u.max_pods} ({u.max_pods_source})  nodes={k}"
+    )
+    lines = [head, f"settings: {s.label()}", ""]
+    det = u.range.deterministic
+    header = ("key", "per node") + (() if det else ("range",)) + (f"x {k} nodes",)
+    rows: list[tuple[str, ...]] = [header]
+    for key in KEYS:
+        per = getattr(u, key)
+        rng = getattr(u.range, key)
+        row = (key, str(per))
+        if not det:
+            row += (f"{rng.min}..{rng.max}",)
+        row += (str(getattr(t, key)),)
+        rows.append(row)
+    extra = [("pods_with_ip", str(u.pods_with_ip), str(t.pods_with_ip)), ("unplaced_pods", str(u.unplaced_pods), str(t.unplaced_pods))]
+    for name, a, b in extra:
+        rows.append((name, a) + (() if det else ("",)) + (b,))
+    lines += _table(rows)
+    if not det:
+        lines += ["", f"range: {u.range.reason}",
+                  f"subnet addresses for {k} node(s) at the upper end: {t.subnet_addresses_max}"]
+    lines += ["", "arithmetic:"] + [f"  {a}" for a in u.arithmetic]
+    if u.flags:
+        lines += ["", "flags:"] + [f"  [{f.id}] {f.message}" for f in u.flags]
+    lines += ["", f"cooldown: {u.cooldown.explanation}"]
+    lines += ["", "notes:"] + [f"  - {n}" for n in u.notes]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from eksadvisor.ipam import WarmSettings, ip_usage
+
+    warm = WarmSettings(
+        warm_eni_target=args.warm_eni_target,
+        warm_ip_target=args.warm_ip_target,
+        minimum_ip_target=args.minimum_ip_target,
+        warm_prefix_target=args.warm_prefix_target,
+    )
+    report = ip_usage(
+        args.instance_type, args.pods, nodes=args.nodes, prefix_delegation=args.prefix_delegation,
+        custom_networking=args.custom_networking, warm=warm, max_pods=args.max_pods, max_eni=args.max_eni,
+        sgp=args.sgp, cni_version=args.cni_version,
+    )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True) + "\n")
+    else:
+        sys.stdout.write(render_table(report) + "\n")
+    return 0
