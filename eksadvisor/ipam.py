@@ -514,7 +514,8 @@ def node_usage(
     if custom_networking:
         eni_txt = f"ENIs = 1 primary + {main['pod_enis']} pod ENI(s)"
     else:
-        eni_txt = f"ENIs = ceil(T/S) = {main['pod_enis']}" if pd else f"ENIs = n = {main['pod_enis']}"
+        eni_txt = (f"ENIs = max(1, ceil(k/S)) = max(1, ceil({main['prefixes']}/{S}))" if pd
+                   else f"ENIs = n")
     arith.append(eni_txt + (" + 1 trunk" if trunk_attached else "") + f" = {main['enis']}")
     if custom_networking:
         arith.append(f"node subnet = 1 (primary ENI); pod subnet = {main['pod_enis']} ENI primary IPs"
