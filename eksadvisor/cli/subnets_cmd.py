@@ -1,0 +1,283 @@
+"""`eksadvisor subnets`: plan subnets for an answers file, check a subnet's /28 prefix readiness,
+or check a hand-written layout.
+
+    eksadvisor subnets plan FILE [--prefix-delegation] [--custom-networking] [--format json|table]
+    eksadvisor subnets prefix-check --subnet CIDR [--used IP_OR_RANGE ...] [--used-file FILE]
+                                    [--used-count N --spread even|packed|random-seeded] [--prefixes-needed K]
+    eksadvisor subnets check-layout --vpc-cidr CIDR --subnet CIDR[:ROLE[:AZ]] ... | --seed-example
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any
+
+MAX_USED_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _nonneg_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", metavar="{plan,prefix-check,check-layout}")
+    sub.required = True
+
+    plan = sub.add_parser("plan", help="lay out cluster/public/private(/pod) subnets per AZ for an answers file")
+    plan.add_argument("file", metavar="FILE", help="answers file (YAML or JSON)")
+    plan.add_argument("--prefix-delegation", action="store_true", help="size node (or pod) subnets in whole /28 prefixes")
+    plan.add_argument("--custom-networking", action="store_true",
+                      help="pods in separate subnets of a secondary CIDR (also on when network.separate_pod_cidr_required)")
+    plan.add_argument("--service-cidr", metavar="CIDR", help="the cluster's serviceIpv4Cidr, if you set one")
+    plan.add_argument("--surge-nodes-per-az", type=_nonneg_int, default=2, metavar="N",
+                      help="extra nodes per node group and AZ during upgrades (default 2; see the assumption printed)")
+    plan.add_argument("--public-prefix", type=_nonneg_int, default=20, metavar="N",
+                      help="public subnet size hint, /N (default 20; shrunk inside small VPCs)")
+    plan.add_argument("--format", choices=("json", "table"), default="table")
+
+    pc = sub.add_parser("prefix-check", help="free aligned /28 blocks, fragmentation and a prefix reservation for a subnet")
+    pc.add_argument("--subnet", required=True, metavar="CIDR")
+    pc.add_argument("--used", action="append", nargs="+", default=[], metavar="IP_OR_RANGE",
+                    help="used addresses: 10.0.0.5, 10.0.0.5-10.0.0.9 or 10.0.0.16/28 (repeatable)")
+    pc.add_argument("--used-file", metavar="FILE", help="file of used addresses/ranges/CIDRs, whitespace or comma separated; # comments")
+    pc.add_argument("--used-count", type=_nonneg_int, metavar="N", help="only a count is known: place N addresses by --spread")
+    pc.add_argument("--spread", choices=("even", "packed", "random-seeded"), default="even",
+                    help="assumed spread of --used-count addresses (default even: the worst case)")
+    pc.add_argument("--seed", type=_nonneg_int, default=0, help="seed for --spread random-seeded (default 0)")
+    pc.add_argument("--prefixes-needed", type=_nonneg_int, metavar="K", help="size a prefix reservation for K /28 prefixes")
+    pc.add_argument("--subnet-id", default="SUBNET_ID", help="subnet ID for the printed reservation command")
+    pc.add_argument("--format", choices=("json", "table"), default="table")
+
+    cl = sub.add_parser("check-layout", help="check a hand-written layout (alignment, overlaps, VPC bounds)")
+    cl.add_argument("--vpc-cidr", action="append", default=[], metavar="CIDR", help="VPC CIDR (repeat for secondaries)")
+    cl.add_argument("--subnet", action="append", default=[], metavar="CIDR[:ROLE[:AZ]]")
+    cl.add_argument("--seed-example", action="store_true",
+                    help="check the seed's recommended architecture for 10.0.0.0/16 (its 10.0.1.0/20 is not a valid /20)")
+    cl.add_argument("--format", choices=("json", "table"), default="table")
+
+
+# ---------------------------------------------------------------------------------------- plan
+PLACEHOLDER_NOTE = ("eksadvisor.ipam is unavailable: per-node addresses use a placeholder (1 node address + one per pod, "
+                    "no warm pool) — not the ipamd model.")
+
+
+def _per_node(itype: str, pods: int, *, prefix_delegation: bool, custom_networking: bool, cni_version: str | None
+              ) -> tuple[int, int, int, str]:
+    """(node-subnet addresses, pod-subnet addresses, prefixes, source) for one node."""
+    try:
+        from eksadvisor.ipam import node_usage
+    except ImportError:
+        pfx = math.ceil(pods / 16) if prefix_delegation else 0
+        pod_addr = pfx * 16 if prefix_delegation else pods
+        if custom_networking:
+            return 1, pod_addr, pfx, "placeholder"
+        return 1 + pod_addr, 0, pfx, "placeholder"
+    kwargs: dict[str, Any] = {"prefix_delegation": prefix_delegation, "custom_networking": custom_networking}
+    if cni_version:
+        kwargs["cni_version"] = cni_version
+    u = node_usage(itype, pods, **kwargs)
+    return int(u.node_subnet_addresses), int(u.pod_subnet_addresses), int(getattr(u, "prefixes", 0) or 0), "ipam"
+
+
+def sizing_from_answers(answers: Any, *, prefix_delegation: bool, custom_networking: bool,
+                        surge_nodes_per_az: int) -> dict[str, Any]:
+    """Per-AZ address needs for the planner, with the arithmetic shown."""
+    azs = answers.availability_zones
+    n_azs = azs if isinstance(azs, int) else len(azs)
+    growth = float(answers.network.growth_factor)
+    cni = getattr(answers, "cni_version", None)
+    node_total = pod_total = pfx_total = 0
+    groups = []
+    source = "ipam"
+    for g in answers.node_groups:
+        worst = (0, 0, 0)
+        worst_type = ""
+        for t in g.instance_types:
+            n, p, x, source = _per_node(t, g.pods_per_node, prefix_delegation=prefix_delegation,
+                                        custom_networking=custom_networking, cni_version=cni)
+            if (n + p, n, p) > (worst[0] + worst[1], worst[0], worst[1]):
+                worst, worst_type = (n, p, x), t
+        nodes_az = math.ceil(g.max_nodes * growth / n_azs) + surge_nodes_per_az
+        node_total += nodes_az * worst[0]
+        pod_total += nodes_az * worst[1]
+        pfx_total += nodes_az * worst[2]
+        groups.append({"name": g.name, "max_nodes": g.max_nodes, "nodes_per_az": nodes_az, "worst_type": worst_type,
+                       "node_subnet_addresses_per_node": worst[0], "pod_subnet_addresses_per_node": worst[1],
+                       "prefixes_per_node": worst[2]})
+    fargate = int(getattr(answers, "fargate_pods", 0) or 0)
+    fargate_az = math.ceil(fargate * growth / n_azs) if fargate else 0
+    node_total += fargate_az
+    assumptions = [
+        f"nodes per AZ = ceil(max_nodes x growth_factor {growth:g} / {n_azs} AZs) + {surge_nodes_per_az} upgrade-surge "
+        "nodes per node group (the surge default follows EKS managed node group update behaviour — up to twice the "
+        "number of AZs per group — which is not in the project fact sheet: UNCONFIRMED; set --surge-nodes-per-az)",
+        "per-node addresses: the worst instance type of each group"
+        + (" (ipamd model, eksadvisor.ipam)" if source == "ipam" else ""),
+    ]
+    if fargate:
+        assumptions.append(f"Fargate: one private-subnet address per pod, {fargate_az} per AZ")
+    if source != "ipam":
+        assumptions.append(PLACEHOLDER_NOTE)
+    return {"node_addresses_per_az": node_total, "pod_addresses_per_az": pod_total if custom_networking else 0,
+            "prefixes_per_az": pfx_total if prefix_delegation else 0, "node_groups": groups,
+            "fargate_addresses_per_az": fargate_az, "assumptions": assumptions}
+
+
+def _run_plan(args: argparse.Namespace) -> int:
+    from eksadvisor.answers import load_answers
+    from eksadvisor.layout import plan_subnets, request_from_answers
+
+    answers = load_answers(args.file)
+    cn = bool(args.custom_networking or getattr(answers.network, "separate_pod_cidr_required", False))
+    sizing = sizing_from_answers(answers, prefix_delegation=args.prefix_delegation, custom_networking=cn,
+                                 surge_nodes_per_az=args.surge_nodes_per_az)
+    req = request_from_answers(answers, sizing["node_addresses_per_az"], sizing["pod_addresses_per_az"],
+                               custom_networking=cn, prefix_delegation=args.prefix_delegation,
+                               service_cidr=args.service_cidr, prefixes_per_az=sizing["prefixes_per_az"])
+    req = req.model_copy(update={"public_subnet_prefix": args.public_prefix})
+    plan = plan_subnets(req)
+    if args.format == "json":
+        out = plan.model_dump(mode="json")
+        out["sizing"] = sizing
+        json.dump(out, sys.stdout, indent=2, sort_keys=False)
+        sys.stdout.write("\n")
+        return 0
+    w = sys.stdout.write
+    w(f"VPC {', '.join(plan.vpc_cidrs)}   AZs {', '.join(plan.azs)}   "
+      f"{'fits' if plan.fits else 'DOES NOT FIT'}\n")
+    w(f"sized for: {sizing['node_addresses_per_az']:,} node-subnet addresses per AZ"
+      + (f", {sizing['pod_addresses_per_az']:,} pod-subnet addresses per AZ" if cn else "")
+      + (f", {sizing['prefixes_per_az']:,} /28 prefixes per AZ" if args.prefix_delegation else "") + "\n")
+    for a in sizing["assumptions"]:
+        w(f"  assumption: {a}\n")
+    w("\n")
+    rows = [("name", "role", "az", "cidr", "usable", "existing", "tags")]
+    for s in plan.subnets:
+        rows.append((s.name, s.role, s.az, s.cidr, f"{s.usable_ips:,}", "yes" if s.existing else "",
+                     ",".join(f"{k}={v}" for k, v in s.tags.items())))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        w("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() + "\n")
+    for s in plan.subnets:
+        for r in s.reservations:
+            w(f"reserve {r.cidr} in {s.name}: {r.command}\n")
+    if plan.secondary_cidrs:
+        w(f"\nassociate secondary CIDRs: {', '.join(plan.secondary_cidrs)}\n")
+    sc = plan.service_cidr
+    w(f"service CIDR: {sc.cidr} (DNS {sc.dns_ip}; {sc.chosen_by.replace('_', ' ')}"
+      + (", UNCONFIRMED" if sc.confidence == "unconfirmed" else "") + ")\n")
+    if plan.shortfall:
+        w(f"\n{plan.shortfall.reason}\n")
+        for s in plan.shortfall.suggestions:
+            w(f"  - {s}\n")
+    if plan.findings:
+        w("\nfindings:\n")
+        for f in plan.findings:
+            tag = " [UNCONFIRMED]" if f.confidence == "unconfirmed" else " [DERIVED]" if f.confidence == "derived" else ""
+            w(f"  {f.severity:<8} {f.id}{tag}: {f.message}\n           source: {f.source}\n")
+    for n in plan.notes:
+        w(f"note: {n}\n")
+    return 0
+
+
+# -------------------------------------------------------------------------------- prefix-check
+def _read_used_file(path: str) -> list[str]:
+    from pathlib import Path
+
+    from eksadvisor.errors import InputError
+
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_USED_FILE_BYTES:
+            raise InputError(f"--used-file: {path} is larger than 64 MiB.", field="used_file")
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"--used-file: cannot read {path} ({exc.__class__.__name__}).", field="used_file") from None
+    items: list[str] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        items.extend(tok for tok in line.replace(",", " ").split() if tok)
+    return items
+
+
+def _run_prefix_check(args: argparse.Namespace) -> int:
+    from eksadvisor.errors import InputError
+    from eksadvisor.prefixready import prefix_readiness
+
+    used = [u for group in args.used for u in group]
+    if args.used_file:
+        used += _read_used_file(args.used_file)
+    if args.used_count is not None and used:
+        raise InputError("--used-count: give either used addresses (--used/--used-file) or a count, not both.",
+                         field="used_count")
+    r = prefix_readiness(args.subnet, used, used_count=args.used_count, spread=args.spread, seed=args.seed,
+                         prefixes_needed=args.prefixes_needed, subnet_id=args.subnet_id)
+    if args.format == "json":
+        json.dump(r.model_dump(mode="json"), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    w = sys.stdout.write
+    w(f"subnet              {r.subnet} ({r.usable_ips:,} usable addresses, {r.total_blocks:,} /28 blocks)\n")
+    if r.assumption:
+        w(f"assumption          {r.assumption}\n")
+    w(f"used / free         {r.used_addresses:,} used, {r.free_addresses:,} free\n")
+    w(f"free /28 blocks     {r.free_blocks:,} of {r.candidate_blocks:,} possible ({r.ideal_free_blocks:,} if packed)\n")
+    w(f"largest free block  {r.largest_free_block or '-'}\n")
+    w(f"fragmentation       {r.fragmentation:.2f} ({r.fragmentation_level}); {r.stranded_addresses:,} free addresses "
+      "outside any free /28\n")
+    if r.prefixes_needed is not None:
+        w(f"prefixes needed     {r.prefixes_needed:,}: {'enough' if r.enough else 'NOT enough'}\n")
+        for res in r.reservations:
+            w(f"reserve             {res.cidr} ({res.free_prefixes} free /28s, {res.used_addresses_inside} in use inside)\n"
+              f"                    {res.command}\n")
+    for f in r.findings:
+        w(f"{f.severity:<8} {f.id}: {f.message}\n         source: {f.source}\n")
+    for n in r.notes:
+        w(f"note: {n}\n")
+    return 0
+
+
+# -------------------------------------------------------------------------------- check-layout
+def _run_check_layout(args: argparse.Namespace) -> int:
+    from eksadvisor.errors import InputError
+    from eksadvisor.layout import SEED_EXAMPLE_LAYOUT, validate_layout
+
+    if args.seed_example:
+        vpcs = args.vpc_cidr or ["10.0.0.0/16"]
+        subnets: list[dict[str, str]] = list(SEED_EXAMPLE_LAYOUT)
+    else:
+        if not args.vpc_cidr or not args.subnet:
+            raise InputError("--subnet: give --vpc-cidr and at least one --subnet, or --seed-example.", field="subnet")
+        vpcs = args.vpc_cidr
+        subnets = []
+        for spec in args.subnet:
+            cidr, _, rest = spec.partition(":")
+            role, _, az = rest.partition(":")
+            subnets.append({"cidr": cidr, "role": role, "az": az})
+    findings = validate_layout(vpcs, subnets)
+    if args.format == "json":
+        json.dump([f.model_dump(mode="json") for f in findings], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        if not findings:
+            sys.stdout.write("layout ok: aligned, inside the VPC, no overlaps\n")
+        for f in findings:
+            sys.stdout.write(f"{f.severity:<8} {f.id}: {f.message}\n")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "plan":
+        return _run_plan(args)
+    if args.action == "prefix-check":
+        return _run_prefix_check(args)
+    return _run_check_layout(args)
