@@ -18,6 +18,9 @@ def test_wheel_contains_data_and_runs_from_site_packages(tmp_path):
     for name in data_files:
         assert f"eksadvisor/data/{name}" in names, name
     assert "eksadvisor/py.typed" in names
+    for init in sorted((ROOT / "eksadvisor").rglob("__init__.py")):
+        rel = init.relative_to(ROOT).as_posix()
+        assert rel in names, f"{rel} missing from the wheel: list its package in pyproject.toml"
     # unpack and run from the unpacked wheel with the repository out of sys.path
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
