@@ -25,6 +25,11 @@ _LAZY = {
     "advise": "eksadvisor.advisor",
     "Answers": "eksadvisor.answers",
     "Recommendation": "eksadvisor.recommendation",
+    "load_answers": "eksadvisor.answers",
+    "plan_subnets": "eksadvisor.layout",
+    "build_snippets": "eksadvisor.snippets",
+    "render_report": "eksadvisor.report",
+    "export_answers_yaml": "eksadvisor.report",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -35,3 +35,10 @@ def test_public_api_is_typed():
     import importlib.resources
 
     assert importlib.resources.files("eksadvisor").joinpath("py.typed").is_file()
+
+
+def test_every_lazy_public_name_resolves():
+    import eksadvisor
+
+    for name in eksadvisor._LAZY:
+        assert getattr(eksadvisor, name).__name__ == name
