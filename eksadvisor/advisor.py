@@ -1,0 +1,350 @@
+"""``advise(answers)``: the product's core, composing every engine module into one Recommendation.
+
+1. load and validate the answers (:mod:`eksadvisor.answers`);
+2. walk the decision graph (:mod:`eksadvisor.graph`): IP family, custom networking, address mode,
+   endpoint access, SGP enforcing mode, Multus safety, warm-pool tuning;
+3. max pods per instance type and node group (:mod:`eksadvisor.maxpods`; a group gets its lowest);
+4. per-node and per-AZ address use (:mod:`eksadvisor.ipam`), the subnet plan (:mod:`eksadvisor.layout`);
+5. aws-node settings, IP exhaustion strategies, warnings (:mod:`eksadvisor.rules`), snippets, provenance.
+
+Deterministic: the same answers give a byte-identical ``model_dump_json``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Mapping
+
+from eksadvisor.answers import Answers, load_answers
+from eksadvisor.catalog import Catalog, load_catalog
+from eksadvisor.graph import Context, GroupFacts, choose_strategies, walk
+from eksadvisor.recommendation import (
+    Alternative, AzUsage, NodeGroupOut, Provenance, Recommendation, SubnetOut, TraceStep, Warning_,
+)
+
+IPAMD_MODEL = "amazon-vpc-cni-k8s b52188387f (v1.23.1), ipamd-model.md"
+SEED = "EKS networking best practices (seed 000_ead66e69659c0f2c)"
+UPGRADE_SURGE_NOTE = "per-AZ figures include a managed node group's rolling-upgrade surge and the loss of one AZ"
+
+
+# ------------------------------------------------------------------------------------ max pods
+
+def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
+    from eksadvisor.maxpods import compute, ipv6_max_pods
+
+    ipv6 = ctx.decisions["ip_family"] == "ipv6"
+    prefix = ctx.decisions["address_mode"] == "prefix"
+    custom = bool(ctx.decisions.get("custom_networking"))
+    by_type: dict[str, int] = {}
+    detail: dict[str, dict[str, Any]] = {}
+    for t in g.instance_types:
+        itype = ctx.catalog.get(t)
+        if ipv6:
+            r6 = ipv6_max_pods(itype)
+            by_type[t] = r6.recommended_max_pods
+            detail[t] = {
+                "mode": "ipv6", "max_pods": r6.recommended_max_pods, "raw_max_pods": r6.formula_max_pods,
+                "ceiling": r6.ceiling, "capped": r6.formula_max_pods > r6.ceiling,
+                "formula": f"{itype.max_enis} x ({itype.ipv4_per_eni} - 1) x 16 + 2 = {r6.formula_max_pods}",
+                "notes": list(r6.notes),
+            }
+        else:
+            r = compute(itype, ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=custom,
+                        catalog_snapshot=ctx.catalog.meta.snapshot_date)
+            by_type[t] = r.max_pods
+            detail[t] = {
+                "mode": r.mode, "max_pods": r.max_pods, "raw_max_pods": r.raw_max_pods, "ceiling": r.ceiling,
+                "capped": r.capped, "formula": r.formula(), "notes": list(r.notes),
+            }
+        if ctx.answers.security_groups_for_pods.needed and not ipv6:
+            from eksadvisor.maxpods import sgp_capacity
+
+            cap = sgp_capacity(itype, prefix_delegation=prefix, custom_networking=custom)
+            detail[t]["sgp"] = {"supported": cap.supported, "branch_enis": cap.branch_enis,
+                                "enis_for_ip_pods": cap.enis_for_ip_pods, "notes": list(cap.notes)}
+        detail[t]["vcpus"] = itype.vcpus
+        detail[t]["vcpus_estimated"] = itype.vcpus_estimated
+    lowest = min(sorted(by_type), key=lambda t: by_type[t])
+    ctx.cache.setdefault("max_pods_detail", {}).update(detail)
+    return GroupFacts(
+        name=g.name, os=g.os, instance_types=list(g.instance_types), pods_per_node=g.pods_per_node,
+        desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, max_pods_by_type=by_type,
+        max_pods=by_type[lowest], limiting_type=lowest if len(set(by_type.values())) > 1 else "",
+    )
+
+
+# ------------------------------------------------------------------------------------ settings
+
+def _warm(ctx: Context) -> Any:
+    from eksadvisor.ipam import WarmSettings
+
+    advice = ctx.decisions.get("warm_advice")
+    tuning = ctx.decisions.get("warm_tuning")
+    if advice is not None and tuning in ("warm_ip_target", "warm_prefix_target", "warm_eni_target"):
+        return advice.chosen.settings
+    return WarmSettings()
+
+
+def _settings(ctx: Context, warm: Any) -> tuple[dict[str, str], dict[str, str]]:
+    d = ctx.decisions
+    if ctx.answers.operations.auto_mode:
+        return {}, {}
+    env: dict[str, str] = {}
+    init: dict[str, str] = {}
+    if d["ip_family"] == "ipv6":
+        env["ENABLE_IPv6"] = "true"
+        env["ENABLE_PREFIX_DELEGATION"] = "true"
+        init["ENABLE_IPv6"] = "true"
+    else:
+        if d["address_mode"] == "prefix":
+            env["ENABLE_PREFIX_DELEGATION"] = "true"
+            if warm.ip_targets_defined:
+                env["WARM_IP_TARGET"] = str(warm.warm_ip_target)
+                env["MINIMUM_IP_TARGET"] = str(warm.minimum_ip_target)
+            else:
+                # ipamd's code default is 0 when absent (the manifest sets 1): always explicit.
+                env["WARM_PREFIX_TARGET"] = str(warm.warm_prefix_target)
+        else:
+            if warm.ip_targets_defined:
+                env["WARM_ENI_TARGET"] = str(warm.warm_eni_target)
+                env["WARM_IP_TARGET"] = str(warm.warm_ip_target)
+                env["MINIMUM_IP_TARGET"] = str(warm.minimum_ip_target)
+            else:
+                env["WARM_ENI_TARGET"] = str(warm.warm_eni_target)
+        if d.get("custom_networking"):
+            env["AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG"] = "true"
+            env["ENI_CONFIG_LABEL_DEF"] = "topology.kubernetes.io/zone"
+    mode = d.get("sgp_mode")
+    if mode in ("strict", "standard"):
+        env["ENABLE_POD_ENI"] = "true"
+        env["POD_SECURITY_GROUP_ENFORCING_MODE"] = mode
+        env["AWS_VPC_K8S_CNI_EXTERNALSNAT"] = "true"
+        if mode == "strict":
+            init["DISABLE_TCP_EARLY_DEMUX"] = "true"
+    return dict(sorted(env.items())), dict(sorted(init.items()))
+
+
+# ------------------------------------------------------------------------------ usage and plan
+
+def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) -> tuple[Any, Any]:
+    """Per-node usage (worst type of each group) and cluster usage at max and at max x growth."""
+    from eksadvisor.ipam import NodeGroupLoad, cluster_usage, node_usage
+
+    d = ctx.decisions
+    prefix = d["address_mode"] == "prefix"
+    custom = bool(d.get("custom_networking"))
+    sgp = d.get("sgp_mode") in ("strict", "standard")
+    loads, loads_growth = [], []
+    growth = ctx.answers.network.growth_factor
+    for g in groups:
+        worst = None
+        for t in g.instance_types:
+            u = node_usage(ctx.catalog.get(t), min(g.pods_per_node, g.max_pods), prefix_delegation=prefix,
+                           custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp, catalog=ctx.catalog,
+                           cni_version=ctx.answers.cni_version)
+            if worst is None or (u.subnet_addresses, u.instance_type) > (worst.subnet_addresses, worst.instance_type):
+                worst = u
+        g.usage = worst
+        common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=min(g.pods_per_node, g.max_pods),
+                      prefix_delegation=prefix, custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp)
+        loads.append(NodeGroupLoad(desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, **common))
+        grown = max(math.ceil(g.max_nodes * growth), g.max_nodes)
+        loads_growth.append(NodeGroupLoad(desired_nodes=g.desired_nodes, max_nodes=grown, **common))
+    if not loads:
+        return None, None
+    kw = dict(catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
+    at_max = cluster_usage(loads, azs, **kw)
+    at_growth = cluster_usage(loads_growth, azs, **kw) if growth != 1.0 else at_max
+    return at_max, at_growth
+
+
+def _per_node_dict(u: Any, ipv6: bool) -> dict[str, Any]:
+    if ipv6:
+        return {
+            "instance_type": u.instance_type if u is not None else "",
+            "enis": 1, "ipv6_prefixes": 1, "secondary_ips": 0, "prefixes": 0, "free_ips": 0,
+            "node_subnet_addresses": 1, "pod_subnet_addresses": 0, "subnet_addresses": 1,
+            "flags": [], "notes": ["IPv6: one /80 on the primary ENI at bootstrap; one IPv4 address per node from the subnet."],
+        }
+    return {
+        "instance_type": u.instance_type, "mode": u.mode, "pods": u.pods, "max_pods": u.max_pods,
+        "enis": u.enis, "secondary_ips": u.secondary_ips, "prefixes": u.prefixes, "free_ips": u.free_ips,
+        "node_subnet_addresses": u.node_subnet_addresses, "pod_subnet_addresses": u.pod_subnet_addresses,
+        "subnet_addresses": u.subnet_addresses, "flags": sorted(f.id for f in u.flags),
+    }
+
+
+def _plan(ctx: Context, azs: list[str], growth_usage: Any) -> Any:
+    from eksadvisor.layout import ExistingSubnetIn, PlanRequest, plan_subnets
+
+    a = ctx.answers
+    d = ctx.decisions
+    ipv6 = d["ip_family"] == "ipv6"
+    fargate_per_az = math.ceil(a.fargate_pods * a.network.growth_factor / len(azs)) if a.fargate_pods else 0
+    node_per_az = pod_per_az = prefixes_per_az = 0
+    if growth_usage is not None:
+        node_per_az = max(z.worst_node_subnet_addresses for z in growth_usage.per_az)
+        pod_per_az = max(z.worst_pod_subnet_addresses for z in growth_usage.per_az)
+        if ipv6:  # one IPv4 per node; pods take IPv6 from the node's /80
+            node_per_az = max(z.max.nodes for z in growth_usage.per_az) + max(
+                (z.surge_extra.nodes for z in growth_usage.per_az), default=0)
+            pod_per_az = 0
+        elif d["address_mode"] == "prefix":
+            prefixes_per_az = max(
+                sum(g.per_node.prefixes * g.nodes_max.get(z.az, 0) for g in growth_usage.groups) for z in growth_usage.per_az
+            )
+    req = PlanRequest(
+        vpc_cidr=a.network.vpc_cidr,
+        secondary_cidrs=list(a.network.secondary_cidrs),
+        existing_subnets=[ExistingSubnetIn(cidr=s.cidr, az=s.az, role=s.role, used_ips=s.used_ips) for s in a.network.existing_subnets],
+        onprem_cidrs=list(a.network.onprem_cidrs),
+        cgnat_in_use=a.network.cgnat_in_use,
+        azs=azs,
+        cluster_name=a.cluster_name,
+        node_addresses_per_az=max(node_per_az + fargate_per_az, 1),
+        pod_addresses_per_az=pod_per_az if d.get("custom_networking") else 0,
+        custom_networking=bool(d.get("custom_networking")),
+        prefix_delegation=d["address_mode"] == "prefix" and not ipv6,
+        prefixes_per_az=prefixes_per_az,
+    )
+    return plan_subnets(req)
+
+
+# ------------------------------------------------------------------------------------ summary
+
+def _summary(ctx: Context, groups: list[GroupFacts]) -> str:
+    d = ctx.decisions
+    parts = []
+    fam = "IPv6" if d["ip_family"] == "ipv6" else "IPv4"
+    mode = "prefix delegation" if d["address_mode"] == "prefix" else "secondary-IP mode"
+    parts.append(f"{fam} with {mode}" + (" and custom networking" if d.get("custom_networking") else ""))
+    parts.append({"public": "a public API endpoint", "public_private": "public and private API endpoints",
+                  "private": "a private API endpoint only"}[d["endpoint_access"]])
+    if d.get("sgp_mode") in ("strict", "standard"):
+        parts.append(f"Security Groups for Pods in {d['sgp_mode']} mode")
+    if d.get("multus") in ("thin", "thick"):
+        parts.append(f"Multus ({d['multus']} plugin)")
+    mp = ", ".join(f"{g.name} {g.max_pods}" for g in groups)
+    text = "Recommended: " + "; ".join(parts) + "."
+    if mp:
+        text += f" Max pods per node group: {mp}."
+    if ctx.answers.operations.auto_mode:
+        text += " EKS Auto Mode runs pod networking, so no aws-node settings are given."
+    return text
+
+
+# ------------------------------------------------------------------------------------ advise
+
+def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None) -> Recommendation:
+    """The Recommendation (DESIGN §2.2) for an answers file, mapping or model."""
+    from eksadvisor import __version__
+    from eksadvisor.rules import evaluate
+
+    a = load_answers(answers)
+    catalog = catalog or load_catalog()
+    ctx = Context(answers=a, catalog=catalog)
+    result = walk(ctx)
+    d = ctx.decisions
+    ipv6 = d["ip_family"] == "ipv6"
+    azs = a.az_names()
+
+    groups = [_group_max_pods(ctx, g) for g in a.node_groups]
+    max_pods_detail = ctx.cache.pop("max_pods_detail", {})
+    ctx.groups = groups
+    warm = _warm(ctx)
+    ctx.settings, ctx.init_settings = _settings(ctx, warm)
+    at_max, at_growth = _usage(ctx, groups, warm, azs)
+    plan = _plan(ctx, azs, at_growth)
+    plan_subnets_out = [
+        {"name": s.name, "role": s.role, "az": s.az, "cidr": s.cidr, "usable_ips": s.usable_ips,
+         "tags": dict(sorted(s.tags.items())), "existing": s.existing}
+        for s in plan.subnets
+    ]
+    findings = [f.model_dump(mode="json") for f in plan.findings]
+    ctx.plan = {
+        "fits": plan.fits,
+        "shortfall": plan.shortfall.reason if plan.shortfall else "",
+        "findings": findings,
+        "subnets": plan_subnets_out,
+        "secondary_cidrs": list(plan.secondary_cidrs),
+    }
+    strategies, strategy_step = choose_strategies(ctx)
+    warnings = evaluate(ctx, a.suppress_rules)
+
+    usage_by_group = {gu.name: gu for gu in at_max.groups} if at_max is not None else {}
+    node_groups_out = []
+    for g in groups:
+        per_node = _per_node_dict(g.usage, ipv6)
+        gu = usage_by_group.get(g.name)
+        node_at_max = per_node["node_subnet_addresses"] * g.max_nodes
+        pod_at_max = per_node["pod_subnet_addresses"] * g.max_nodes
+        if gu is not None and not ipv6:
+            node_at_max = gu.per_node_node_subnet_addresses * g.max_nodes
+            pod_at_max = gu.per_node_pod_subnet_addresses * g.max_nodes
+        node_groups_out.append(NodeGroupOut(
+            name=g.name, instance_types=g.instance_types, max_pods=g.max_pods,
+            max_pods_by_type=dict(sorted(g.max_pods_by_type.items())), limiting_type=g.limiting_type,
+            desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, pods_per_node=g.pods_per_node,
+            per_node=per_node, subnet_addresses_at_max=node_at_max + pod_at_max,
+            node_subnet_addresses_at_max=node_at_max, pod_subnet_addresses_at_max=pod_at_max,
+        ))
+
+    az_usage = []
+    if at_max is not None:
+        for z in at_max.per_az:
+            if ipv6:
+                az_usage.append(AzUsage(az=z.az, nodes_desired=z.desired.nodes, nodes_max=z.max.nodes,
+                                        node_subnet_addresses_desired=z.desired.nodes, node_subnet_addresses_max=z.max.nodes))
+            else:
+                az_usage.append(AzUsage(
+                    az=z.az, nodes_desired=z.desired.nodes, nodes_max=z.max.nodes,
+                    node_subnet_addresses_desired=z.desired.node_subnet_addresses,
+                    node_subnet_addresses_max=z.max.node_subnet_addresses,
+                    pod_subnet_addresses_desired=z.desired.pod_subnet_addresses,
+                    pod_subnet_addresses_max=z.max.pod_subnet_addresses,
+                ))
+
+    all_types = sorted({t for g in groups for t in g.instance_types})
+    max_pods = {t: next(g.max_pods_by_type[t] for g in groups if t in g.max_pods_by_type) for t in all_types}
+
+    rec = Recommendation(
+        cluster_name=a.cluster_name,
+        ip_family=d["ip_family"],
+        address_mode=d["address_mode"],
+        custom_networking=bool(d.get("custom_networking")),
+        endpoint_access=d["endpoint_access"],
+        summary=_summary(ctx, groups),
+        max_pods=max_pods,
+        max_pods_detail={t: max_pods_detail[t] for t in all_types},
+        node_groups=node_groups_out,
+        az_usage=az_usage,
+        settings=ctx.settings,
+        init_settings=ctx.init_settings,
+        subnets=[SubnetOut(**s) for s in plan_subnets_out],
+        secondary_cidrs=list(plan.secondary_cidrs),
+        strategies=strategies,  # type: ignore[arg-type]
+        warnings=[Warning_(**w) for w in warnings],
+        trace=[TraceStep(**s) for s in [*result.trace, strategy_step]],
+        alternatives=[Alternative(**x) for x in result.alternatives],
+        plan_findings=findings,
+        provenance=Provenance(
+            eksadvisor_version=__version__,
+            catalog_snapshot=catalog.meta.snapshot_date,
+            catalog_source=catalog.meta.source,
+            data_snapshots={
+                "catalog": catalog.meta.snapshot_date,
+                "ipamd_model": IPAMD_MODEL,
+                "decision_graph": SEED,
+            },
+            answers_digest=a.digest(),
+            suppressed_rules=list(a.suppress_rules),
+        ),
+    )
+    try:
+        from eksadvisor.snippets import build_snippets  # being written concurrently
+    except ImportError:
+        build_snippets = None  # type: ignore[assignment]
+    if build_snippets is not None:
+        rec.snippets = dict(sorted(build_snippets(rec, a).items()))
+    return rec

@@ -1,0 +1,977 @@
+"""The decision graph: loaded from ``data/decision_graph.yaml`` and walked with named predicates.
+
+The graph's nodes, branches, options and reasons are data (built from the seed's matrices); this
+module holds only the predicates the data names, the facts its templates read, and the walk. A walk
+records, in order, each node visited (the inputs it read, its outcome, the reason and the seed
+section) and, for each option the node did not choose, why not.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import string
+from functools import lru_cache
+from typing import Any, Callable, NamedTuple
+
+from eksadvisor.versions import parse_cni_version
+
+GRAPH_FILE = "decision_graph.yaml"
+IPV6_MIN_CNI = (1, 10, 1)
+PD_MIN_CNI = (1, 9, 0)
+DENSITY_PREFIX_THRESHOLD = 30  # seed DO: "Use prefix delegation when running >30 pods per node"
+EXHAUSTED_UTILISATION = 0.8  # existing node subnets this full count as exhausted
+VPC_PRIVATE_SHARE = 0.75  # share of the VPC the seed's layout gives private subnets (3 x /18 of a /16)
+MULTUS_SEED_FIX = (4, 1, 1)  # seed: thick plugin safe from v4.1.1
+MULTUS_UPSTREAM_FIX = (4, 2, 3)  # fact sheet: upstream fix first in v4.2.3 (AWS: v4.1.4-eksbuild.3)
+
+
+# ------------------------------------------------------------------------------------- data model
+
+class Branch(NamedTuple):
+    when: str
+    outcome: Any
+    reason: str
+    next: str | None = None
+    set: tuple[tuple[str, Any], ...] = ()
+
+
+class Node(NamedTuple):
+    id: str
+    title: str
+    decides: str
+    reads: tuple[str, ...]
+    source: str
+    branches: tuple[Branch, ...]
+    options: tuple[tuple[Any, str, str], ...]  # (outcome, label, why_not)
+    next: str | None = None
+
+
+class Strategy(NamedTuple):
+    id: str
+    when: str
+    reason: str
+    complexity: str
+    gain: str
+    trade_offs: str
+    source: str
+
+
+class Graph(NamedTuple):
+    start: str
+    nodes: dict[str, Node]
+    strategies: tuple[Strategy, ...] = ()
+
+
+def outcome_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _parse(doc: dict[str, Any]) -> Graph:
+    nodes: dict[str, Node] = {}
+    for raw in doc["nodes"]:
+        branches = tuple(
+            Branch(
+                when=b["when"], outcome=b["outcome"], reason=" ".join(str(b["reason"]).split()),
+                next=b.get("next"), set=tuple(sorted((b.get("set") or {}).items())),
+            )
+            for b in raw["branches"]
+        )
+        options = tuple(
+            (key, str(val.get("label", outcome_text(key))), " ".join(str(val.get("why_not", "")).split()))
+            for key, val in (raw.get("options") or {}).items()
+        )
+        nodes[raw["id"]] = Node(
+            id=raw["id"], title=raw.get("title", raw["id"]), decides=raw["decides"],
+            reads=tuple(raw.get("reads") or ()), source=raw["source"], branches=branches,
+            options=options, next=raw.get("next"),
+        )
+    strategies = tuple(
+        Strategy(id=s["id"], when=s["when"], reason=" ".join(str(s["reason"]).split()), complexity=s["complexity"],
+                 gain=s["gain"], trade_offs=s["trade_offs"], source=s["source"])
+        for s in doc.get("strategies") or ()
+    )
+    return Graph(start=doc["start"], nodes=nodes, strategies=strategies)
+
+
+def read_data_text(name: str) -> str:
+    from importlib import resources
+
+    return resources.files("eksadvisor.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def load_yaml_data(name: str) -> Any:
+    import yaml
+
+    return yaml.load(read_data_text(name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@lru_cache(maxsize=1)
+def load_graph() -> Graph:
+    return _parse(load_yaml_data(GRAPH_FILE))
+
+
+# ------------------------------------------------------------------------------------- the context
+
+class GroupFacts:
+    """What the advisor knows about one node group once modes are decided."""
+
+    __slots__ = ("name", "os", "instance_types", "pods_per_node", "desired_nodes", "max_nodes",
+                 "max_pods_by_type", "max_pods", "limiting_type", "usage")
+
+    def __init__(self, name: str, os: str, instance_types: list[str], pods_per_node: int, desired_nodes: int,
+                 max_nodes: int, max_pods_by_type: dict[str, int] | None = None, max_pods: int = 0,
+                 limiting_type: str = "", usage: Any = None) -> None:
+        self.name = name
+        self.os = os
+        self.instance_types = instance_types
+        self.pods_per_node = pods_per_node
+        self.desired_nodes = desired_nodes
+        self.max_nodes = max_nodes
+        self.max_pods_by_type = max_pods_by_type if max_pods_by_type is not None else {}
+        self.max_pods = max_pods
+        self.limiting_type = limiting_type
+        self.usage = usage  # ipam.NodeUsage of the group's costliest type (or None)
+
+
+class Context:
+    """Everything predicates and templates read: the answers, derived facts and decisions so far."""
+
+    __slots__ = ("answers", "catalog", "decisions", "groups", "settings", "init_settings", "plan", "strategies", "cache")
+
+    def __init__(self, answers: Any, catalog: Any, decisions: dict[str, Any] | None = None) -> None:
+        self.answers = answers
+        self.catalog = catalog
+        self.decisions: dict[str, Any] = decisions if decisions is not None else {}
+        self.groups: list[GroupFacts] = []
+        self.settings: dict[str, str] = {}
+        self.init_settings: dict[str, str] = {}
+        self.plan: dict[str, Any] = {}  # {"fits", "shortfall", "findings", "subnets", "secondary_cidrs"}
+        self.strategies: list[str] = []
+        self.cache: dict[str, Any] = {}
+
+    # ---- small helpers shared by graph and rule predicates
+    def fact(self, name: str) -> Any:
+        if name not in self.cache:
+            fn = FACTS.get(name)
+            if fn is None:
+                raise KeyError(name)
+            self.cache[name] = fn(self)
+        return self.cache[name]
+
+    def cni(self) -> tuple[int, int, int]:
+        return parse_cni_version(self.answers.cni_version)
+
+
+class _FactView(dict):  # type: ignore[type-arg]
+    """A mapping for str.format_map: facts computed on demand, unknown names left visible."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def __missing__(self, key: str) -> Any:
+        try:
+            return _render(self.ctx.fact(key))
+        except KeyError:
+            return "{" + key + "}"
+
+
+def _render(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) if value else "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items()) if value else "none"
+    return value
+
+
+def fill(template: str, ctx: Context) -> str:
+    return string.Formatter().vformat(template, (), _FactView(ctx)) if "{" in template else template
+
+
+def template_fields(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+# ------------------------------------------------------------------------------------------ facts
+# Every name a template or a node's `reads` uses (besides answer paths) is defined here.
+
+FACTS: dict[str, Callable[[Context], Any]] = {}
+
+
+def fact(fn: Callable[[Context], Any]) -> Callable[[Context], Any]:
+    FACTS[fn.__name__.removeprefix("f_")] = fn
+    return fn
+
+
+@fact
+def f_cni_version(ctx: Context) -> str:
+    return ctx.answers.cni_version
+
+
+@fact
+def f_ipv6_ready(ctx: Context) -> bool:
+    return ctx.answers.ipv6.ready
+
+
+@fact
+def f_ipv4_exhaustion_concern(ctx: Context) -> bool:
+    return ctx.answers.ipv6.ipv4_exhaustion_concern
+
+
+@fact
+def f_windows_groups(ctx: Context) -> list[str]:
+    return [g.name for g in ctx.answers.node_groups if g.os == "windows"]
+
+
+def nitro_capable(itype: Any) -> bool:
+    """Nitro for the VPC CNI's purposes: a Nitro hypervisor, or bare metal (which reports none).
+
+    ipamd enables prefix delegation on both (awsutils IsPrefixDelegationSupported) and IPv6 clusters take
+    "Nitro or bare metal" instances; only AWS's max-pods calculator treats bare metal as non-Nitro.
+    """
+    return bool(itype.is_nitro or itype.bare_metal)
+
+
+@fact
+def f_non_nitro_types(ctx: Context) -> list[str]:
+    return [t for t in ctx.answers.instance_types() if not nitro_capable(ctx.catalog.get(t))]
+
+
+@fact
+def f_ip_family(ctx: Context) -> str:
+    return ctx.decisions.get("ip_family", "")
+
+
+@fact
+def f_address_mode(ctx: Context) -> str:
+    return ctx.decisions.get("address_mode", "")
+
+
+@fact
+def f_environment(ctx: Context) -> str:
+    return ctx.answers.operations.environment
+
+
+@fact
+def f_pods_per_node(ctx: Context) -> dict[str, int]:
+    return {g.name: g.pods_per_node for g in ctx.answers.node_groups}
+
+
+def _secondary_max(ctx: Context, custom: bool) -> dict[str, int]:
+    """Lowest secondary-IP max-pods of each group (with or without custom networking)."""
+    from eksadvisor.maxpods import compute
+
+    key = f"_secmax:{custom}"
+    if key not in ctx.cache:
+        out = {}
+        for g in ctx.answers.node_groups:
+            out[g.name] = min(
+                compute(ctx.catalog.get(t), ctx.answers.cni_version, custom_networking=custom).max_pods
+                for t in g.instance_types
+            )
+        ctx.cache[key] = out
+    return ctx.cache[key]
+
+
+@fact
+def f_secondary_max_pods(ctx: Context) -> dict[str, int]:
+    return _secondary_max(ctx, bool(ctx.decisions.get("custom_networking")))
+
+
+@fact
+def f_over_secondary_groups(ctx: Context) -> list[str]:
+    sec = ctx.fact("secondary_max_pods")
+    return [f"{g.name} ({g.pods_per_node} > {sec[g.name]})" for g in ctx.answers.node_groups if g.pods_per_node > sec[g.name]]
+
+
+@fact
+def f_over_30_groups(ctx: Context) -> list[str]:
+    return [f"{g.name} ({g.pods_per_node})" for g in ctx.answers.node_groups if g.pods_per_node > DENSITY_PREFIX_THRESHOLD]
+
+
+@fact
+def f_density_summary(ctx: Context) -> str:
+    sec = ctx.fact("secondary_max_pods")
+    return "; ".join(f"{g.name}: {g.pods_per_node} pods per node, secondary-IP max {sec[g.name]}" for g in ctx.answers.node_groups) or "Fargate only"
+
+
+def _per_node_estimate(ctx: Context, g: Any, *, custom: bool) -> int:
+    """Node-subnet addresses one node of the group takes in secondary-IP mode (ipamd model)."""
+    from eksadvisor.ipam import node_usage
+
+    t = min(g.instance_types, key=lambda n: ctx.catalog.get(n).max_enis * ctx.catalog.get(n).ipv4_per_eni)
+    u = node_usage(ctx.catalog.get(t), g.pods_per_node, custom_networking=custom, catalog=ctx.catalog,
+                   cni_version=ctx.answers.cni_version)
+    return int(u.node_subnet_addresses)
+
+
+@fact
+def f_exhaustion(ctx: Context) -> dict[str, Any]:
+    """Is the node subnet CIDR exhausted? From the existing private subnets, else from the VPC's size."""
+    a = ctx.answers
+    private = [s for s in a.network.existing_subnets if s.role == "private"]
+    need_growth = sum(
+        max(g.max_nodes - g.desired_nodes, 0) * _per_node_estimate(ctx, g, custom=False) for g in a.node_groups
+    )
+    if private:
+        usable = sum(max(ipaddress.IPv4Network(s.cidr).num_addresses - 5, 0) for s in private)
+        used = sum(s.used_ips for s in private)
+        free = usable - used
+        util = used / usable if usable else 1.0
+        exhausted = util >= EXHAUSTED_UTILISATION or free < need_growth
+        detail = (
+            f"existing node subnets {used} of {usable} addresses used ({util:.0%}), {free} free, "
+            f"about {need_growth} more needed to reach max_nodes"
+        )
+        return {"exhausted": exhausted, "detail": detail, "free": free, "need": need_growth}
+    need = sum(
+        int(g.max_nodes * a.network.growth_factor) * _per_node_estimate(ctx, g, custom=False) for g in a.node_groups
+    )
+    capacity = int((ipaddress.IPv4Network(a.network.vpc_cidr).num_addresses) * VPC_PRIVATE_SHARE)
+    exhausted = need > capacity
+    detail = (
+        f"about {need} node and pod addresses at max_nodes x {a.network.growth_factor:g} against ~{capacity} "
+        f"private addresses in {a.network.vpc_cidr}"
+    )
+    return {"exhausted": exhausted, "detail": detail, "free": capacity, "need": need}
+
+
+@fact
+def f_node_cidr_exhausted(ctx: Context) -> bool:
+    return bool(ctx.fact("exhaustion")["exhausted"])
+
+
+@fact
+def f_exhaustion_detail(ctx: Context) -> str:
+    return ctx.fact("exhaustion")["detail"]
+
+
+@fact
+def f_ip_constrained(ctx: Context) -> bool:
+    return ctx.answers.ipv6.ipv4_exhaustion_concern or ctx.fact("node_cidr_exhausted")
+
+
+@fact
+def f_constraint_detail(ctx: Context) -> str:
+    parts = []
+    if ctx.answers.ipv6.ipv4_exhaustion_concern:
+        parts.append("IPv4 exhaustion is a stated concern")
+    if ctx.fact("node_cidr_exhausted"):
+        parts.append(ctx.fact("exhaustion_detail"))
+    return "; ".join(parts) or "not constrained"
+
+
+@fact
+def f_other_cidrs(ctx: Context) -> str:
+    sec = ctx.answers.network.secondary_cidrs
+    if sec:
+        return "secondary CIDRs " + ", ".join(sec)
+    if not ctx.answers.network.cgnat_in_use:
+        return "100.64.0.0/10 (CG-NAT) can be associated as a secondary CIDR"
+    return "none"
+
+
+@fact
+def f_other_cidrs_available(ctx: Context) -> bool:
+    return bool(ctx.answers.network.secondary_cidrs) or not ctx.answers.network.cgnat_in_use
+
+
+def vpc_blocks(answers: Any) -> list[ipaddress.IPv4Network]:
+    return [ipaddress.IPv4Network(answers.network.vpc_cidr)] + [ipaddress.IPv4Network(c) for c in answers.network.secondary_cidrs]
+
+
+@fact
+def f_overlapping_cidrs(ctx: Context) -> list[str]:
+    out = []
+    for block in vpc_blocks(ctx.answers):
+        for c in ctx.answers.network.onprem_cidrs:
+            if block.overlaps(ipaddress.IPv4Network(c)):
+                out.append(f"{block} overlaps {c}")
+    return out
+
+
+@fact
+def f_pod_cidr_note(ctx: Context) -> str:
+    if ctx.answers.network.secondary_cidrs:
+        return f" in {', '.join(ctx.answers.network.secondary_cidrs)}"
+    if not ctx.answers.network.cgnat_in_use:
+        return ", typically in a secondary CIDR from CG-NAT space (100.64.0.0/10)"
+    return "; CG-NAT space is already in use, so the pod CIDR must come from another non-overlapping range"
+
+
+@fact
+def f_no_custom_networking_reason(ctx: Context) -> str:
+    if ctx.decisions.get("ip_family") == "ipv6":
+        return "Not available with IPv6."
+    if ctx.fact("node_cidr_exhausted") and not ctx.fact("other_cidrs_available"):
+        return "The node subnets are short of addresses but no other CIDR is available; see the IP exhaustion strategies."
+    return "No separate pod CIDR is required and the node subnets have room: pods share the node subnets (simplest)."
+
+
+@fact
+def f_custom_networking_why_not(ctx: Context) -> str:
+    if ctx.answers.ipv6.ready and ctx.fact("node_cidr_exhausted"):
+        return "Avoid custom networking when ready for IPv6: IPv6 removes exhaustion without the ENIConfig overhead."
+    if ctx.answers.network.cgnat_in_use and ctx.fact("node_cidr_exhausted"):
+        return "Avoid custom networking when CG-NAT space is already in use: consider an alternate CNI or IPv6."
+    return "No separate pod CIDR is required and the node subnet CIDR is not exhausted, so the ENIConfig overhead buys nothing."
+
+
+@fact
+def f_shared_subnets_why_not(ctx: Context) -> str:
+    if ctx.answers.network.separate_pod_cidr_required:
+        return "Pod traffic must come from a CIDR other than the nodes'."
+    return f"The node subnet CIDR is exhausted ({ctx.fact('exhaustion_detail')}) and other CIDRs are available."
+
+
+@fact
+def f_secondary_why_not(ctx: Context) -> str:
+    if ctx.fact("over_secondary_groups"):
+        return f"Too few pods per node: {', '.join(ctx.fact('over_secondary_groups'))}."
+    if ctx.fact("over_30_groups"):
+        return f"More than 30 pods per node ({', '.join(ctx.fact('over_30_groups'))}): the seed says use prefix delegation."
+    return f"The VPC is IP-constrained ({ctx.fact('constraint_detail')})."
+
+
+@fact
+def f_nitro_note(ctx: Context) -> str:
+    bad = ctx.fact("non_nitro_types")
+    return f"; {', '.join(bad)} are not Nitro and fall back to secondary IPs" if bad else " on every instance type (all Nitro)"
+
+
+@fact
+def f_regulated_note(ctx: Context) -> str:
+    return " in a regulated environment" if ctx.answers.operations.regulated else ""
+
+
+@fact
+def f_public_private_why_not(ctx: Context) -> str:
+    o = ctx.answers.operations
+    if o.regulated:
+        return "A regulated environment calls for private-only access."
+    if not o.external_api_access:
+        return "Nothing outside the VPC needs the API server, so the public endpoint is not needed."
+    return f"A {o.environment} cluster does not need the private endpoint's extra set-up."
+
+
+@fact
+def f_standard_needs(ctx: Context) -> list[str]:
+    s = ctx.answers.security_groups_for_pods
+    out = []
+    if s.nodelocal_dnscache:
+        out.append("NodeLocal DNSCache")
+    if s.network_policy:
+        out.append("network policy")
+    if s.external_traffic_policy_local:
+        out.append("externalTrafficPolicy: Local")
+    return out
+
+
+@fact
+def f_strict_why_not(ctx: Context) -> str:
+    needs = ctx.fact("standard_needs")
+    if needs:
+        return f"Strict mode breaks {', '.join(needs)}."
+    return "Security Groups for Pods is not used."
+
+
+@fact
+def f_standard_why_not(ctx: Context) -> str:
+    if not ctx.answers.security_groups_for_pods.needed:
+        return "Security Groups for Pods is not used."
+    return "Nothing needs the node's security groups on pod traffic, so strict mode gives complete isolation."
+
+
+@fact
+def f_multus_version(ctx: Context) -> str:
+    return ctx.answers.multus.version
+
+
+@fact
+def f_multus_conflict(ctx: Context) -> str:
+    v = ctx.answers.multus.version_tuple()
+    if v < MULTUS_UPSTREAM_FIX and "eksbuild.3" not in ctx.answers.multus.version:
+        return " (CONFLICT: the fact sheet traces the fixes to AWS v4.1.4-eksbuild.3 and upstream v4.2.3)"
+    return ""
+
+
+@fact
+def f_thin_why_not(ctx: Context) -> str:
+    m = ctx.answers.multus
+    if not m.needed:
+        return "Multus is not needed."
+    return f"The thick plugin {m.version} was asked for and includes the race fix per the seed (v4.1.1+)."
+
+
+@fact
+def f_prefix_support_why_not(ctx: Context) -> str:
+    if ctx.decisions.get("prefix_wanted"):
+        return f"VPC CNI {ctx.answers.cni_version} is older than 1.9.0, which prefix delegation needs."
+    return ""  # prefix was not wanted: the address_mode node already said why
+
+
+@fact
+def f_sgp_uses(ctx: Context) -> str:
+    return "RDS/ElastiCache access, per-pod flow logs or EC2 migration"
+
+
+@fact
+def f_thick_why_not(ctx: Context) -> str:
+    m = ctx.answers.multus
+    if not m.needed:
+        return "Multus is not needed."
+    if m.plugin == "thin":
+        return "Thin-plugin mode avoids the thick plugin's pod-lookup race."
+    return f"Thick plugin {m.version} predates the pod-lookup race fix (v4.1.1+)."
+
+
+def _warm_advice(ctx: Context) -> Any:
+    """warmpool's advice for the group that takes the most addresses (aws-node settings are cluster-wide)."""
+    if "warm_advice" in ctx.decisions:
+        return ctx.decisions["warm_advice"]
+    from eksadvisor.maxpods import compute
+    from eksadvisor.warmpool import recommend_warm_settings
+
+    prefix = ctx.decisions.get("address_mode") == "prefix" and ctx.decisions.get("ip_family") == "ipv4"
+    custom = bool(ctx.decisions.get("custom_networking"))
+    best = None
+    for g in ctx.answers.node_groups:
+        results = [compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=custom)
+                   for t in g.instance_types]
+        low = min(results, key=lambda r: (r.max_pods, r.instance_type))
+        weight = g.max_nodes * max(g.pods_per_node, 1)
+        if best is None or weight > best[0]:
+            best = (weight, g, low)
+    if best is None:  # Fargate only
+        ctx.decisions["warm_advice"] = None
+        return None
+    _, g, low = best
+    pods = min(g.pods_per_node, low.max_pods)
+    advice = recommend_warm_settings(
+        ctx.catalog.get(low.instance_type), pods, prefix_delegation=prefix, custom_networking=custom,
+        churn=ctx.answers.operations.pod_churn, address_scarcity="high" if ctx.fact("ip_constrained") else "low",
+        max_pods=low.max_pods, sgp=ctx.answers.security_groups_for_pods.needed, catalog=ctx.catalog,
+    )
+    ctx.decisions["warm_advice"] = advice
+    ctx.decisions["warm_group"] = f"{g.name} ({low.instance_type}, {pods} pods per node)"
+    return advice
+
+
+@fact
+def f_warm_group(ctx: Context) -> str:
+    _warm_advice(ctx)
+    return ctx.decisions.get("warm_group", "none")
+
+
+@fact
+def f_warm_advice_reason(ctx: Context) -> str:
+    advice = _warm_advice(ctx)
+    return advice.reason if advice is not None else ""
+
+
+@fact
+def f_warm_scarcity(ctx: Context) -> str:
+    return "high" if ctx.fact("ip_constrained") else "low"
+
+
+@fact
+def f_warm_churn(ctx: Context) -> str:
+    return ctx.answers.operations.pod_churn
+
+
+@fact
+def f_warm_prefix_why_not(ctx: Context) -> str:
+    if ctx.decisions.get("ip_family") == "ipv6" or ctx.answers.operations.auto_mode:
+        return "No warm-pool tuning applies."
+    if ctx.decisions.get("address_mode") != "prefix":
+        return "WARM_PREFIX_TARGET only applies in prefix mode."
+    return "The IP targets cost fewer subnet addresses per node for this churn (ipamd model)."
+
+
+@fact
+def f_warm_ip_why_not(ctx: Context) -> str:
+    if ctx.decisions.get("ip_family") == "ipv6" or ctx.answers.operations.auto_mode:
+        return "No warm-pool tuning applies."
+    advice = _warm_advice(ctx)
+    rows = [c for c in (advice.candidates if advice else []) if c.settings.warm_ip_target > 0]
+    if rows:
+        best = min(rows, key=lambda c: (c.verdict != "acceptable", c.subnet_addresses))
+        detail = f"{best.label}: {best.reason.rstrip('.')}" if best.reason else f"{best.label} is not cheaper"
+        if not ctx.fact("ip_constrained"):
+            return f"Addresses are not scarce, so the simpler default is kept ({detail})."
+        return f"{detail}."
+    return "IP targets only pay where addresses are short."
+
+
+@fact
+def f_warm_eni_why_not(ctx: Context) -> str:
+    if ctx.decisions.get("ip_family") == "ipv6" or ctx.answers.operations.auto_mode:
+        return "No warm-pool tuning applies."
+    if ctx.decisions.get("address_mode") == "prefix":
+        return "WARM_ENI_TARGET is never used in prefix mode (ipamd code)."
+    return "A whole spare ENI per node costs more subnet addresses than the IP targets in this IP-constrained VPC."
+
+
+@fact
+def f_ipv6_why_not(ctx: Context) -> str:
+    a = ctx.answers
+    if not a.ipv6.ready:
+        return "The cluster is not IPv6-ready (dual-stack VPC, tooling and dependencies)."
+    if not a.ipv6.ipv4_exhaustion_concern:
+        return "IPv4 exhaustion is not a stated concern; IPv4 stays the default and IPv6 is irreversible."
+    if ctx.fact("windows_groups"):
+        return f"Windows node groups ({', '.join(ctx.fact('windows_groups'))}) are not supported in IPv6 clusters."
+    if ctx.fact("non_nitro_types"):
+        return f"{', '.join(ctx.fact('non_nitro_types'))} are not Nitro-based; IPv6 needs Nitro instances."
+    if a.network.separate_pod_cidr_required:
+        return "Custom networking is needed for a separate security reason and is not available with IPv6."
+    if ctx.cni() < IPV6_MIN_CNI:
+        return f"IPv6 needs VPC CNI 1.10.1 or later; {a.cni_version} is planned."
+    return ""
+
+
+# Facts that depend on the answers only (not on decisions made during the walk): cached for the whole walk.
+STATIC_FACTS = frozenset({
+    "cni_version", "ipv6_ready", "ipv4_exhaustion_concern", "windows_groups", "non_nitro_types", "environment",
+    "pods_per_node", "over_30_groups", "exhaustion", "node_cidr_exhausted", "exhaustion_detail", "ip_constrained",
+    "constraint_detail", "other_cidrs", "other_cidrs_available", "overlapping_cidrs", "pod_cidr_note",
+    "custom_networking_why_not", "shared_subnets_why_not", "nitro_note", "regulated_note", "public_private_why_not",
+    "standard_needs", "strict_why_not", "standard_why_not", "multus_version", "multus_conflict", "thin_why_not",
+    "thick_why_not", "sgp_uses", "ipv6_why_not", "warm_scarcity", "warm_churn",
+})
+
+
+# Answer paths each derived fact reads (for the data lint: every question is read somewhere).
+_EXHAUSTION_INPUTS = (
+    "network.existing_subnets", "network.vpc_cidr", "network.growth_factor", "node_groups[].desired_nodes",
+    "node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types", "cni_version",
+)
+FACT_INPUTS: dict[str, tuple[str, ...]] = {
+    "windows_groups": ("node_groups[].os",),
+    "non_nitro_types": ("node_groups[].instance_types",),
+    "cni_version": ("cni_version",),
+    "pods_per_node": ("node_groups[].pods_per_node",),
+    "secondary_max_pods": ("node_groups[].instance_types", "cni_version"),
+    "node_cidr_exhausted": _EXHAUSTION_INPUTS,
+    "ip_constrained": (*_EXHAUSTION_INPUTS, "ipv6.ipv4_exhaustion_concern"),
+    "other_cidrs_available": ("network.secondary_cidrs", "network.cgnat_in_use"),
+    "overlapping_cidrs": ("network.vpc_cidr", "network.secondary_cidrs", "network.onprem_cidrs"),
+    "ip_family": (),
+    "address_mode": (),
+    "warm_group": ("node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types"),
+}
+
+
+# ------------------------------------------------------------------------------------ predicates
+
+PREDICATES: dict[str, Callable[[Context], bool]] = {}
+
+
+def predicate(fn: Callable[[Context], bool]) -> Callable[[Context], bool]:
+    PREDICATES[fn.__name__.removeprefix("p_")] = fn
+    return fn
+
+
+@predicate
+def p_always(ctx: Context) -> bool:
+    return True
+
+
+@predicate
+def p_auto_mode_on(ctx: Context) -> bool:
+    return ctx.answers.operations.auto_mode
+
+
+@predicate
+def p_ipv6_not_wanted(ctx: Context) -> bool:
+    return not (ctx.answers.ipv6.ready and ctx.answers.ipv6.ipv4_exhaustion_concern)
+
+
+@predicate
+def p_ipv6_blocked_windows(ctx: Context) -> bool:
+    return bool(ctx.fact("windows_groups"))
+
+
+@predicate
+def p_ipv6_blocked_non_nitro(ctx: Context) -> bool:
+    return bool(ctx.fact("non_nitro_types"))
+
+
+@predicate
+def p_ipv6_blocked_separate_cidr(ctx: Context) -> bool:
+    return ctx.answers.network.separate_pod_cidr_required
+
+
+@predicate
+def p_ipv6_blocked_cni(ctx: Context) -> bool:
+    return ctx.cni() < IPV6_MIN_CNI
+
+
+@predicate
+def p_separate_pod_cidr_required(ctx: Context) -> bool:
+    return ctx.answers.network.separate_pod_cidr_required
+
+
+@predicate
+def p_exhausted_but_ipv6_ready(ctx: Context) -> bool:
+    return ctx.fact("node_cidr_exhausted") and ctx.answers.ipv6.ready
+
+
+@predicate
+def p_exhausted_but_cgnat_in_use(ctx: Context) -> bool:
+    return ctx.fact("node_cidr_exhausted") and ctx.answers.network.cgnat_in_use and not ctx.answers.network.secondary_cidrs
+
+
+@predicate
+def p_exhausted_with_other_cidrs(ctx: Context) -> bool:
+    return ctx.fact("node_cidr_exhausted") and ctx.fact("other_cidrs_available")
+
+
+@predicate
+def p_density_over_secondary(ctx: Context) -> bool:
+    return bool(ctx.fact("over_secondary_groups"))
+
+
+@predicate
+def p_density_over_30(ctx: Context) -> bool:
+    return bool(ctx.fact("over_30_groups"))
+
+
+@predicate
+def p_ip_constrained(ctx: Context) -> bool:
+    return bool(ctx.fact("ip_constrained"))
+
+
+@predicate
+def p_secondary_chosen(ctx: Context) -> bool:
+    return ctx.decisions.get("address_mode") == "secondary_ip"
+
+
+@predicate
+def p_prefix_cni_too_old(ctx: Context) -> bool:
+    return ctx.cni() < PD_MIN_CNI
+
+
+@predicate
+def p_regulated(ctx: Context) -> bool:
+    return ctx.answers.operations.regulated
+
+
+@predicate
+def p_no_external_access(ctx: Context) -> bool:
+    return not ctx.answers.operations.external_api_access
+
+
+@predicate
+def p_dev_or_test(ctx: Context) -> bool:
+    return ctx.answers.operations.environment in ("dev", "test")
+
+
+@predicate
+def p_sgp_not_needed(ctx: Context) -> bool:
+    return not ctx.answers.security_groups_for_pods.needed
+
+
+@predicate
+def p_sgp_auto_mode(ctx: Context) -> bool:
+    return ctx.answers.operations.auto_mode
+
+
+@predicate
+def p_sgp_standard_needed(ctx: Context) -> bool:
+    return ctx.answers.security_groups_for_pods.needed and bool(ctx.fact("standard_needs"))
+
+
+@predicate
+def p_multus_not_needed(ctx: Context) -> bool:
+    return not ctx.answers.multus.needed
+
+
+@predicate
+def p_multus_thin(ctx: Context) -> bool:
+    return ctx.answers.multus.needed and ctx.answers.multus.plugin == "thin"
+
+
+@predicate
+def p_multus_thick_unsafe(ctx: Context) -> bool:
+    return ctx.answers.multus.needed and ctx.answers.multus.version_tuple() < MULTUS_SEED_FIX
+
+
+@predicate
+def p_ipv6_family(ctx: Context) -> bool:
+    return ctx.decisions.get("ip_family") == "ipv6"
+
+
+@predicate
+def p_prefix_chosen(ctx: Context) -> bool:
+    return ctx.decisions.get("address_mode") == "prefix"
+
+
+@predicate
+def p_warm_advice_ip_targets(ctx: Context) -> bool:
+    advice = _warm_advice(ctx)
+    return advice is not None and advice.chosen.settings.ip_targets_defined
+
+
+# strategies (IP Exhaustion Strategies table)
+@predicate
+def p_strategy_prefix(ctx: Context) -> bool:
+    return ctx.decisions.get("ip_family") == "ipv4" and ctx.decisions.get("address_mode") == "prefix"
+
+
+@predicate
+def p_strategy_secondary_cidr(ctx: Context) -> bool:
+    return bool(ctx.decisions.get("custom_networking")) or bool(ctx.plan.get("secondary_cidrs"))
+
+
+@predicate
+def p_strategy_custom_networking(ctx: Context) -> bool:
+    return bool(ctx.decisions.get("custom_networking"))
+
+
+@predicate
+def p_strategy_ipv6(ctx: Context) -> bool:
+    if ctx.decisions.get("ip_family") == "ipv6":
+        return True
+    return ctx.fact("ip_constrained") and ctx.answers.network.cgnat_in_use and not ctx.decisions.get("custom_networking")
+
+
+@predicate
+def p_strategy_private_nat(ctx: Context) -> bool:
+    return bool(ctx.fact("overlapping_cidrs"))
+
+
+@predicate
+def p_strategy_reservation(ctx: Context) -> bool:
+    if not (ctx.decisions.get("ip_family") == "ipv4" and ctx.decisions.get("address_mode") == "prefix"):
+        return False
+    return bool(prefix_subnets_in_use(ctx))
+
+
+def prefix_subnets_in_use(ctx: Context) -> list[Any]:
+    """Existing subnets that will hand out /28 prefixes and already hold addresses (fragmentation risk).
+
+    Pod prefixes come from the node (private) subnets, or with custom networking from the pod subnets
+    only (the node subnets then hold just each node's primary ENI).
+    """
+    role = "pod" if ctx.decisions.get("custom_networking") else "private"
+    return [s for s in ctx.answers.network.existing_subnets if s.used_ips > 0 and s.role == role]
+
+
+@predicate
+def p_strategy_alternate_cni(ctx: Context) -> bool:
+    return ctx.fact("ip_constrained") and ctx.answers.network.cgnat_in_use and not ctx.decisions.get("custom_networking") \
+        and ctx.decisions.get("ip_family") == "ipv4"
+
+
+# --------------------------------------------------------------------------------------- the walk
+
+def read_input(ctx: Context, path: str) -> Any:
+    """A node's input: an answers path (``section.key``) or a named fact."""
+    if path in FACTS:
+        value = ctx.fact(path)
+    else:
+        value: Any = ctx.answers
+        for part in path.split("."):
+            value = getattr(value, part)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [v if isinstance(v, (str, int, float, bool)) else str(v) for v in value]
+    return str(value)
+
+
+class Walk(NamedTuple):
+    trace: list[dict[str, Any]]
+    alternatives: list[dict[str, Any]]
+    decisions: dict[str, Any]
+    branches: list[tuple[str, str]]  # (node id, predicate of the branch taken)
+
+
+def walk(ctx: Context, graph: Graph | None = None) -> Walk:
+    """Walk the graph from its start: decisions land in ``ctx.decisions``; returns the trace and alternatives.
+
+    At each node the first branch whose predicate holds is taken; the step records the node's inputs, the
+    outcome, the filled-in reason and the seed section. Every option the node did not choose becomes an
+    alternative: "possible" when one of its branches also held (a lower-priority match), else "rejected".
+    """
+    graph = graph or load_graph()
+    trace: list[dict[str, Any]] = []
+    alternatives: list[dict[str, Any]] = []
+    node_id: str | None = graph.start
+    visited: set[str] = set()
+    taken_branches: list[tuple[str, str]] = []
+    while node_id and node_id != "end":
+        if node_id in visited:  # the lint test forbids cycles; never loop at run time either
+            raise RuntimeError(f"decision graph cycle at {node_id}")
+        visited.add(node_id)
+        node = graph.nodes[node_id]
+        inputs = {path: read_input(ctx, path) for path in node.reads}
+        taken: Branch | None = None
+        held: list[Branch] = []
+        for br in node.branches:
+            if PREDICATES[br.when](ctx):
+                if taken is None:
+                    taken = br
+                else:
+                    held.append(br)
+        assert taken is not None, f"node {node.id}: no branch applies (the last must be `always`)"
+        taken_branches.append((node.id, taken.when))
+        if taken.set:
+            for key, value in taken.set:
+                ctx.decisions[key] = value
+        else:
+            ctx.decisions[node.decides] = taken.outcome
+        for key in [k for k in ctx.cache if k not in STATIC_FACTS and not k.startswith("_")]:
+            del ctx.cache[key]  # facts that depend on decisions are recomputed
+        trace.append({
+            "node": node.id,
+            "inputs": inputs,
+            "outcome": outcome_text(taken.outcome),
+            "reason": fill(taken.reason, ctx),
+            "source": node.source,
+        })
+        chosen = ctx.decisions.get(node.decides, taken.outcome)
+        held_outcomes = {outcome_text(b.outcome) for b in held if b.when != "always"}
+        for key, label, why_not in node.options:
+            if outcome_text(key) == outcome_text(chosen) or not why_not:
+                continue
+            reason = fill(why_not, ctx).strip()
+            if not reason:
+                continue
+            possible = outcome_text(key) in held_outcomes
+            if possible:
+                reason = f"Also applicable, but {outcome_text(chosen)} is preferred: {reason}"
+            alternatives.append({
+                "option": f"{node.decides}={outcome_text(key)}",
+                "verdict": "possible" if possible else "rejected",
+                "reason": reason,
+            })
+        node_id = taken.next or node.next
+    return Walk(trace=trace, alternatives=alternatives, decisions=dict(ctx.decisions), branches=taken_branches)
+
+
+def choose_strategies(ctx: Context, graph: Graph | None = None) -> tuple[list[str], dict[str, Any]]:
+    """The IP exhaustion strategies that apply (seed table), and their trace step."""
+    graph = graph or load_graph()
+    chosen = [s for s in graph.strategies if PREDICATES[s.when](ctx)]
+    ids = [s.id for s in chosen]
+    ctx.strategies = ids
+    step = {
+        "node": "ip_exhaustion_strategies",
+        "inputs": {
+            "ip_constrained": read_input(ctx, "ip_constrained"),
+            "overlapping_cidrs": read_input(ctx, "overlapping_cidrs"),
+            "network.cgnat_in_use": ctx.answers.network.cgnat_in_use,
+        },
+        "outcome": ", ".join(ids) or "none",
+        "reason": " ".join(f"{s.id}: {fill(s.reason, ctx)}" for s in chosen) or "No IP exhaustion strategy is needed.",
+        "source": "IP Exhaustion Strategies",
+    }
+    return ids, step

@@ -1,0 +1,91 @@
+"""Kubernetes objects for Security Groups for Pods and Multus.
+
+``SecurityGroupPolicy`` (``vpcresources.k8s.aws/v1beta1``, namespaced) [VRC] [EKS-SGP]: a pod selector and
+1-5 security group IDs; it applies to newly scheduled pods only. On Fargate the cluster security group is
+included [EKS-SGP].
+
+``NetworkAttachmentDefinition`` (``k8s.cni.cncf.io/v1``) [NAD]: ``spec.config`` is the CNI configuration
+as a JSON *string* (``json.dumps`` of a dict here). AWS names host-device and ipvlan for Multus on EKS;
+macvlan is not named by AWS (UNCONFIRMED), which the header says when it is used [EKS-MULTUS].
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from eksadvisor.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, MultusNet, dump_yaml, placeholder
+
+CNI_SPEC_VERSION = "0.3.1"  # as in the seed's example
+
+
+def sgp_doc(ctx: Context) -> dict[str, Any]:
+    groups = [placeholder("SECURITY_GROUP_ID", "pod")]
+    if ctx.fargate:
+        groups.append(placeholder("SECURITY_GROUP_ID", "cluster"))
+    return {
+        "apiVersion": "vpcresources.k8s.aws/v1beta1",
+        "kind": "SecurityGroupPolicy",
+        "metadata": {"name": "pod-security-groups", "namespace": placeholder("NAMESPACE")},
+        "spec": {
+            "podSelector": {"matchLabels": {"app.kubernetes.io/name": placeholder("APP_NAME")}},
+            "securityGroups": {"groupIds": groups},
+        },
+    }
+
+
+def sgp_yaml(ctx: Context) -> str:
+    mode = ctx.settings.get("POD_SECURITY_GROUP_ENFORCING_MODE", "strict")
+    header = [
+        f"Security Groups for Pods on cluster {ctx.cluster}: pods matching the selector get their own branch ENI "
+        "with these security groups.",
+        GENERATED_BY,
+        PLACEHOLDER_NOTE,
+        "The groups must exist, allow the kubelet probe ports from the node security group and DNS (TCP/UDP 53) to "
+        f"CoreDNS; tag exactly one of them kubernetes.io/cluster/{ctx.cluster} for the AWS Load Balancer Controller.",
+        f"POD_SECURITY_GROUP_ENFORCING_MODE is {mode!r}; keep terminationGracePeriodSeconds non-zero on these pods.",
+        "Only pods scheduled after the policy exists are affected.",
+    ]
+    if ctx.fargate:
+        header.append("Fargate pods: the cluster security group is included.")
+    if ctx.ipv6:
+        header.append("IPv6 cluster: CONFLICT in AWS's sources -- the EKS guide supports Security Groups for Pods with "
+                      "IPv6 (VPC CNI >= 1.16.0), the VPC CNI README's feature matrix says no. Test before relying on it.")
+    if any(g.os == "windows" for g in ctx.groups):
+        header.append("Windows nodes do not support Security Groups for Pods.")
+    return dump_yaml(sgp_doc(ctx), header=header)
+
+
+def cni_config(net: MultusNet) -> dict[str, Any]:
+    config: dict[str, Any] = {"cniVersion": CNI_SPEC_VERSION, "type": net.type}
+    if net.type == "host-device":
+        config["device"] = net.master
+    else:
+        config["master"] = net.master
+        config["mode"] = "bridge" if net.type == "macvlan" else "l2"
+    config["ipam"] = {"type": "host-local", "subnet": net.cidr}
+    return config
+
+
+def nad_docs(ctx: Context) -> list[dict[str, Any]]:
+    return [{
+        "apiVersion": "k8s.cni.cncf.io/v1",
+        "kind": "NetworkAttachmentDefinition",
+        "metadata": {"name": net.name, "namespace": placeholder("NAMESPACE")},
+        "spec": {"config": json.dumps(cni_config(net), separators=(", ", ": "))},
+    } for net in ctx.multus_networks]
+
+
+def nad_yaml(ctx: Context) -> str:
+    header = [
+        f"Multus secondary networks for cluster {ctx.cluster} (the VPC CNI stays the default delegate).",
+        GENERATED_BY,
+        PLACEHOLDER_NOTE,
+        "Pods attach with the annotation k8s.v1.cni.cncf.io/networks: <name>[@ifname]. AWS does not manage the "
+        "addresses of these interfaces (host-local IPAM here).",
+        "Tag the extra ENIs node.k8s.amazonaws.com/no_manage=true so ipamd ignores them, then adjust MAX_ENI and "
+        "kubelet max-pods [EKS-MULTUS].",
+    ]
+    if any(n.type == "macvlan" for n in ctx.multus_networks):
+        header.append("macvlan: AWS names only host-device and ipvlan for Multus on EKS; macvlan support is UNCONFIRMED.")
+    return dump_yaml(*nad_docs(ctx), header=header)

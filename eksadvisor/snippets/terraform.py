@@ -1,0 +1,296 @@
+"""Terraform inputs for terraform-aws-modules ``eks`` (v21) and ``vpc`` (v6) [TF-EKS] [TF-VPC].
+
+``terraform-eks.tf``: the cluster (``ip_family``, endpoint access), the vpc-cni add-on with
+``before_compute = true`` (it exists before any node group, so the first nodes already use the chosen
+mode) and ``configuration_values = jsonencode({...})``, and managed node groups whose kubelet ``maxPods``
+comes from a nodeadm ``NodeConfig`` part (``cloudinit_pre_nodeadm``, content type
+``application/node.eks.aws``): the module has no max-pods input of its own (DERIVED from its variables).
+aws-node gets its own IRSA role (``aws_iam_role.vpc_cni``, trusted through ``module.eks.oidc_provider``),
+with AmazonEKS_CNI_Policy or, for IPv6, the custom policy of ``cni-ipv6-policy.json``.
+
+``terraform-vpc.tf``: a new VPC through the module -- cluster subnets as ``intra_subnets`` (no route to
+the internet needed; ``control_plane_subnet_ids``), public and private subnets with their role tags, and
+custom-networking pod subnets as ``aws_subnet`` resources (the module has no "pod" subnet kind) routed
+through the private route tables. When the answers describe an existing VPC, only what is new is written
+(CIDR associations, new subnets), against a ``<VPC_ID>`` placeholder.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eksadvisor.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, SubnetView, placeholder
+from eksadvisor.snippets.awsnode import addon_configuration
+from eksadvisor.snippets.hcl import Block, Call, Expr, render_file
+from eksadvisor.snippets.nodeadm import NODECONFIG_CONTENT_TYPE, nodeconfig_yaml
+
+EKS_MODULE_VERSION = "~> 21.0"
+VPC_MODULE_VERSION = "~> 6.0"
+
+_AMI_TYPES = {"x86_64": "AL2023_x86_64_STANDARD", "arm64": "AL2023_ARM_64_STANDARD"}
+_WINDOWS_AMI_TYPE = "WINDOWS_CORE_2022_x86_64"
+
+
+def _eks_module(ctx: Context) -> Block:
+    m = Block("module", ["eks"])
+    m.set("source", "terraform-aws-modules/eks/aws").set("version", EKS_MODULE_VERSION).blank()
+    m.set("name", ctx.cluster)
+    m.set("ip_family", ctx.ip_family)
+    m.set("endpoint_public_access", ctx.endpoint_access in ("public", "public_private"))
+    m.set("endpoint_private_access", ctx.endpoint_access in ("public_private", "private"))
+    if ctx.sgp:
+        m.set("iam_role_additional_policies", {
+            "AmazonEKSVPCResourceController": f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"})
+    m.blank()
+    if ctx.existing_vpc:
+        m.set("vpc_id", placeholder("VPC_ID"))
+        m.set("subnet_ids", [s.id_placeholder for s in ctx.subnets_of("private")])
+        if ctx.subnets_of("cluster"):
+            m.set("control_plane_subnet_ids", [s.id_placeholder for s in ctx.subnets_of("cluster")])
+    else:
+        m.set("vpc_id", Expr("module.vpc.vpc_id"))
+        m.set("subnet_ids", Expr("module.vpc.private_subnets"))
+        if ctx.subnets_of("cluster"):
+            m.set("control_plane_subnet_ids", Expr("module.vpc.intra_subnets"))
+    m.blank()
+    cni: dict[str, Any] = {
+        "before_compute": True,
+        "service_account_role_arn": Expr("aws_iam_role.vpc_cni.arn"),
+    }
+    config = addon_configuration(ctx)
+    if config:
+        cni["configuration_values"] = Call("jsonencode", (config,))
+    m.set("addons", {"vpc-cni": cni, "coredns": {}, "kube-proxy": {}})
+    groups: dict[str, Any] = {}
+    for g in ctx.groups:
+        ng: dict[str, Any] = {}
+        if g.os == "windows":
+            ng["ami_type"] = _WINDOWS_AMI_TYPE
+        elif g.architecture in _AMI_TYPES:
+            ng["ami_type"] = _AMI_TYPES[g.architecture]
+        ng["instance_types"] = list(g.instance_types)
+        ng["min_size"] = g.desired_nodes
+        ng["max_size"] = g.max_nodes
+        ng["desired_size"] = g.desired_nodes
+        if g.os == "linux":
+            ng["cloudinit_pre_nodeadm"] = [{"content_type": NODECONFIG_CONTENT_TYPE, "content": nodeconfig_yaml(g.max_pods)}]
+        groups[g.name] = ng
+    if groups:
+        m.blank().set("eks_managed_node_groups", groups)
+    return m
+
+
+def _irsa_blocks(ctx: Context) -> list[Block]:
+    """The aws-node IRSA role as Terraform resources (same trust and policies as cni-iam-role.sh)."""
+    from eksadvisor.snippets.iam import IPV6_POLICY_NAME, SERVICE_ACCOUNT, ipv6_policy, managed_cni_policy_arn
+
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": Expr("module.eks.oidc_provider_arn")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {
+                Expr('format("%s:aud", module.eks.oidc_provider)'): "sts.amazonaws.com",
+                Expr('format("%s:sub", module.eks.oidc_provider)'): SERVICE_ACCOUNT,
+            }},
+        }],
+    }
+    role = Block("resource", ["aws_iam_role", "vpc_cni"], comments=[
+        "A dedicated role for aws-node (IRSA), instead of the node role; see cni-pod-identity.sh for Pod Identity."])
+    role.set("name", ctx.cni_role_name)
+    role.set("assume_role_policy", Call("jsonencode", (trust,)))
+    blocks = [role]
+    attach = Block("resource", ["aws_iam_role_policy_attachment", "vpc_cni"])
+    attach.set("role", Expr("aws_iam_role.vpc_cni.name"))
+    if ctx.ipv6:
+        policy = Block("resource", ["aws_iam_policy", "vpc_cni_ipv6"], comments=[
+            "AmazonEKS_CNI_Policy is IPv4-only: the IPv6 policy of cni-ipv6-policy.json."])
+        policy.set("name", f"{ctx.cluster[:60]}-{IPV6_POLICY_NAME}"[:128])
+        policy.set("policy", Call("jsonencode", (ipv6_policy(ctx),)))
+        blocks.append(policy)
+        attach.set("policy_arn", Expr("aws_iam_policy.vpc_cni_ipv6.arn"))
+    else:
+        attach.set("policy_arn", managed_cni_policy_arn(ctx))
+    blocks.append(attach)
+    return blocks
+
+
+def terraform_eks(ctx: Context) -> str:
+    header = [
+        f"terraform-aws-modules/eks/aws {EKS_MODULE_VERSION} inputs for cluster {ctx.cluster}.",
+        GENERATED_BY,
+        PLACEHOLDER_NOTE,
+        "The vpc-cni add-on uses its own IRSA role (below); for Pod Identity use the add-on's pod_identity_association "
+        "instead of service_account_role_arn.",
+        "Max pods is set through a nodeadm NodeConfig part; EKS managed node groups also compute their own value when "
+        "VPC CNI >= 1.9 and which one wins on AL2023 is UNCONFIRMED: check kubelet's maxPods on a new node.",
+        "most_recent = true (module default) installs the newest vpc-cni build; pin addon_version to the planned "
+        f"VPC CNI {ctx.addon_version_hint} if you need it exactly.",
+    ]
+    if ctx.ipv6:
+        header.append("ip_family is fixed at cluster creation: IPv6 means a new cluster.")
+    return render_file([_eks_module(ctx), *_irsa_blocks(ctx)], header=header)
+
+
+# ----------------------------------------------------------------------------------------------- vpc
+
+def _role_tags(ctx: Context, role: str) -> dict[str, str]:
+    """Tags every subnet of ``role`` shares (the planner's tags, or the role defaults)."""
+    from eksadvisor.snippets.subnets import tags_for
+
+    subnets = ctx.subnets_of(role)
+    if not subnets:
+        return {}
+    common = dict(tags_for(ctx, subnets[0]))
+    for s in subnets[1:]:
+        other = tags_for(ctx, s)
+        common = {k: v for k, v in common.items() if other.get(k) == v}
+    return dict(sorted(common.items()))
+
+
+def _per_subnet_tags(ctx: Context, kinds: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    from eksadvisor.snippets.subnets import tags_for
+
+    out: dict[str, Any] = {}
+    for role, kind in kinds:
+        common = _role_tags(ctx, role)
+        for index, s in enumerate(ctx.subnets_of(role)):
+            for key, value in tags_for(ctx, s).items():
+                if common.get(key) != value:
+                    out[f"{s.name}/{key}"] = {"kind": kind, "index": index, "key": key, "value": value}
+    return out
+
+
+def _pod_subnet_map(ctx: Context, subnets: list[SubnetView]) -> dict[str, Any]:
+    from eksadvisor.snippets.subnets import tags_for
+
+    return {s.name: {"az": s.az, "cidr": s.cidr, "tags": {"Name": s.name, **tags_for(ctx, s)}} for s in subnets}
+
+
+def _new_vpc_blocks(ctx: Context) -> list[Block]:
+    m = Block("module", ["vpc"])
+    m.set("source", "terraform-aws-modules/vpc/aws").set("version", VPC_MODULE_VERSION).blank()
+    m.set("name", ctx.cluster)
+    m.set("cidr", ctx.vpc_cidr)
+    secondary = ctx.existing_secondary_cidrs + ctx.new_secondary_cidrs
+    if secondary:
+        m.set("secondary_cidr_blocks", secondary)
+    m.set("azs", list(ctx.azs)).blank()
+    kinds = (("public", "public"), ("private", "private"), ("cluster", "intra"))
+    for role, kind in kinds:
+        subnets = ctx.subnets_of(role)
+        if not subnets:
+            continue
+        m.set(f"{kind}_subnets", [s.cidr for s in subnets])
+        m.set(f"{kind}_subnet_names", [s.name for s in subnets])
+        tags = _role_tags(ctx, role)
+        if tags:
+            m.set(f"{kind}_subnet_tags", tags)
+        m.blank()
+    m.set("enable_nat_gateway", True)
+    m.set("single_nat_gateway", not ctx.production)
+    m.set("one_nat_gateway_per_az", ctx.production)
+    m.set("enable_dns_hostnames", True)
+    m.set("enable_dns_support", True)
+    if ctx.ipv6:
+        m.blank()
+        m.set("enable_ipv6", True)
+        m.set("create_egress_only_igw", True)
+        index = 0
+        for role, kind in kinds:
+            n = len(ctx.subnets_of(role))
+            if not n:
+                continue
+            m.set(f"{kind}_subnet_ipv6_prefixes", list(range(index, index + n)))
+            m.set(f"{kind}_subnet_assign_ipv6_address_on_creation", True)
+            m.set(f"{kind}_subnet_enable_dns64", False)  # BP-IPV6: DNS64 off where IPv6 pods run; module default true
+            index += n
+    blocks = [m]
+    extra = _per_subnet_tags(ctx, kinds)
+    if extra:
+        tag = Block("resource", ["aws_ec2_tag", "subnet"], comments=[
+            "Tags only some subnets of a role carry (the module tags per role)."])
+        tag.set("for_each", extra).blank()
+        tag.set("resource_id", Expr("{public = module.vpc.public_subnets, private = module.vpc.private_subnets, "
+                                    "intra = module.vpc.intra_subnets}[each.value.kind][each.value.index]"))
+        tag.set("key", Expr("each.value.key"))
+        tag.set("value", Expr("each.value.value"))
+        blocks.append(tag)
+    pods = ctx.subnets_of("pod")
+    if pods:
+        sub = Block("resource", ["aws_subnet", "pod"], comments=[
+            "Custom-networking pod subnets (the module has no pod subnet kind); the module associates the",
+            "secondary CIDR first (depends_on).",
+        ])
+        sub.set("for_each", _pod_subnet_map(ctx, pods)).blank()
+        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
+        sub.set("cidr_block", Expr("each.value.cidr"))
+        sub.set("availability_zone", Expr("each.value.az"))
+        sub.set("tags", Expr("each.value.tags"))
+        sub.set("depends_on", [Expr("module.vpc")])
+        rta = Block("resource", ["aws_route_table_association", "pod"], comments=[
+            "Route pod subnets like the private subnets of the same AZ (one route table per AZ with one NAT",
+            "gateway per AZ; element() wraps to the single table otherwise).",
+        ])
+        rta.set("for_each", Expr("aws_subnet.pod")).blank()
+        rta.set("subnet_id", Expr("each.value.id"))
+        rta.set("route_table_id", Expr("element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"))
+        blocks += [sub, rta]
+    return blocks
+
+
+def _existing_vpc_blocks(ctx: Context) -> list[Block]:
+    blocks: list[Block] = []
+    loc = Block("locals")
+    loc.set("vpc_id", placeholder("VPC_ID"))
+    blocks.append(loc)
+    if ctx.new_secondary_cidrs:
+        assoc = Block("resource", ["aws_vpc_ipv4_cidr_block_association", "secondary"], comments=[
+            "Secondary CIDRs to associate (the control plane may take up to an hour to recognise a new CIDR [EKS-NETREQ])."])
+        assoc.set("for_each", Call("toset", (list(ctx.new_secondary_cidrs),))).blank()
+        assoc.set("vpc_id", Expr("local.vpc_id"))
+        assoc.set("cidr_block", Expr("each.value"))
+        blocks.append(assoc)
+    new = [s for s in ctx.subnets if not s.existing]
+    if new:
+        from eksadvisor.snippets.subnets import tags_for
+
+        sub = Block("resource", ["aws_subnet", "new"], comments=["Subnets the plan adds to the existing VPC."])
+        sub.set("for_each", {s.name: {"az": s.az, "cidr": s.cidr, "role": s.role, "tags": {"Name": s.name, **tags_for(ctx, s)}}
+                             for s in new}).blank()
+        sub.set("vpc_id", Expr("local.vpc_id"))
+        sub.set("cidr_block", Expr("each.value.cidr"))
+        sub.set("availability_zone", Expr("each.value.az"))
+        sub.set("tags", Expr("each.value.tags"))
+        if ctx.new_secondary_cidrs:
+            sub.set("depends_on", [Expr("aws_vpc_ipv4_cidr_block_association.secondary")])
+        blocks.append(sub)
+        routed = [s for s in new if s.role in ("public", "private", "pod")]
+        if routed:
+            rta = Block("resource", ["aws_route_table_association", "new"], comments=[
+                "Route new public subnets like the existing public ones, private and pod subnets like the private",
+                "ones of their AZ (cluster subnets keep the main route table)."])
+            rta.set("for_each", {s.name: placeholder("ROUTE_TABLE_ID", f"{'public' if s.role == 'public' else 'private'}-{s.az}")
+                                 for s in routed}).blank()
+            rta.set("subnet_id", Expr("aws_subnet.new[each.key].id"))
+            rta.set("route_table_id", Expr("each.value"))
+            blocks.append(rta)
+    return blocks
+
+
+def terraform_vpc(ctx: Context) -> str:
+    if ctx.existing_vpc:
+        header = [
+            f"Additions to the existing VPC of cluster {ctx.cluster} (terraform-aws-modules/vpc is for new VPCs; "
+            "existing subnets are left alone).",
+        ]
+        blocks = _existing_vpc_blocks(ctx)
+    else:
+        header = [f"terraform-aws-modules/vpc/aws {VPC_MODULE_VERSION} inputs for cluster {ctx.cluster}: subnets per role."]
+        blocks = _new_vpc_blocks(ctx)
+    header += [GENERATED_BY, PLACEHOLDER_NOTE]
+    if ctx.ipv6:
+        header.append("Dual-stack: DNS64 is disabled where IPv6 pods run so IPv4 egress is SNATed on the node "
+                      "instead of going through NAT64 [BP-IPV6].")
+    return render_file(blocks, header=header)

@@ -1,0 +1,206 @@
+"""The decision graph: one scenario per branch, the trace, and the reasons for options not chosen."""
+
+from __future__ import annotations
+
+import pytest
+
+from eksadvisor.answers import load_answers
+from eksadvisor.catalog import load_catalog
+from eksadvisor.graph import Context, choose_strategies, load_graph, walk
+
+CATALOG = load_catalog()
+
+EXHAUSTED_SUBNETS = [
+    {"cidr": "10.0.0.0/24", "az": "us-east-1a", "role": "private", "used_ips": 240},
+    {"cidr": "10.0.1.0/24", "az": "us-east-1b", "role": "private", "used_ips": 230},
+]
+IPV6 = {"ipv6": {"ready": True, "ipv4_exhaustion_concern": True}}
+
+
+def group(**kw):
+    base = {"name": "general", "instance_types": ["m5.large"], "desired_nodes": 3, "max_nodes": 10, "pods_per_node": 20}
+    base.update(kw)
+    return base
+
+
+# name -> (answers, {(node, branch predicate)} that must be taken, {decision: value})
+SCENARIOS: dict[str, tuple[dict, set, dict]] = {
+    "default": ({}, {("auto_mode", "always"), ("ip_family", "ipv6_not_wanted"), ("custom_networking", "always"),
+                     ("address_mode", "always"), ("prefix_support", "secondary_chosen"), ("endpoint_access", "always"),
+                     ("sgp_mode", "sgp_not_needed"), ("multus_safety", "multus_not_needed"), ("warm_tuning", "always")},
+                {"ip_family": "ipv4", "address_mode": "secondary_ip", "custom_networking": False,
+                 "endpoint_access": "public_private", "sgp_mode": "none", "multus": "not_needed",
+                 "warm_tuning": "warm_eni_target"}),
+    "auto-mode": ({"operations": {"auto_mode": True}, "security_groups_for_pods": {"needed": True}},
+                  {("auto_mode", "auto_mode_on"), ("sgp_mode", "sgp_auto_mode"), ("warm_tuning", "auto_mode_on")},
+                  {"auto_mode": "aws_managed", "sgp_mode": "none", "warm_tuning": "none"}),
+    "ipv6": (IPV6, {("ip_family", "always"), ("ipv6_addressing", "always"), ("warm_tuning", "ipv6_family")},
+             {"ip_family": "ipv6", "address_mode": "prefix", "custom_networking": False, "warm_tuning": "none"}),
+    "ipv6-windows": ({**IPV6, "node_groups": [group(), group(name="win", os="windows")]},
+                     {("ip_family", "ipv6_blocked_windows")}, {"ip_family": "ipv4"}),
+    "ipv6-non-nitro": ({**IPV6, "node_groups": [group(instance_types=["m4.large"])]},
+                       {("ip_family", "ipv6_blocked_non_nitro")}, {"ip_family": "ipv4"}),
+    "ipv6-separate-cidr": ({**IPV6, "network": {"separate_pod_cidr_required": True}},
+                           {("ip_family", "ipv6_blocked_separate_cidr"), ("custom_networking", "separate_pod_cidr_required")},
+                           {"ip_family": "ipv4", "custom_networking": True}),
+    "ipv6-old-cni": ({**IPV6, "cni_version": "1.10.0"}, {("ip_family", "ipv6_blocked_cni")}, {"ip_family": "ipv4"}),
+    "exhausted-ipv6-ready": ({"ipv6": {"ready": True}, "network": {"existing_subnets": EXHAUSTED_SUBNETS}},
+                             {("custom_networking", "exhausted_but_ipv6_ready"), ("address_mode", "ip_constrained")},
+                             {"custom_networking": False, "address_mode": "prefix"}),
+    "exhausted-cgnat": ({"network": {"existing_subnets": EXHAUSTED_SUBNETS, "cgnat_in_use": True}},
+                        {("custom_networking", "exhausted_but_cgnat_in_use")}, {"custom_networking": False}),
+    "exhausted": ({"network": {"existing_subnets": EXHAUSTED_SUBNETS}},
+                  {("custom_networking", "exhausted_with_other_cidrs")}, {"custom_networking": True}),
+    "small-vpc": ({"network": {"vpc_cidr": "10.0.0.0/24"}, "node_groups": [group(max_nodes=20)]},
+                  {("custom_networking", "exhausted_with_other_cidrs")}, {"custom_networking": True}),
+    "dense": ({"node_groups": [group(pods_per_node=50)]},
+              {("address_mode", "density_over_secondary"), ("prefix_support", "always"), ("warm_tuning", "prefix_chosen")},
+              {"address_mode": "prefix", "warm_tuning": "warm_prefix_target"}),
+    "over-30": ({"node_groups": [group(instance_types=["m5.2xlarge"], pods_per_node=35)]},
+                {("address_mode", "density_over_30")}, {"address_mode": "prefix"}),
+    "constrained": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=10)]},
+                    {("address_mode", "ip_constrained"), ("warm_tuning", "warm_advice_ip_targets")},
+                    {"address_mode": "prefix", "warm_tuning": "warm_ip_target"}),
+    "old-cni-dense": ({"cni_version": "1.8.0", "node_groups": [group(pods_per_node=50)]},
+                      {("address_mode", "density_over_secondary"), ("prefix_support", "prefix_cni_too_old")},
+                      {"address_mode": "secondary_ip", "prefix_wanted": True}),
+    "regulated": ({"operations": {"regulated": True}}, {("endpoint_access", "regulated")}, {"endpoint_access": "private"}),
+    "internal": ({"operations": {"external_api_access": False}}, {("endpoint_access", "no_external_access")},
+                 {"endpoint_access": "private"}),
+    "dev": ({"operations": {"environment": "dev"}}, {("endpoint_access", "dev_or_test")}, {"endpoint_access": "public"}),
+    "test-env": ({"operations": {"environment": "test"}}, {("endpoint_access", "dev_or_test")}, {"endpoint_access": "public"}),
+    "sgp-strict": ({"security_groups_for_pods": {"needed": True}}, {("sgp_mode", "always")}, {"sgp_mode": "strict"}),
+    "sgp-nodelocal": ({"security_groups_for_pods": {"needed": True, "nodelocal_dnscache": True}},
+                      {("sgp_mode", "sgp_standard_needed")}, {"sgp_mode": "standard"}),
+    "sgp-netpol": ({"security_groups_for_pods": {"needed": True, "network_policy": True}},
+                   {("sgp_mode", "sgp_standard_needed")}, {"sgp_mode": "standard"}),
+    "sgp-etp-local": ({"security_groups_for_pods": {"needed": True, "external_traffic_policy_local": True}},
+                      {("sgp_mode", "sgp_standard_needed")}, {"sgp_mode": "standard"}),
+    "multus-thin": ({"multus": {"needed": True}}, {("multus_safety", "multus_thin")}, {"multus": "thin"}),
+    "multus-thick-old": ({"multus": {"needed": True, "plugin": "thick", "version": "v4.0.2"}},
+                         {("multus_safety", "multus_thick_unsafe")}, {"multus": "thin"}),
+    "multus-thick": ({"multus": {"needed": True, "plugin": "thick", "version": "v4.2.3"}},
+                     {("multus_safety", "always")}, {"multus": "thick"}),
+}
+
+
+def run(data: dict):
+    ctx = Context(answers=load_answers(data), catalog=CATALOG)
+    w = walk(ctx)
+    return ctx, w
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_scenario(name):
+    data, branches, decisions = SCENARIOS[name]
+    ctx, w = run(data)
+    taken = set(w.branches)
+    assert branches <= taken, f"{name}: missing {branches - taken}; took {sorted(taken)}"
+    for key, value in decisions.items():
+        assert w.decisions.get(key) == value, (name, key, w.decisions.get(key))
+
+
+def test_every_branch_has_a_scenario():
+    graph = load_graph()
+    every = {(n.id, b.when) for n in graph.nodes.values() for b in n.branches}
+    covered = set()
+    for data, _, _ in SCENARIOS.values():
+        covered |= set(run(data)[1].branches)
+    assert every - covered == set(), f"branches with no scenario: {sorted(every - covered)}"
+
+
+STRATEGY_SCENARIOS = {
+    "prefix_delegation": {"node_groups": [group(pods_per_node=50)]},
+    "secondary_cidr": {"network": {"separate_pod_cidr_required": True}},
+    "custom_networking": {"network": {"existing_subnets": EXHAUSTED_SUBNETS}},
+    "ipv6": IPV6,
+    "private_nat_gateway": {"network": {"onprem_cidrs": ["10.0.0.0/8"]}},
+    "subnet_cidr_reservation": {"node_groups": [group(pods_per_node=50)],
+                                "network": {"existing_subnets": [{"cidr": "10.0.0.0/20", "az": "us-east-1a", "used_ips": 100}]}},
+    "alternate_cni": {"network": {"existing_subnets": EXHAUSTED_SUBNETS, "cgnat_in_use": True}},
+}
+
+
+@pytest.mark.parametrize("strategy", sorted(STRATEGY_SCENARIOS))
+def test_strategy_fires(strategy):
+    ctx, _ = run(STRATEGY_SCENARIOS[strategy])
+    ctx.plan = {"secondary_cidrs": []}
+    ids, step = choose_strategies(ctx)
+    assert strategy in ids
+    assert step["node"] == "ip_exhaustion_strategies" and strategy in step["outcome"]
+    assert step["source"] == "IP Exhaustion Strategies"
+
+
+def test_no_strategy_for_roomy_cluster():
+    ctx, _ = run({})
+    ctx.plan = {"secondary_cidrs": []}
+    ids, step = choose_strategies(ctx)
+    assert ids == [] and step["outcome"] == "none"
+
+
+def test_every_strategy_in_graph_has_a_scenario():
+    assert {s.id for s in load_graph().strategies} == set(STRATEGY_SCENARIOS)
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_trace_is_complete_and_filled(name):
+    _, w = run(SCENARIOS[name][0])
+    graph = load_graph()
+    assert w.trace[0]["node"] == graph.start
+    for step in w.trace:
+        node = graph.nodes[step["node"]]
+        assert step["source"] == node.source
+        assert set(step["inputs"]) == set(node.reads)
+        assert "{" not in step["reason"] and step["reason"].strip(), step
+    for alt in w.alternatives:
+        assert "{" not in alt["reason"] and alt["reason"].strip(), alt
+        assert alt["verdict"] in ("rejected", "possible")
+
+
+def test_alternatives_explain_every_other_mode():
+    _, w = run({"node_groups": [group(pods_per_node=50)]})
+    options = {a["option"]: a for a in w.alternatives}
+    assert "address_mode=secondary_ip" in options
+    assert "general (50 > 29)" in options["address_mode=secondary_ip"]["reason"]
+    assert "ip_family=ipv6" in options and "not IPv6-ready" in options["ip_family=ipv6"]["reason"]
+    assert "custom_networking=true" in options
+    assert {"endpoint_access=public", "endpoint_access=private"} <= set(options)
+
+
+def test_trace_inputs_record_values():
+    _, w = run({"node_groups": [group(pods_per_node=50)]})
+    step = next(s for s in w.trace if s["node"] == "address_mode")
+    assert step["inputs"]["pods_per_node"] == {"general": 50}
+    assert step["inputs"]["secondary_max_pods"] == {"general": 29}  # m5.large, seed: 29
+    assert step["outcome"] == "prefix"
+    assert step["source"].startswith("Mode Decision Matrix")
+
+
+def test_ipv6_blocked_reason_names_windows_group():
+    _, w = run(SCENARIOS["ipv6-windows"][0])
+    step = next(s for s in w.trace if s["node"] == "ip_family")
+    assert "win" in step["reason"] and "Windows" in step["reason"]
+
+
+def test_bare_metal_counts_as_nitro_for_ipv6():
+    _, w = run({**IPV6, "node_groups": [group(instance_types=["m5.metal"])]})
+    assert w.decisions["ip_family"] == "ipv6"
+
+
+def test_walk_is_deterministic():
+    a = run(SCENARIOS["exhausted"][0])[1]
+    b = run(SCENARIOS["exhausted"][0])[1]
+    assert a.trace == b.trace and a.alternatives == b.alternatives
+
+
+@pytest.mark.parametrize("name", ["default", "ipv6", "exhausted", "dense", "sgp-nodelocal", "multus-thick-old"])
+def test_static_facts_do_not_depend_on_decisions(name):
+    from eksadvisor.graph import FACTS, STATIC_FACTS
+
+    assert STATIC_FACTS <= set(FACTS)
+    answers = load_answers(SCENARIOS[name][0])
+    fresh = Context(answers=answers, catalog=CATALOG)
+    walked, _ = run(SCENARIOS[name][0])
+    for fact in sorted(STATIC_FACTS):
+        other = Context(answers=answers, catalog=CATALOG, decisions=dict(walked.decisions))
+        assert fresh.fact(fact) == other.fact(fact), fact

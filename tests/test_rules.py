@@ -1,0 +1,177 @@
+"""The rule catalog: every rule fires in a scenario and stays quiet in a near miss; suppression."""
+
+from __future__ import annotations
+
+import pytest
+
+from eksadvisor.advisor import advise
+from eksadvisor.rules import load_rules
+
+IPV6 = {"ipv6": {"ready": True, "ipv4_exhaustion_concern": True}}
+SGP = {"security_groups_for_pods": {"needed": True}}
+EXHAUSTED = [
+    {"cidr": "10.0.0.0/24", "az": "us-east-1a", "role": "private", "used_ips": 240},
+    {"cidr": "10.0.1.0/24", "az": "us-east-1b", "role": "private", "used_ips": 230},
+]
+
+
+def group(**kw):
+    base = {"name": "general", "instance_types": ["m5.large"], "desired_nodes": 3, "max_nodes": 10, "pods_per_node": 20}
+    base.update(kw)
+    return base
+
+
+def dense(**kw):
+    return {"node_groups": [group(pods_per_node=50)], **kw}
+
+
+USED = [{"cidr": "10.0.0.0/20", "az": "us-east-1a", "role": "private", "used_ips": 100}]
+FULL_VPC = {"availability_zones": 2, "network": {"vpc_cidr": "10.0.0.0/22", "existing_subnets": [
+    {"cidr": "10.0.0.0/23", "az": "us-east-1a", "role": "private", "used_ips": 10},
+    {"cidr": "10.0.2.0/23", "az": "us-east-1b", "role": "private", "used_ips": 10}]}}
+WITH_CLUSTER = {"availability_zones": 2, "network": {"vpc_cidr": "10.0.0.0/22", "existing_subnets": [
+    {"cidr": "10.0.0.0/23", "az": "us-east-1a", "role": "private", "used_ips": 10},
+    {"cidr": "10.0.2.0/28", "az": "us-east-1a", "role": "cluster", "used_ips": 2},
+    {"cidr": "10.0.2.16/28", "az": "us-east-1b", "role": "cluster", "used_ips": 2}]}}
+
+# rule id -> (answers where it fires, near-miss answers where it stays quiet)
+CASES: dict[str, tuple[dict, dict]] = {
+    "prefix-fragmented-subnet": (dense(network={"existing_subnets": USED}),
+                                 dense(network={"existing_subnets": USED, "separate_pod_cidr_required": True})),
+    "prefix-requires-cni-1.9": (dense(cni_version="1.8.0"), dense(cni_version="1.9.0")),
+    "prefix-no-downgrade": (dense(), {}),
+    "prefix-update-max-pods": (dense(), IPV6),
+    "prefix-replace-node-groups": (dense(network={"existing_subnets": USED}), {"network": {"existing_subnets": USED}}),
+    "mixed-address-modes": ({"node_groups": [group(pods_per_node=50), group(name="old", instance_types=["m4.large"], pods_per_node=15)]},
+                            {"node_groups": [group(pods_per_node=50), group(name="new", instance_types=["m5a.large"], pods_per_node=15)]}),
+    "mixed-instance-max-pods": ({"node_groups": [group(instance_types=["m5.large", "m5.xlarge"])]},
+                                {"node_groups": [group(instance_types=["m5.large", "m5a.large"])]}),
+    "pods-exceed-max-pods": ({"node_groups": [group(pods_per_node=111)]}, {"node_groups": [group(pods_per_node=110)]}),
+    "warm-pool-subnet-cost": ({}, dense()),
+    "warm-ip-overrides-prefix-target": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=10)]}, dense()),
+    "warm-prefix-target-default-differs": (dense(), {}),
+    "custom-networking-prefer-ipv6": ({"ipv6": {"ready": True}, "network": {"separate_pod_cidr_required": True}},
+                                      {"network": {"separate_pod_cidr_required": True}}),
+    "custom-networking-max-pods": ({"network": {"separate_pod_cidr_required": True}}, {}),
+    "cgnat-in-use": ({"network": {"separate_pod_cidr_required": True, "cgnat_in_use": True}}, {"network": {"cgnat_in_use": True}}),
+    "overlapping-cidrs": ({"network": {"onprem_cidrs": ["10.0.0.0/8"]}}, {"network": {"onprem_cidrs": ["192.168.0.0/16"]}}),
+    "docker-bridge-overlap": ({"network": {"vpc_cidr": "172.17.0.0/16"}}, {"network": {"vpc_cidr": "172.18.0.0/16"}}),
+    "cluster-subnet-shared": (FULL_VPC, WITH_CLUSTER),
+    "subnet-too-small": ({"network": {"vpc_cidr": "10.0.0.0/24", "cgnat_in_use": True}, "node_groups": [group(max_nodes=20)]},
+                         {"network": {"vpc_cidr": "10.0.0.0/16", "cgnat_in_use": True}, "node_groups": [group(max_nodes=20)]}),
+    "ipv6-irreversible": (IPV6, {"ipv6": {"ready": True}}),
+    "ipv6-nitro-only": ({**IPV6, "node_groups": [group(instance_types=["m4.large"])]}, IPV6),
+    "ipv6-fargate-needs-ipv4": ({**IPV6, "fargate_pods": 5}, {"fargate_pods": 5}),
+    "ipv6-disable-dns64": (IPV6, {"ipv6": {"ready": True}}),
+    "ipv6-load-balancer-controller": (IPV6, {"ipv6": {"ready": True}}),
+    "ipv6-cni-iam-policy": (IPV6, {"ipv6": {"ready": True}}),
+    "ipv6-sgp-conflict": ({**IPV6, **SGP}, SGP),
+    "cni-separate-iam-role": ({}, {"operations": {"auto_mode": True}}),
+    "use-managed-addon": ({"operations": {"self_managed_cni": True}}, {}),
+    "backup-before-upgrade": ({}, {"operations": {"auto_mode": True}}),
+    "upgrade-one-minor-at-a-time": ({"cni_version": "1.16.0"}, {"cni_version": "1.17.1"}),
+    "aws-node-probe-timeouts": ({"operations": {"data_intensive": True}}, {}),
+    "custom-ami-iptables-forward": ({"operations": {"custom_ami": True}}, {}),
+    "auto-mode-cni-settings": ({"operations": {"auto_mode": True}}, {}),
+    "sgp-strict-breaks-nodelocal-dns": ({"security_groups_for_pods": {"needed": True, "nodelocal_dnscache": True}},
+                                        {"security_groups_for_pods": {"nodelocal_dnscache": True}}),
+    "sgp-disable-tcp-early-demux": (SGP, {"security_groups_for_pods": {"needed": True, "network_policy": True}}),
+    "sgp-termination-grace-period": (SGP, {}),
+    "sgp-external-snat": (SGP, {"operations": {"auto_mode": True}, **SGP}),
+    "sgp-unsupported-windows": ({**SGP, "node_groups": [group(), group(name="win", os="windows")]},
+                                {**SGP, "node_groups": [group(), group(name="lin")]}),
+    "sgp-unsupported-non-nitro": ({**SGP, "node_groups": [group(instance_types=["t3.large"])]}, SGP),
+    "sgp-counts-toward-max-pods": (SGP, {}),
+    "sgp-branch-eni-capacity": ({"security_groups_for_pods": {"needed": True, "pods_per_node": 10}},
+                                {"security_groups_for_pods": {"needed": True, "pods_per_node": 9}}),  # m5.large: 9
+    "sgp-tag-one-security-group": (SGP, {}),
+    "multus-thick-plugin-race": ({"multus": {"needed": True, "plugin": "thick", "version": "v4.0.2"}},
+                                 {"multus": {"needed": True, "plugin": "thick", "version": "v4.1.1"}}),
+    "multus-thick-fix-unconfirmed": ({"multus": {"needed": True, "plugin": "thick", "version": "v4.1.1"}},
+                                     {"multus": {"needed": True, "plugin": "thick", "version": "v4.2.3"}}),
+    "multus-node-security-group": (
+        {"multus": {"needed": True, "networks": [{"name": "n1", "type": "ipvlan", "cidr": "10.10.0.0/16"}]}},
+        {"multus": {"needed": False, "networks": [{"name": "n1", "type": "ipvlan", "cidr": "10.10.0.0/16"}]}}),
+    "multus-macvlan-unconfirmed": (
+        {"multus": {"needed": True, "networks": [{"name": "n1", "type": "macvlan", "cidr": "10.10.0.0/16"}]}},
+        {"multus": {"needed": True, "networks": [{"name": "n1", "type": "ipvlan", "cidr": "10.10.0.0/16"}]}}),
+}
+
+DESIGN_IDS = """prefix-fragmented-subnet prefix-requires-cni-1.9 prefix-no-downgrade prefix-update-max-pods
+prefix-replace-node-groups mixed-address-modes mixed-instance-max-pods warm-pool-subnet-cost
+warm-ip-overrides-prefix-target custom-networking-prefer-ipv6 cgnat-in-use overlapping-cidrs docker-bridge-overlap
+cluster-subnet-shared subnet-too-small ipv6-irreversible ipv6-nitro-only ipv6-fargate-needs-ipv4 ipv6-disable-dns64
+ipv6-load-balancer-controller ipv6-cni-iam-policy cni-separate-iam-role use-managed-addon backup-before-upgrade
+upgrade-one-minor-at-a-time aws-node-probe-timeouts custom-ami-iptables-forward sgp-strict-breaks-nodelocal-dns
+sgp-disable-tcp-early-demux sgp-termination-grace-period sgp-external-snat sgp-unsupported-windows
+sgp-unsupported-non-nitro sgp-counts-toward-max-pods sgp-tag-one-security-group multus-thick-plugin-race
+multus-node-security-group""".split()
+
+_CACHE: dict[str, list] = {}
+
+
+def warnings_for(data: dict) -> dict[str, dict]:
+    key = repr(data)
+    if key not in _CACHE:
+        _CACHE[key] = [w.model_dump() for w in advise(data).warnings]
+    return {w["id"]: w for w in _CACHE[key]}
+
+
+def test_every_rule_has_a_case():
+    assert {r.id for r in load_rules()} == set(CASES)
+
+
+def test_design_ids_all_in_catalog():
+    assert set(DESIGN_IDS) <= {r.id for r in load_rules()}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_fires(rule_id):
+    fired = warnings_for(CASES[rule_id][0])
+    assert rule_id in fired, f"{rule_id} did not fire; got {sorted(fired)}"
+    w = fired[rule_id]
+    rule = next(r for r in load_rules() if r.id == rule_id)
+    assert w["severity"] == rule.severity and w["source"] == rule.source
+    assert "{" not in w["message"] and "{" not in w["remediation"], w
+    if rule.status:
+        assert rule.status in w["message"]
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_quiet_in_near_miss(rule_id):
+    fired = warnings_for(CASES[rule_id][1])
+    assert rule_id not in fired, f"{rule_id} fired in its near miss: {fired[rule_id]['message']}"
+
+
+def test_suppression_by_id():
+    data = {**IPV6, "suppress_rules": ["ipv6-irreversible", "ipv6-disable-dns64"]}
+    rec = advise(data)
+    ids = {w.id for w in rec.warnings}
+    assert "ipv6-irreversible" not in ids and "ipv6-disable-dns64" not in ids
+    assert "ipv6-cni-iam-policy" in ids
+    assert rec.provenance.suppressed_rules == ["ipv6-disable-dns64", "ipv6-irreversible"]
+
+
+def test_warnings_ordered_by_severity():
+    rec = advise(CASES["overlapping-cidrs"][0] | {"operations": {"custom_ami": True}})
+    order = {"critical": 0, "warning": 1, "info": 2}
+    ranks = [order[w.severity] for w in rec.warnings]
+    assert ranks == sorted(ranks)
+
+
+def test_messages_are_specific():
+    w = warnings_for(CASES["mixed-instance-max-pods"][0])["mixed-instance-max-pods"]
+    assert "m5.large 29" in w["message"] and "m5.xlarge 58" in w["message"] and "lowest, 29" in w["message"]
+    w = warnings_for(CASES["overlapping-cidrs"][0])["overlapping-cidrs"]
+    assert "10.0.0.0/16 overlaps connected network 10.0.0.0/8" in w["message"]
+    w = warnings_for(CASES["upgrade-one-minor-at-a-time"][0])["upgrade-one-minor-at-a-time"]
+    assert "1.16 -> 1.17" in w["message"]
+    w = warnings_for(CASES["sgp-counts-toward-max-pods"][0])["sgp-counts-toward-max-pods"]
+    assert "m5.large: 9 branch ENIs" in w["message"]  # seed: m5.large supports up to 9 branch ENIs
+
+
+def test_conflict_and_unconfirmed_are_shown_as_such():
+    statuses = {r.id: r.status for r in load_rules() if r.status}
+    assert statuses["warm-prefix-target-default-differs"] == "CONFLICT"
+    assert statuses["multus-macvlan-unconfirmed"] == "UNCONFIRMED"
+    assert statuses["ipv6-sgp-conflict"] == "CONFLICT"

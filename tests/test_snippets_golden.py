@@ -1,0 +1,60 @@
+"""Golden files: the generated configuration for each shared example (through the real advisor) and for
+the hand-built IPv6/Multus fixture. Regenerate with ``EKSADVISOR_UPDATE_GOLDEN=1``."""
+
+from __future__ import annotations
+
+import pytest
+
+from eksadvisor.snippets import build_snippets
+
+from .conftest import update_golden
+from .test_snippets_support import EXAMPLES, advised, golden_dir, ipv6_case
+
+ORDER_FILE = "_order.txt"
+
+
+def _check_golden(case: str, out: dict[str, str]) -> None:
+    d = golden_dir(case)
+    expected_files = {**out, ORDER_FILE: "".join(f"{name}\n" for name in out)}
+    if update_golden():
+        d.mkdir(parents=True, exist_ok=True)
+        for stale in d.iterdir():
+            if stale.name not in expected_files:
+                stale.unlink()
+        for name, text in expected_files.items():
+            (d / name).write_bytes(text.encode("utf-8"))
+    assert d.is_dir(), f"no golden files for {case}; run with EKSADVISOR_UPDATE_GOLDEN=1"
+    assert sorted(p.name for p in d.iterdir()) == sorted(expected_files), case
+    for name, text in expected_files.items():
+        assert (d / name).read_bytes().decode("utf-8") == text, f"{case}/{name} differs from its golden file"
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_example_snippets_match_golden(example, shared_dir):
+    rec, answers = advised(example)
+    out = build_snippets(rec, answers)
+    assert rec.snippets == out  # advise() stores exactly these artefacts
+    _check_golden(example, out)
+
+
+def test_ipv6_multus_fixture_matches_golden(shared_dir):
+    _check_golden("fixture-ipv6-multus", build_snippets(*ipv6_case()))
+
+
+def test_bytes_do_not_depend_on_hash_seed(shared_dir):
+    """Same answers, same bytes across processes (no set or hash order leaks into the output)."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    code = ("import hashlib, json; from tests.test_snippets_support import ipv6_case; "
+            "from eksadvisor.snippets import build_snippets; "
+            "print(hashlib.sha256(json.dumps(list(build_snippets(*ipv6_case()).items())).encode()).hexdigest())")
+    digests = {
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
