@@ -12,12 +12,16 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # Re-install only when the project metadata changes.
+# Byte-compile once: an editable install (and PYTHONDONTWRITEBYTECODE) would otherwise recompile the
+# engine on every CLI start.
 $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[app]'
+	$(BIN)/python -m compileall -q eksadvisor
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q eksadvisor
 	touch $@ $(VENV)/.installed-app
 
 system-deps:

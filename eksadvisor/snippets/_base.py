@@ -124,11 +124,14 @@ def k8s_name(value: str, field_name: str) -> str:
 # --------------------------------------------------------------------------------- serialisers
 
 def dump_yaml(*docs: Any, header: Sequence[str] = ()) -> str:
-    """YAML documents via ``yaml.safe_dump_all`` (insertion order kept), after ``# `` comment lines."""
+    """YAML documents via the safe dumper (insertion order kept), after ``# `` comment lines.
+
+    libyaml's CSafeDumper when PyYAML has it (same bytes, a third of the time), else the pure one."""
     import yaml
 
-    body = yaml.safe_dump_all(list(docs), sort_keys=False, default_flow_style=False, explicit_start=True,
-                              allow_unicode=False, width=4096)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump_all(list(docs), Dumper=dumper, sort_keys=False, default_flow_style=False, explicit_start=True,
+                         allow_unicode=False, width=4096)
     return comment_block(header) + body
 
 
