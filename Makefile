@@ -38,7 +38,7 @@ test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m 'not e2e'
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:randomly
+	$(BIN)/python -m pytest benchmarks --benchmark-only -o python_files='bench_*.py'
 
 # Rebuild data/instance_types.csv from the reference data beside this repository.
 catalog: $(BIN)/python

@@ -25,7 +25,7 @@ from eksadvisor.answers import load_answers
 from eksadvisor.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT.parent / "shared" / "examples").glob("*.yaml"))
+EXAMPLES = sorted((ROOT / "tests" / "fixtures" / "shared" / "examples").glob("*.yaml"))
 BUDGET_SECONDS = 0.020
 COLD_RATIO = 1.5
 COLD_RUNS = int(os.environ.get("EKSADVISOR_COLD_RUNS", "9"))

@@ -78,7 +78,7 @@ def ip_budget_chart(rows: Sequence[Mapping[str, Any]], *, title: str = "IP budge
         alt.Chart(alt.Data(values=[dict(r) for r in rows]), title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("node:N", title=None, sort=None),
+            y=alt.Y("node:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("sum(addresses):Q", title="subnet addresses per node", stack="zero"),
             color=alt.Color(
                 "kind:N", title=None, scale=alt.Scale(domain=list(BUDGET_ORDER), range=list(BUDGET_COLORS)),
@@ -203,7 +203,7 @@ def vpc_address_map_chart(rows: Sequence[Mapping[str, Any]], *, title: str = "VP
         alt.Chart(alt.Data(values=[dict(r) for r in rows]), title=title)
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
-            y=alt.Y("vpc_cidr:N", title=None, sort=None),
+            y=alt.Y("vpc_cidr:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("start:Q", title="address offset within the CIDR", scale=alt.Scale(nice=False, zero=True)),
             x2=alt.X2("end:Q"),
             color=alt.Color(

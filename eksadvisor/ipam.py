@@ -1,6 +1,6 @@
 """What a node really takes from its subnets: the settled ipamd state, in closed form.
 
-Implements ``../shared/domain/ipamd-model.md`` (derived from ``aws/amazon-vpc-cni-k8s`` at
+Implements the team's ipamd address-holding model (ipamd-model.md, derived from ``aws/amazon-vpc-cni-k8s`` at
 ``b52188387f``, v1.23.1): the ENIs, secondary IPs or /28 prefixes, free (warm) addresses and subnet
 addresses a node holds after ``pods`` IP-using pods were added one at a time to a fresh node and the
 ipamd pool loop (``ipamd.go updateIPPoolIfRequired``) stopped acting. Every count is closed form
@@ -36,7 +36,7 @@ from eksadvisor.errors import InputError
 IPS_PER_PREFIX = 16
 COOLDOWN_SECONDS = 30  # IP_COOLDOWN_PERIOD default, data_store.go getCooldownPeriod
 DEFAULT_CNI_VERSION = "1.19.2"
-SPEC = "shared/domain/ipamd-model.md (amazon-vpc-cni-k8s b52188387f, v1.23.1)"
+SPEC = "ipamd-model.md, derived from amazon-vpc-cni-k8s b52188387f (v1.23.1)"
 
 # manifest defaults (config/master/aws-k8s-cni.yaml, charts/aws-vpc-cni/values.yaml)
 MANIFEST_DEFAULTS = {"WARM_ENI_TARGET": 1, "WARM_IP_TARGET": 0, "MINIMUM_IP_TARGET": 0, "WARM_PREFIX_TARGET": 1}

@@ -10,7 +10,7 @@ from eksadvisor import charts
 from eksadvisor.catalog import load_catalog
 from eksadvisor.maxpods import ipv6_max_pods, max_pods
 
-vl_convert = pytest.importorskip("vl_convert")
+import vl_convert  # noqa: E402
 
 
 def _svg(chart) -> str:
@@ -120,12 +120,11 @@ def test_specs_are_deterministic():
 # ------------------------------------------------------------------ charts of a whole recommendation
 
 def _example_recommendation(name: str):
-    advisor = pytest.importorskip("eksadvisor.advisor")
-    from tests.test_app import EXAMPLES
+    from eksadvisor import advisor
 
-    path = next((p for p in EXAMPLES if p.stem == name), None)
-    if path is None:
-        pytest.skip(f"example {name} not found")
+    from .conftest import EXAMPLES
+
+    path = next(p for p in EXAMPLES if p.stem == name)
     from eksadvisor.answers import load_answers
 
     answers = load_answers(path)
@@ -163,7 +162,7 @@ def test_recommendation_budget_matches_per_node_use():
 # ----------------------------------------------------------------------------- decision graph DOT
 
 def test_dot_highlights_the_walk():
-    graph_mod = pytest.importorskip("eksadvisor.graph")
+    from eksadvisor import graph as graph_mod
     from eksadvisor.graphviz import to_dot
 
     _, rec = _example_recommendation("small-dev")

@@ -10,7 +10,9 @@ import pytest
 
 from eksadvisor.cli import main
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+from .conftest import SHARED
+
+EXAMPLES = SHARED / "examples"
 
 ANSWERS = """\
 version: 1

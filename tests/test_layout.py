@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from eksadvisor.errors import InputError
+
+from .conftest import SHARED
 from eksadvisor.layout import (SEED_EXAMPLE_LAYOUT, ExistingSubnetIn, PlanRequest, plan_subnets, request_from_answers,
                                validate_layout)
 
 AZS3 = ["us-east-1a", "us-east-1b", "us-east-1c"]
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+EXAMPLES = SHARED / "examples"
 
 
 def _by_role(plan, role):

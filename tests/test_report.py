@@ -25,7 +25,7 @@ from eksadvisor.report import (
     ReportError, export_answers_yaml, md_code, md_escape, md_fence, md_table, mode_label, render_report, safe_svg,
 )
 
-from .conftest import EXAMPLES, ROOT, update_golden
+from .conftest import EXAMPLES, ROOT, SHARED, update_golden
 
 GOLDEN = ROOT / "tests" / "golden" / "reports"
 STAMP = "2026-01-31T12:00:00Z"
@@ -50,8 +50,8 @@ def _advise():
 # ------------------------------------------------------------------------------------- fixtures
 
 def sample_answers() -> Answers:
-    return load_answers(ROOT.parent / "shared" / "examples" / "dense-platform.yaml") if (
-        ROOT.parent / "shared" / "examples" / "dense-platform.yaml"
+    return load_answers(SHARED / "examples" / "dense-platform.yaml") if (
+        SHARED / "examples" / "dense-platform.yaml"
     ).is_file() else validate_answers({
         "version": 1, "cluster_name": "platform-prod", "region": "us-east-1", "availability_zones": 3,
         "node_groups": [{"name": "general", "instance_types": ["m6i.2xlarge"], "desired_nodes": 12,

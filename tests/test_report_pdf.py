@@ -9,8 +9,7 @@ import re
 
 import pytest
 
-pytest.importorskip("weasyprint")
-pypdf = pytest.importorskip("pypdf")
+import pypdf  # noqa: E402
 
 from eksadvisor.answers import load_answers  # noqa: E402
 from eksadvisor.report import html_to_pdf, mode_label, render_report  # noqa: E402
@@ -75,10 +74,8 @@ def test_pdf_of_the_sample_fixture_is_searchable(sample_pdf):
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_pdf_of_each_example_is_searchable(example):
-    try:
-        from eksadvisor.advisor import advise
-    except ImportError as exc:  # pragma: no cover - only before the advisor lands
-        pytest.skip(f"eksadvisor.advisor is not available yet ({exc})")
+    from eksadvisor.advisor import advise
+
     answers = load_answers(example)
     rec = advise(answers)
     _check(rec, render_report(rec, answers, "pdf", generated_at=STAMP))
@@ -116,10 +113,8 @@ def test_pdf_renderer_fetches_nothing(markup):
 
 
 def test_pdf_of_an_ipv6_recommendation_is_searchable():
-    try:
-        from eksadvisor.advisor import advise
-    except ImportError as exc:  # pragma: no cover - only before the advisor lands
-        pytest.skip(f"eksadvisor.advisor is not available yet ({exc})")
+    from eksadvisor.advisor import advise
+
     from eksadvisor.answers import validate_answers
 
     from .test_report import VARIANTS

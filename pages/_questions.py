@@ -1,0 +1,233 @@
+"""The questionnaire widgets: one topic at a time, defaults shown, the answers validated as they change.
+
+What to ask, in which order and when comes from the engine (``eksadvisor.questionnaire`` reads
+data/questionnaire.yaml). The widgets only build the plain answers dict kept in session state: a value
+equal to the question's default is left out, so the dict (and the shareable URL) holds what the user
+chose. The engine validates the dict; its InputError names the field and the message is shown under that
+field's widget. Nothing here knows a domain rule.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from eksadvisor import questionnaire as qmod
+from eksadvisor.answers import validate_answers
+from pages._common import Fields, catalog, set_answers
+
+STEP = "q_step"  # index of the topic on screen
+DONE = "q_done"  # the user reached the end once (or loaded answers): show the recommendation
+GEN = "q_gen"  # widget generation: part of every widget key
+_INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
+
+
+def _key(name: str) -> str:
+    return f"q{st.session_state.get(GEN, 0)}_{name}"
+
+
+def reset(done: bool = False) -> None:
+    """Start a new generation of widgets (after an upload or a start-over), so they show the new answers.
+
+    Deleting widget keys is not enough: the browser sends the old widget values with the next rerun. New keys
+    make new widgets, initialised from the answers.
+    """
+    st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+    st.session_state[STEP] = 0
+    st.session_state[DONE] = done
+
+
+# ----------------------------------------------------------------------- paths in the plain answers dict
+
+def _parts(path: str) -> list[str | int]:
+    out: list[str | int] = []
+    for part in path.split("."):
+        m = _INDEX.match(part)
+        if m:
+            out += [m.group(1), int(m.group(2))]
+        else:
+            out.append(part)
+    return out
+
+
+def get_value(data: Any, path: str, default: Any) -> Any:
+    node = data
+    for part in _parts(path):
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                return default
+            node = node[part]
+        else:
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+    return node
+
+
+def set_value(data: dict[str, Any], path: str, value: Any, default: Any) -> None:
+    """Set ``path`` to ``value``; a value equal to the default is removed instead (and emptied parents with it)."""
+    parts = _parts(path)
+    node: Any = data
+    trail = []
+    for part, nxt in zip(parts, parts[1:]):
+        if isinstance(part, int):
+            while len(node) <= part:
+                node.append({})
+            child = node[part]
+        else:
+            child = node.setdefault(part, [] if isinstance(nxt, int) else {})
+        trail.append((node, part))
+        node = child
+    last = parts[-1]
+    if value == default:
+        if isinstance(node, dict):
+            node.pop(last, None)
+        for parent, key in reversed(trail):  # drop emptied mappings, never list items (their index matters)
+            if isinstance(parent, dict) and parent[key] == {}:
+                del parent[key]
+            else:
+                break
+    else:
+        node[last] = value
+
+
+# ---------------------------------------------------------------------------------------- widgets
+
+def _fmt_default(q: Any) -> str:
+    d = q.default
+    if isinstance(d, bool):
+        return "yes" if d else "no"
+    if d in ([], None, ""):
+        return "none"
+    if isinstance(d, list):
+        return ", ".join(map(str, d))
+    return str(d)
+
+
+def _split(text: str) -> list[str]:
+    return [t.strip() for t in str(text).replace("\n", ",").split(",") if t.strip()]
+
+
+def _widget(q: Any, path: str, value: Any) -> Any:
+    """One widget for one question; returns the value in the answers' own types."""
+    key = _key(path)
+    label = q.text
+    v = q.validation
+    if q.type == "bool":
+        return st.toggle(label, value=bool(value), key=key, help=q.help)
+    if q.type == "int":
+        return int(st.number_input(label, min_value=v.get("min"), max_value=v.get("max"), value=int(value), step=1,
+                                   key=key, help=q.help))
+    if q.type == "float":
+        return float(st.number_input(label, min_value=float(v["min"]) if "min" in v else None,
+                                     max_value=float(v["max"]) if "max" in v else None, value=float(value), step=0.5,
+                                     key=key, help=q.help))
+    if q.type == "choice":
+        choices = list(v.get("choices") or [value])
+        if value not in choices:
+            choices.append(value)
+        return st.segmented_control(label, choices, default=value, key=key, help=q.help, required=True)
+    if q.type == "string_list" and path.endswith("instance_types"):
+        names = sorted(t.instance_type for t in catalog())
+        unknown = [t for t in value if t not in names]
+        return st.multiselect(label, names + unknown, default=list(value), key=key, help=q.help)
+    if q.type in ("cidr_list", "string_list"):
+        return _split(st.text_input(label, value=", ".join(map(str, value)), key=key, help=q.help,
+                                    placeholder="comma-separated"))
+    if q.type == "az_count_or_list":
+        text = st.text_input(label, value=", ".join(value) if isinstance(value, list) else str(value), key=key,
+                             help=q.help, placeholder="3, or us-east-1a, us-east-1b")
+        items = _split(text)
+        return int(items[0]) if len(items) == 1 and items[0].isdigit() else (items[0] if len(items) == 1 else items)
+    if q.type == "list":
+        columns = list(q.item_fields)
+        frame = pd.DataFrame(value or [], columns=columns).astype(object)
+        edited = st.data_editor(frame, num_rows="dynamic", key=key, width="stretch")
+        st.caption(label)
+        rows = []
+        for row in edited.to_dict("records"):
+            clean = {k: val for k, val in row.items() if val is not None and not (isinstance(val, float) and pd.isna(val)) and val != ""}
+            if clean:
+                rows.append({k: int(val) if k.endswith("_ips") and str(val).isdigit() else val for k, val in clean.items()})
+        return rows
+    return st.text_input(label, value=str(value), key=key, help=q.help)  # string, cidr
+
+
+def _ask(q: Any, path: str, answers: dict[str, Any], fields: Fields) -> None:
+    value = get_value(answers, path, copy.deepcopy(q.default))
+    new = _widget(q, path, value)
+    fields.slot(path)
+    st.caption(f"Default: {_fmt_default(q)}")
+    set_value(answers, path, new, q.default)
+
+
+# ----------------------------------------------------------------------------------- the questionnaire
+
+def questionnaire(answers: dict[str, Any], fields: Fields) -> dict[str, Any] | None:
+    """Draw the topic on screen; return the answers once the user has been through every topic, else None."""
+    book = qmod.load_questionnaire()
+    sections = book.sections
+    by_section = book.by_section()
+    working = copy.deepcopy(answers)
+
+    st.session_state.setdefault(STEP, 0)
+    st.session_state.setdefault(DONE, False)
+    titles = [s["title"] for s in sections]
+    st.subheader("Questions")
+    chosen = st.segmented_control("Topic", titles, default=titles[st.session_state[STEP]], key=_key("topic"),
+                                  required=True, label_visibility="collapsed")
+    step = titles.index(chosen) if chosen in titles else st.session_state[STEP]
+    st.session_state[STEP] = step
+    st.progress((step + 1) / len(sections), text=f"Topic {step + 1} of {len(sections)}: {titles[step]}")
+
+    section = sections[step]
+    asked = [q for q in by_section[section["id"]] if qmod.is_asked(q, working)]
+    group_qs = [q for q in asked if q.per_node_group]
+    with st.container(border=True):
+        for q in asked:
+            if not q.per_node_group:
+                _ask(q, q.id, working, fields)
+        if group_qs:
+            existing = len(working.get("node_groups") or []) or 1
+            count = st.number_input("How many node groups?", min_value=1, max_value=10, value=existing, key=_key("groups"))
+            if "node_groups" in working:
+                del working["node_groups"][int(count):]
+            cols = st.columns(min(int(count), 3))
+            for i in range(int(count)):
+                with cols[i % len(cols)]:
+                    st.markdown(f"**Node group {i + 1}**")
+                    for q in group_qs:
+                        _ask(q, q.id.replace("node_groups[]", f"node_groups[{i}]"), working, fields)
+            groups = working.get("node_groups")
+            if groups is not None:  # a group left at every default is still a group
+                working["node_groups"] = [g or {} for g in groups]
+                if working["node_groups"] == [{}]:
+                    del working["node_groups"]
+
+    # Live validation of the whole answers dict: the engine names the field, the message lands under it.
+    valid = fields.call(validate_answers, working) is not None
+    if working != answers:
+        set_answers(working)
+
+    back, nxt = st.columns(2)
+    if step > 0 and back.button("Back", key=_key("back"), icon=":material/arrow_back:"):
+        st.session_state[STEP] = step - 1
+        st.session_state.pop(_key("topic"), None)
+        st.rerun()
+    if step < len(sections) - 1:
+        if nxt.button("Next", key=_key("next"), icon=":material/arrow_forward:", type="primary"):
+            st.session_state[STEP] = step + 1
+            st.session_state.pop(_key("topic"), None)
+            st.rerun()
+    elif not st.session_state[DONE] and nxt.button("See the recommendation", key=_key("finish"), type="primary",
+                                                    icon=":material/check:", disabled=not valid):
+        st.session_state[DONE] = True
+        set_answers(working)  # even all defaults are answers: the other pages and the link use them
+        st.rerun()
+    if not st.session_state[DONE]:
+        return None
+    return working if valid else None

@@ -1,0 +1,163 @@
+"""Rendering of a Recommendation (shared by the Advisor and the Report pages). Reads the model; computes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from eksadvisor import charts, report
+
+SEVERITY_ORDER = ("critical", "warning", "info")
+SEVERITY_ICON = {"critical": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
+REPORT_FORMATS = {  # format -> (label, file extension, MIME type)
+    "md": ("Markdown", "md", "text/markdown"),
+    "html": ("HTML", "html", "text/html"),
+    "pdf": ("PDF", "pdf", "application/pdf"),
+    "json": ("JSON", "json", "application/json"),
+    "yaml": ("YAML", "yaml", "application/yaml"),
+}
+
+
+def vpc_cidrs(answers: dict[str, Any]) -> list[str]:
+    net = answers.get("network") or {}
+    return [c for c in [net.get("vpc_cidr", "10.0.0.0/16"), *(net.get("secondary_cidrs") or [])] if c]
+
+
+def _table(rows: list[dict[str, Any]], *, wrap: bool = False) -> None:
+    """A table of rows; ``wrap`` for prose columns (st.table wraps text, st.dataframe truncates it)."""
+    if not rows:
+        return
+    if wrap:
+        st.table(pd.DataFrame(rows).set_index(list(rows[0])[0]))
+    else:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def show_chart(chart: Any) -> None:
+    # st.altair_chart takes width="stretch" in current Streamlit (use_container_width is deprecated).
+    st.altair_chart(chart, width="stretch")
+
+
+def recommendation(rec: Any, answers: dict[str, Any]) -> None:
+    """The whole recommendation: mode and why, alternatives, warnings, tables, charts, snippets."""
+    st.subheader(f"Recommended: {report.mode_label(rec)}")
+    if rec.summary:
+        st.write(rec.summary)
+    if rec.strategies:
+        st.write("Strategies: " + ", ".join(f"`{s}`" for s in rec.strategies))
+    c1, c2, c3 = st.columns(3)
+    c1.metric("IP family", rec.ip_family)
+    c2.metric("address mode", rec.address_mode)
+    c3.metric("endpoint access", rec.endpoint_access)
+
+    (t_why, t_warn, t_settings, t_pods, t_subnets, t_budget, t_snippets) = st.tabs(
+        ["Why", f"Warnings ({len(rec.warnings)})", "Settings", "Max pods", "Subnets", "IP budget",
+         f"Snippets ({len(rec.snippets)})"]
+    )
+    with t_why:
+        st.markdown("**Why not the others**")
+        _table([{"option": a.option, "verdict": a.verdict, "reason": a.reason} for a in rec.alternatives], wrap=True)
+        if rec.trace:
+            st.markdown("**Decision path** (the Decision graph page draws it)")
+            _table([{"node": t.node, "outcome": t.outcome, "reason": t.reason, "source": t.source} for t in rec.trace],
+                   wrap=True)
+    with t_warn:
+        warnings(rec)
+    with t_settings:
+        st.markdown("**aws-node container environment**")
+        _table([{"variable": k, "value": v} for k, v in sorted(rec.settings.items())])
+        if rec.init_settings:
+            st.markdown("**aws-node init container environment**")
+            _table([{"variable": k, "value": v} for k, v in sorted(rec.init_settings.items())])
+    with t_pods:
+        _table([
+            {"instance type": itype, "kubelet max-pods": value,
+             "raw ceiling": rec.max_pods_detail.get(itype, {}).get("raw_max_pods", ""),
+             "formula": rec.max_pods_detail.get(itype, {}).get("formula", ""),
+             "why": " ".join(rec.max_pods_detail.get(itype, {}).get("notes", []))}
+            for itype, value in sorted(rec.max_pods.items())
+        ], wrap=True)
+        _table([
+            {"node group": g.name, "instance types": ", ".join(g.instance_types), "max-pods": g.max_pods,
+             "limiting type": g.limiting_type, "desired": g.desired_nodes, "max": g.max_nodes,
+             "pods per node": g.pods_per_node}
+            for g in rec.node_groups
+        ])
+    with t_subnets:
+        _table([
+            {"name": s.name, "role": s.role, "AZ": s.az, "CIDR": s.cidr, "usable IPs": s.usable_ips,
+             "existing": s.existing}
+            for s in rec.subnets
+        ])
+        if rec.secondary_cidrs:
+            st.write("Associate with the VPC: " + ", ".join(f"`{c}`" for c in rec.secondary_cidrs))
+        chart = charts.recommendation_address_map(rec, vpc_cidrs(answers))
+        if chart is not None:
+            show_chart(chart)
+        for f in rec.plan_findings:
+            st.warning(f.get("message", str(f)))
+    with t_budget:
+        chart = charts.recommendation_ip_budget(rec)
+        if chart is not None:
+            show_chart(chart)
+        _table([{"node group": g.name, **g.per_node} for g in rec.node_groups if g.per_node])
+        chart = charts.recommendation_growth(rec)
+        if chart is not None:
+            show_chart(chart)
+        if rec.az_usage:
+            _table([u.model_dump() for u in rec.az_usage])
+    with t_snippets:
+        snippets(rec)
+
+
+def warnings(rec: Any) -> None:
+    if not rec.warnings:
+        st.success("No warnings.")
+        return
+    for severity in SEVERITY_ORDER:
+        items = [w for w in rec.warnings if w.severity == severity]
+        if not items:
+            continue
+        st.markdown(f"**{severity.capitalize()}** ({len(items)})")
+        for w in items:
+            box = {"critical": st.error, "warning": st.warning, "info": st.info}[severity]
+            box(f"**{w.message}**\n\nRemediation: {w.remediation}\n\n`{w.id}` — {w.source}", icon=SEVERITY_ICON[severity])
+
+
+def snippets(rec: Any) -> None:
+    """Every generated artefact; st.code draws a copy button on each block."""
+    if not rec.snippets:
+        st.info("No snippets for this recommendation.")
+        return
+    lang = report._snippet_lang  # the report's choice of highlighting, so both show snippets alike
+    names = sorted(rec.snippets)
+    choice = st.selectbox("Artefact", names, key="snippet_choice")
+    st.code(rec.snippets[choice], language=lang(choice, rec.snippets[choice]))
+    with st.expander("All artefacts"):
+        for name in names:
+            st.markdown(f"**{name}**")
+            st.code(rec.snippets[name], language=lang(name, rec.snippets[name]))
+
+
+def downloads(rec: Any, answers_model: Any, key: str) -> None:
+    """One download button per report format the engine offers, and the answers as a YAML file.
+
+    The files are made on click: st.download_button takes a callable as ``data`` and runs it only when the
+    button is pressed (its docstring, Streamlit 1.67), so a PDF is never laid out just to draw the page;
+    ``on_click="ignore"`` keeps the click from rerunning the page.
+    """
+    formats = [f for f in report.FORMATS if f in REPORT_FORMATS]
+    cols = st.columns(len(formats) + 1)
+    stem = f"eksadvisor-{rec.cluster_name}"
+    for col, fmt in zip(cols, formats):
+        label, ext, mime = REPORT_FORMATS[fmt]
+        col.download_button(
+            label, lambda fmt=fmt: report.render_report(rec, answers_model, fmt), file_name=f"{stem}.{ext}",
+            mime=mime, key=f"{key}_{fmt}", icon=":material/download:", on_click="ignore",
+        )
+    cols[-1].download_button(
+        "Answers (YAML)", lambda: report.export_answers_yaml(answers_model), file_name=f"{stem}-answers.yaml",
+        mime="application/yaml", key=f"{key}_answers", icon=":material/download:", on_click="ignore",
+    )

@@ -1,0 +1,41 @@
+"""Decision graph: the graph the advisor walks, drawn from DOT text, with the path for the current answers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from eksadvisor import graph
+from eksadvisor.graphviz import to_dot
+from pages._common import Fields, get_answers, recommend
+
+st.title("Decision graph")
+st.caption(
+    "Built from the matrices of the EKS networking best-practices guide. At each node the advisor takes the first "
+    "branch whose condition holds; the highlighted path is the walk for your answers."
+)
+
+fields = Fields()
+answers = get_answers(fields)
+if answers is None:
+    st.info("No answers yet, so this is the walk for the default answers. Fill in the **Advisor** to see yours.")
+    answers = {}
+_, rec = recommend(answers, fields)
+trace = rec.trace if rec is not None else []
+
+# st.graphviz_chart accepts DOT source as a string; width="stretch" replaces the deprecated
+# use_container_width (docs.streamlit.io/develop/api-reference/charts/st.graphviz_chart).
+st.graphviz_chart(to_dot(graph.load_graph(), trace), width="stretch")
+
+if rec is not None:
+    st.markdown("**The walk**")
+    st.dataframe(
+        pd.DataFrame([{"node": t.node, "outcome": t.outcome, "reason": t.reason, "source": t.source} for t in trace]),
+        hide_index=True, width="stretch",
+    )
+    if rec.alternatives:
+        st.markdown("**Options not taken**")
+        st.dataframe(
+            pd.DataFrame([{"option": a.option, "verdict": a.verdict, "reason": a.reason} for a in rec.alternatives]),
+            hide_index=True, width="stretch",
+        )

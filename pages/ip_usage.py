@@ -1,0 +1,118 @@
+"""IP usage simulator: what one node really takes from its subnets, and what the cluster takes as it grows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from eksadvisor import charts, cidr, ipam
+from pages._common import Fields, catalog
+
+st.title("IP usage simulator")
+st.caption(
+    "The settled ipamd warm pool of a node (ENIs, secondary IPs or /28 prefixes, warm addresses), derived from "
+    "the VPC CNI source; then the subnet addresses of the whole node group against the subnet's capacity."
+)
+
+fields = Fields()
+types = sorted(t.instance_type for t in catalog())
+left, right = st.columns([1, 2], gap="large")
+with left:
+    st.markdown("**Node**")
+    instance_type = st.selectbox("Instance type", types, index=types.index("m5.large") if "m5.large" in types else 0,
+                                 key="ip_type")
+    fields.slot("instance_type")
+    pods = st.number_input("IP-using pods per node", min_value=0, max_value=1000, value=20, step=1, key="ip_pods")
+    fields.slot("pods")
+    nodes = st.number_input("Nodes", min_value=1, max_value=5000, value=100, step=1, key="ip_nodes")
+    fields.slot("nodes")
+    prefix = st.toggle("Prefix delegation (ENABLE_PREFIX_DELEGATION)", value=False, key="ip_prefix")
+    custom = st.toggle("Custom networking (pods in ENIConfig subnets)", value=False, key="ip_custom")
+    sgp = st.toggle("Security Groups for Pods (trunk ENI)", value=False, key="ip_sgp")
+    with st.expander("Warm pool and limits (defaults: the shipped aws-node manifest)", expanded=True):
+        w1, w2 = st.columns(2)
+        with w1:
+            wet = st.number_input("WARM_ENI_TARGET", min_value=0, max_value=16, value=1, key="ip_wet",
+                                  help="Default 1. Ignored in prefix mode and when an IP target is set.")
+            fields.slot("warm_eni_target")
+            wit = st.number_input("WARM_IP_TARGET", min_value=0, max_value=1000, value=0, key="ip_wit",
+                                  help="Default: not set (0). Replaces the ENI/prefix targets when set.")
+            fields.slot("warm_ip_target")
+            max_pods_in = st.number_input("kubelet max-pods (0: calculator)", min_value=0, max_value=1000, value=0,
+                                          key="ip_max_pods")
+            fields.slot("max_pods")
+        with w2:
+            wpt = st.number_input("WARM_PREFIX_TARGET", min_value=0, max_value=64, value=1, key="ip_wpt",
+                                  help="Default 1 (manifest; the code default is 0). Prefix mode only.")
+            fields.slot("warm_prefix_target")
+            mit = st.number_input("MINIMUM_IP_TARGET", min_value=0, max_value=1000, value=0, key="ip_mit",
+                                  help="Default: not set (0).")
+            fields.slot("minimum_ip_target")
+            max_eni_in = st.number_input("MAX_ENI (0: not set)", min_value=0, max_value=32, value=0, key="ip_max_eni")
+            fields.slot("max_eni")
+        cni_version = st.text_input("VPC CNI version", value="1.19.2", key="ip_cni")
+        fields.slot("cni_version")
+    subnet = st.text_input("Node subnet (for its capacity)", value="10.0.0.0/20", key="ip_subnet",
+                           help="Under custom networking this is the pod (ENIConfig) subnet.")
+    fields.slot("subnet")
+
+warm = fields.call(ipam.WarmSettings, warm_eni_target=int(wet), warm_ip_target=int(wit),
+                   minimum_ip_target=int(mit), warm_prefix_target=int(wpt))
+# The node as configured: the same settings feed the comparison with the other address mode below.
+node = {"custom_networking": custom, "warm": warm, "max_pods": int(max_pods_in) or None,
+        "max_eni": int(max_eni_in) or None, "sgp": sgp, "catalog": catalog(), "cni_version": cni_version}
+usage = None
+if warm is not None:
+    usage = fields.call(ipam.node_usage, instance_type, int(pods), prefix_delegation=prefix, **node)
+capacity_net = fields.call(cidr.parse_subnet_cidr, subnet, "subnet")
+capacity = cidr.usable_ips(capacity_net) if capacity_net is not None else None
+
+with right:
+    if usage is None:
+        st.info("Fix the input marked in red to see the node's IP use.")
+        st.stop()
+    totals = ipam.node_totals(usage, int(nodes))
+    m = st.columns(5)
+    m[0].metric("ENIs", usage.enis)
+    m[1].metric("prefixes" if usage.mode == "prefix" else "secondary IPs",
+                usage.prefixes if usage.mode == "prefix" else usage.secondary_ips)
+    m[2].metric("warm (free) IPs", usage.free_ips)
+    m[3].metric("subnet addresses / node", usage.subnet_addresses)
+    m[4].metric("kubelet max-pods", usage.max_pods, help=f"from the {usage.max_pods_source}")
+    for flag in usage.flags:
+        st.warning(flag.message, icon=":material/warning:")
+    if usage.unplaced_pods:
+        st.error(f"{usage.unplaced_pods} pod(s) per node get no IP address.", icon=":material/error:")
+
+    # The per-node breakdown, beside the same node in the other address mode for comparison.
+    other = fields.call(ipam.node_usage, instance_type, int(pods), prefix_delegation=not prefix, **node)
+    pairs = [(f"{instance_type}, {usage.mode.replace('_', ' ')} (this setting)", usage)]
+    if other is not None and other.mode != usage.mode:
+        pairs.append((f"{instance_type}, {other.mode.replace('_', ' ')}", other))
+    st.altair_chart(charts.ip_budget_chart(charts.ip_budget_rows(pairs)), width="stretch")
+
+    if custom:
+        series = {
+            "node subnet": charts.linear_series(usage.node_subnet_addresses, int(nodes)),
+            "pod subnet": charts.linear_series(usage.pod_subnet_addresses, int(nodes)),
+        }
+    else:
+        series = {"subnet addresses": charts.linear_series(usage.subnet_addresses, int(nodes))}
+    if not usage.deterministic:
+        series["upper bound (random pod placement)"] = charts.linear_series(usage.range.subnet_addresses.max, int(nodes))
+    st.altair_chart(
+        charts.addresses_vs_nodes_chart(
+            charts.addresses_vs_nodes_rows(series), capacity,
+            capacity_label=f"usable IPs in {capacity_net}" if capacity_net is not None else "subnet capacity",
+        ),
+        width="stretch",
+    )
+
+    st.markdown(f"**Totals for {int(nodes)} node(s)**")
+    st.dataframe(pd.DataFrame([totals.model_dump()]).T.rename(columns={0: "value"}), width="stretch")
+    with st.expander("The arithmetic (ipamd model)", expanded=False):
+        st.code("\n".join(usage.arithmetic), language="text")
+        for note in usage.notes:
+            st.caption(note)
+    if usage.cooldown.changes_settled_counts:
+        st.info(usage.cooldown.explanation)

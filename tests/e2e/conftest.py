@@ -1,0 +1,128 @@
+"""Fixtures for the browser tests: the app under `streamlit run` on a free port, and Debian's chromium.
+
+Playwright cannot download its own browser on these machines, so it launches /usr/bin/chromium
+(installed by scripts/system-deps.sh in `make test`) with the flags that keep it off the network.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-4000:]}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"streamlit did not become healthy in {timeout}s:\n{log.read_text(errors='replace')[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def app_url(artifacts: Path):
+    """Start `streamlit run app.py` headless on a free port; stop it (this process only) at the end."""
+    port = _free_port()
+    log = artifacts / "streamlit.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser_context():
+    """Debian's chromium with a fresh, throw-away profile (Playwright takes the profile directory as
+    ``user_data_dir`` of a persistent context rather than as a ``--user-data-dir`` flag).
+
+    Module scope: Playwright's sync API runs one driver per thread, so it must be stopped before other
+    test modules (the report's PDF tests) start their own."""
+    if not Path(CHROMIUM).exists():
+        # `make test` installs it (scripts/system-deps.sh); a missing browser is a failure, not a skip,
+        # unless someone opts out explicitly on a machine without apt.
+        if os.environ.get("EKSADVISOR_E2E_OPTIONAL") == "1":
+            pytest.skip(f"{CHROMIUM} is not installed and EKSADVISOR_E2E_OPTIONAL=1")
+        pytest.fail(f"{CHROMIUM} is not installed: run scripts/system-deps.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="eksadvisor-chromium-")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": 1400, "height": 2200}, accept_downloads=True,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+_warmed: set[str] = set()
+
+
+@pytest.fixture()
+def page(browser_context, app_url):
+    pg = browser_context.new_page()
+    pg.set_default_timeout(30_000)
+    if app_url not in _warmed:
+        # Streamlit decides once per server whether the app uses the legacy pages/ directory; until the
+        # first run of app.py (whose st.navigation turns that off) a deep link to a page reports
+        # "Page not found". Load the root once so the tests see what every later visitor sees.
+        pg.goto(app_url)
+        pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        _warmed.add(app_url)
+    try:
+        yield pg
+    finally:
+        pg.close()

@@ -1,0 +1,266 @@
+"""The Streamlit app under AppTest: every page in its default state and with each example answers file.
+
+AppTest runs the entrypoint (app.py, whose st.navigation routes to the pages) without a browser;
+switch_page + run renders one page (docs.streamlit.io/develop/api-reference/app-testing/st.testing.v1.apptest).
+The browser end-to-end tests are in tests/e2e.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from streamlit.testing.v1 import AppTest
+
+from .conftest import EXAMPLES, ROOT
+
+APP = str(ROOT / "app.py")
+PAGES = {
+    "advisor": "pages/advisor.py",
+    "max_pods": "pages/max_pods.py",
+    "ip_usage": "pages/ip_usage.py",
+    "subnets": "pages/subnets.py",
+    "decision_graph": "pages/decision_graph.py",
+    "report": "pages/report.py",
+}
+TITLES = {
+    "advisor": "Advisor", "max_pods": "Max pods explorer", "ip_usage": "IP usage simulator",
+    "subnets": "Subnet planner", "decision_graph": "Decision graph", "report": "Report",
+}
+
+
+def example_files() -> list[Path]:
+    """The example answers files (the copy of ../shared/examples under tests/fixtures)."""
+    assert EXAMPLES, "no example answers files"
+    return EXAMPLES
+
+
+EXAMPLES = example_files()
+
+
+def open_page(name: str, *, answers: dict | None = None, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if answers is not None:
+        at.session_state["answers"] = answers
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGES[name])
+    at.run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [s.value for s in at.subheader] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+# ------------------------------------------------------------------------------------ default state
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_in_its_default_state(name):
+    at = open_page(name)
+    assert_clean(at)
+    assert at.title and at.title[0].value == TITLES[name]
+    if name != "subnets":  # the planner's default example shows findings as errors on purpose
+        assert not at.error, [e.value for e in at.error]
+
+
+def test_navigation_lists_every_page():
+    source = Path(APP).read_text()
+    for path in PAGES.values():
+        assert f'"{path}"' in source
+
+
+# ---------------------------------------------------------------------------------- max pods explorer
+
+def test_max_pods_explorer_shows_the_seed_figures():
+    at = open_page("max_pods")
+    assert_clean(at)
+    got = metrics(at)
+    assert got["kubelet max-pods"] == "29" and got["raw ENI ceiling"] == "29"
+    at.radio(key="mp_explain_mode").set_value("prefix").run()
+    got = metrics(at)
+    assert (got["kubelet max-pods"], got["raw ENI ceiling"], got["ceiling (110 / 250)"]) == ("110", "434", "110")
+    assert any("3 x (10 - 1) x 16 + 2 = 434" in c.value for c in at.code)
+    table = at.dataframe[0].value
+    row = table[table["instance type"] == "m5.large"].iloc[0]
+    assert (row["secondary IP"], row["prefix"], row["custom networking"], row["custom networking + prefix"]) == (29, 110, 20, 110)
+    assert row["prefix raw ceiling"] == 434
+
+
+def test_max_pods_explorer_search_filters_the_catalog():
+    at = open_page("max_pods")
+    at.text_input(key="mp_query").input("m5.large").run()
+    table = at.dataframe[0].value
+    assert set(table["instance type"]) >= {"m5.large"} and all("m5.large" in t for t in table["instance type"])
+
+
+def test_max_pods_bad_version_is_an_inline_error_not_a_traceback():
+    at = open_page("max_pods")
+    at.text_input(key="mp_cni").input("one.nine").run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == [
+        "cni_version: 'one.nine' is not a VPC CNI version like 1.19.2 (or v1.19.2-eksbuild.1)."
+    ]
+
+
+# ---------------------------------------------------------------------------------- IP usage simulator
+
+def test_ip_usage_default_node_matches_the_ipamd_model():
+    # m5.large, 20 pods, WARM_ENI_TARGET=1: 3 ENIs x 9 secondary IPs = 27, 7 free, 30 subnet addresses.
+    at = open_page("ip_usage")
+    assert_clean(at)
+    got = metrics(at)
+    assert (got["ENIs"], got["secondary IPs"], got["warm (free) IPs"], got["subnet addresses / node"]) == ("3", "27", "7", "30")
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_ip_usage_prefix_mode():
+    at = open_page("ip_usage")
+    at.toggle(key="ip_prefix").set_value(True).run()
+    assert_clean(at)
+    got = metrics(at)
+    # 20 pods, WARM_PREFIX_TARGET=1: 2 + 1 prefixes on the primary ENI -> 48 addresses + 1 ENI primary.
+    assert (got["ENIs"], got["prefixes"], got["subnet addresses / node"]) == ("1", "3", "49")
+
+
+def test_ip_usage_bad_subnet_is_inline():
+    at = open_page("ip_usage")
+    at.text_input(key="ip_subnet").input("10.0.0.0/33").run()
+    assert_clean(at)
+    assert at.error and "subnet" in at.error[0].value
+
+
+# ------------------------------------------------------------------------------------- subnet planner
+
+def test_subnet_planner_default_plan_and_the_seed_mistake():
+    at = open_page("subnets")
+    assert_clean(at)
+    assert metrics(at)["fits"] == "yes"
+    assert len(at.get("vega_lite_chart")) == 1
+    assert any("10.0.1.0/20 is not a valid /20 block" in e.value for e in at.error)
+
+
+def test_subnet_planner_bad_vpc_cidr_is_inline():
+    at = open_page("subnets")
+    at.text_input(key="sp_vpc").input("10.0.0.0/8").run()
+    assert_clean(at)
+    assert any("vpc_cidr" in e.value for e in at.error)
+
+
+# ------------------------------------------------------------------------------------------ advisor
+
+def _button(at: AppTest, label: str):
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r}: {[b.label for b in at.button]}"
+    return found[0]
+
+
+def _text_input(at: AppTest, label: str):
+    found = [t for t in at.text_input if t.label == label]
+    assert found, f"no text input {label!r}"
+    return found[0]
+
+
+def test_advisor_walks_every_topic_then_recommends():
+    at = open_page("advisor")
+    assert_clean(at)
+    assert [s.value for s in at.subheader] == ["Questions"]  # no recommendation before the questions
+    assert any(c.value == "Default: my-cluster" for c in at.caption)  # defaults are shown
+    topics = 0
+    while any(b.label == "Next" for b in at.button):
+        _button(at, "Next").click().run()
+        assert_clean(at)
+        topics += 1
+    assert topics >= 5
+    _button(at, "See the recommendation").click().run()
+    assert_clean(at)
+    assert any(s.value.startswith("Recommended: IPv4") for s in at.subheader)
+    assert "a" in at.query_params  # the answers are in the shareable URL
+    assert len(at.get("download_button")) >= 6
+
+
+def test_advisor_live_validation_is_inline():
+    at = open_page("advisor")
+    _text_input(at, "What is the EKS cluster called?").input("-not valid").run()
+    assert_clean(at)
+    assert [e.value for e in at.error] and all("cluster_name" in e.value for e in at.error)
+    _text_input(at, "What is the EKS cluster called?").input("prod-east").run()
+    assert not at.error
+    assert at.session_state["answers"]["cluster_name"] == "prod-east"
+
+
+def _expected(example: Path):
+    from eksadvisor.advisor import advise
+    from eksadvisor.answers import load_answers
+    from eksadvisor.report import mode_label
+
+    rec = advise(load_answers(example))
+    return rec, f"Recommended: {mode_label(rec)}"
+
+
+@pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_advisor_with_each_example(example):
+    data = yaml.safe_load(example.read_text())
+    rec, heading = _expected(example)
+    at = open_page("advisor", answers=data)
+    assert_clean(at)
+    assert heading in [s.value for s in at.subheader]
+    # The questionnaire shows the example's answers, not the defaults.
+    assert _text_input(at, "What is the EKS cluster called?").value == data["cluster_name"]
+    assert len(at.get("vega_lite_chart")) == 3
+    codes = {c.value.strip() for c in at.code}
+    for name in rec.snippets:  # every generated artefact is on the page (st.code adds the copy button)
+        assert rec.snippets[name].strip() in codes, name
+    for w in rec.warnings:
+        if w.severity == "critical":
+            assert any(w.message in e.value for e in at.error)
+
+
+@pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_shared_link_reopens_each_example(example):
+    from pages._common import encode_answers
+
+    data = yaml.safe_load(example.read_text())
+    _, heading = _expected(example)
+    at = open_page("advisor", query={"a": encode_answers(data)})
+    assert_clean(at)
+    assert heading in [s.value for s in at.subheader]
+
+
+def test_damaged_link_is_an_inline_error():
+    at = open_page("advisor", query={"a": "not-a-link"})
+    assert_clean(at)
+    assert any(e.value.startswith("url: the shared answers link is damaged") for e in at.error)
+
+
+@pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("name", ["decision_graph", "report", "max_pods", "ip_usage", "subnets"])
+def test_other_pages_with_each_example(example, name):
+    data = yaml.safe_load(example.read_text())
+    at = open_page(name, answers=data)
+    assert_clean(at)
+    if name == "decision_graph":
+        rec, _ = _expected(example)
+        dot = at.get("graphviz_chart")[0].proto.spec
+        for step in rec.trace:
+            if f'"{step.node}" [' in dot:
+                assert f"→ {step.outcome}" in dot
+    if name == "report":
+        assert len(at.get("download_button")) == 6
+        assert any(data["cluster_name"] in m.value for m in at.markdown)
