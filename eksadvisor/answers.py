@@ -22,18 +22,14 @@ from typing import Any, Literal, Mapping
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from eksadvisor.errors import InputError, UnknownInstanceType
+from eksadvisor.names import AZ as _AZ, CLUSTER_NAME as _CLUSTER_NAME, DNS_LABEL as _DNS_LABEL
+from eksadvisor.names import IFNAME as _IFNAME, NODEGROUP_NAME as _NODEGROUP_NAME, REGION as _REGION
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: an answers file is a few hundred bytes
 MAX_LIST = 200  # generous bound on every list, so no answers file makes the engine loop for long
 
-_CLUSTER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
-_NODEGROUP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
-_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
-_AZ = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d{1,2})[a-z]")
-_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 _MULTUS_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-_+][A-Za-z0-9._-]+)?")
-_IFNAME = re.compile(r"[A-Za-z0-9_.-]{1,15}")
 
 
 class _Model(BaseModel):

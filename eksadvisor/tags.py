@@ -12,15 +12,14 @@ networking takes precedence over subnet discovery's ``kubernetes.io/role/cni`` t
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from eksadvisor.errors import InputError
+from eksadvisor.names import CLUSTER_NAME as _CLUSTER_NAME
 
 ELB_TAG = "kubernetes.io/role/elb"
 INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb"
 CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/"
-_CLUSTER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 Role = Literal["cluster", "public", "private", "pod"]
 Ownership = Literal["shared", "owned"]

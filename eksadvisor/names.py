@@ -1,0 +1,18 @@
+"""Naming rules for the identifiers eksadvisor reads and writes, in one place.
+
+The answers model validates them on the way in; the generators check them again before an identifier
+is written into a command or manifest (defence in depth when a caller hands over unvalidated models).
+"""
+
+from __future__ import annotations
+
+import re
+
+# EKS CreateCluster: 1-100 characters, first alphanumeric, then [A-Za-z0-9_-].
+CLUSTER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+# EKS CreateNodegroup: 1-63 characters, same alphabet.
+NODEGROUP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
+REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
+AZ = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d{1,2})[a-z]")  # group 1: the Region
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # RFC 1123 label (Kubernetes object names)
+IFNAME = re.compile(r"[A-Za-z0-9_.-]{1,15}")  # Linux interface name (IFNAMSIZ - 1)
