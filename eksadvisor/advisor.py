@@ -13,6 +13,7 @@ Deterministic: the same answers give a byte-identical ``model_dump_json``.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -175,7 +176,9 @@ def _per_node_dict(u: Any, ipv6: bool) -> dict[str, Any]:
     }
 
 
-def _plan(ctx: Context, azs: list[str], growth_usage: Any) -> Any:
+def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str | None = None,
+          public_prefix: int | None = None) -> tuple[Any, dict[str, Any]]:
+    """The subnet plan sized from the cluster usage at max nodes x growth (surge included), and that sizing."""
     from eksadvisor.layout import ExistingSubnetIn, PlanRequest, plan_subnets
 
     a = ctx.answers
@@ -207,8 +210,17 @@ def _plan(ctx: Context, azs: list[str], growth_usage: Any) -> Any:
         custom_networking=bool(d.get("custom_networking")),
         prefix_delegation=d["address_mode"] == "prefix" and not ipv6,
         prefixes_per_az=prefixes_per_az,
+        service_cidr=service_cidr,
+        **({"public_subnet_prefix": public_prefix} if public_prefix is not None else {}),
     )
-    return plan_subnets(req)
+    sizing = {
+        "ip_family": d["ip_family"], "address_mode": d["address_mode"], "custom_networking": req.custom_networking,
+        "node_addresses_per_az": req.node_addresses_per_az, "pod_addresses_per_az": req.pod_addresses_per_az,
+        "prefixes_per_az": prefixes_per_az, "fargate_addresses_per_az": fargate_per_az,
+        "growth_factor": a.network.growth_factor,
+        "assumptions": list(growth_usage.assumptions) if growth_usage is not None else [],
+    }
+    return plan_subnets(req), sizing
 
 
 # ------------------------------------------------------------------------------------ summary
@@ -236,26 +248,55 @@ def _summary(ctx: Context, groups: list[GroupFacts]) -> str:
 
 # ------------------------------------------------------------------------------------ advise
 
-def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None) -> Recommendation:
-    """The Recommendation (DESIGN §2.2) for an answers file, mapping or model."""
-    from eksadvisor import __version__
-    from eksadvisor.rules import evaluate
+@dataclass
+class _Prepared:
+    answers: Answers
+    ctx: Context
+    result: Any
+    groups: list[GroupFacts]
+    max_pods_detail: dict[str, Any]
+    at_max: Any
+    plan: Any
+    sizing: dict[str, Any]
 
+
+def _prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog | None, *,
+             service_cidr: str | None = None, public_prefix: int | None = None) -> _Prepared:
+    """Decisions, max pods, warm pool, settings, usage and the subnet plan: what advise() and
+    subnet_plan() share, so both size subnets from the same figures."""
     a = load_answers(answers)
-    catalog = catalog or load_catalog()
-    ctx = Context(answers=a, catalog=catalog)
+    ctx = Context(answers=a, catalog=catalog or load_catalog())
     result = walk(ctx)
-    d = ctx.decisions
-    ipv6 = d["ip_family"] == "ipv6"
     azs = a.az_names()
-
     groups = [_group_max_pods(ctx, g) for g in a.node_groups]
     max_pods_detail = ctx.cache.pop("max_pods_detail", {})
     ctx.groups = groups
     warm = _warm(ctx)
     ctx.settings, ctx.init_settings = _settings(ctx, warm)
     at_max, at_growth = _usage(ctx, groups, warm, azs)
-    plan = _plan(ctx, azs, at_growth)
+    plan, sizing = _plan(ctx, azs, at_growth, service_cidr=service_cidr, public_prefix=public_prefix)
+    return _Prepared(a, ctx, result, groups, max_pods_detail, at_max, plan, sizing)
+
+
+def subnet_plan(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None,
+                service_cidr: str | None = None, public_prefix: int | None = None) -> tuple[Any, dict[str, Any]]:
+    """The subnet plan advise() would recommend (same mode decisions, same per-node ipamd figures), with
+    the per-AZ sizing it was built from. ``service_cidr``/``public_prefix`` override planner inputs."""
+    p = _prepare(answers, catalog, service_cidr=service_cidr, public_prefix=public_prefix)
+    return p.plan, p.sizing
+
+
+def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None) -> Recommendation:
+    """The Recommendation (DESIGN §2.2) for an answers file, mapping or model."""
+    from eksadvisor import __version__
+    from eksadvisor.rules import evaluate
+
+    p = _prepare(answers, catalog)
+    a, ctx, result, groups, max_pods_detail, at_max, plan = (
+        p.answers, p.ctx, p.result, p.groups, p.max_pods_detail, p.at_max, p.plan)
+    catalog = ctx.catalog
+    d = ctx.decisions
+    ipv6 = d["ip_family"] == "ipv6"
     plan_subnets_out = [
         {"name": s.name, "role": s.role, "az": s.az, "cidr": s.cidr, "usable_ips": s.usable_ips,
          "tags": dict(sorted(s.tags.items())), "existing": s.existing}

@@ -53,10 +53,12 @@ def test_plan_json(capsys, answers_file):
     assert roles == ["cluster", "private", "public"]
     assert {s["az"] for s in d["subnets"]} == {"us-east-1a", "us-east-1b", "us-east-1c"}
     s = d["sizing"]
-    # nodes per AZ = ceil(30 x 2.0 / 3) + 2 surge = 22
-    assert s["node_groups"][0]["nodes_per_az"] == 22
-    assert s["node_addresses_per_az"] == 22 * s["node_groups"][0]["node_subnet_addresses_per_node"]
-    assert any("UNCONFIRMED" in a for a in s["assumptions"])
+    # the advisor's sizing: 20 pods on m5.large -> secondary IP; per node n = 1 + ceil(20/9) = 4 -> 3 ENIs
+    # (cap), 27 IPs + 3 primaries = 30 addresses; 30 x growth 2 = 60 nodes, worst AZ case = losing
+    # another AZ: 60 / 2 = 30 nodes -> 900 addresses
+    assert (s["address_mode"], s["custom_networking"]) == ("secondary_ip", False)
+    assert s["node_addresses_per_az"] == 900
+    assert any("AZ loss" in a for a in s["assumptions"])
     priv = [x for x in d["subnets"] if x["role"] == "private"]
     assert all(x["usable_ips"] >= s["node_addresses_per_az"] for x in priv)
     assert priv[0]["tags"] == {"kubernetes.io/cluster/demo": "shared", "kubernetes.io/role/internal-elb": "1"}
@@ -67,8 +69,9 @@ def test_plan_json(capsys, answers_file):
 
 
 def test_plan_table_custom_networking_and_prefix(capsys, answers_file):
-    rc, out, err = _run(capsys, "subnets", "plan", str(answers_file), "--custom-networking", "--prefix-delegation",
-                        "--service-cidr", "10.100.0.0/16")
+    dense = ANSWERS.replace("pods_per_node: 20", "pods_per_node: 60") + "  separate_pod_cidr_required: true\n"
+    answers_file.write_text(dense)  # 60 pods > 29 secondary-IP slots -> prefix; separate pod CIDR -> custom networking
+    rc, out, err = _run(capsys, "subnets", "plan", str(answers_file), "--service-cidr", "10.100.0.0/16")
     assert rc == 0, err
     assert "fits" in out and "associate secondary CIDRs: 100.64." in out
     assert "demo-pod-us-east-1a" in out and "kubernetes.io/role/elb=1" in out
@@ -95,13 +98,13 @@ def test_plan_bad_input_is_exit_2(capsys, tmp_path):
     assert rc == 2
 
 
-def test_plan_without_ipam_uses_a_labelled_placeholder(monkeypatch, capsys, answers_file):
-    monkeypatch.setitem(sys.modules, "eksadvisor.ipam", None)  # import now raises ImportError
-    rc, out, err = _run(capsys, "subnets", "plan", str(answers_file), "--format", "json")
-    assert rc == 0, err
-    s = json.loads(out)["sizing"]
-    assert s["node_groups"][0]["node_subnet_addresses_per_node"] == 21  # 1 + 20 pods, no warm pool
-    assert any("placeholder" in a for a in s["assumptions"])
+def test_plan_is_the_plan_advise_recommends(capsys, answers_file):
+    """One sizing path: `subnets plan` and `advise` give the same subnets for the same answers."""
+    _, plan_out, _ = _run(capsys, "subnets", "plan", str(answers_file), "--format", "json")
+    _, advise_out, _ = _run(capsys, "advise", str(answers_file), "--format", "json")
+    planned = [(s["name"], s["cidr"], s["usable_ips"]) for s in json.loads(plan_out)["subnets"]]
+    advised = [(s["name"], s["cidr"], s["usable_ips"]) for s in json.loads(advise_out)["subnets"]]
+    assert planned == advised and planned
 
 
 def test_prefix_check_json(capsys):

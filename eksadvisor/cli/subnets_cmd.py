@@ -1,7 +1,7 @@
 """`eksadvisor subnets`: plan subnets for an answers file, check a subnet's /28 prefix readiness,
 or check a hand-written layout.
 
-    eksadvisor subnets plan FILE [--prefix-delegation] [--custom-networking] [--format json|table]
+    eksadvisor subnets plan FILE [--service-cidr CIDR] [--public-prefix N] [--format json|table]
     eksadvisor subnets prefix-check --subnet CIDR [--used IP_OR_RANGE ...] [--used-file FILE]
                                     [--used-count N --spread even|packed|random-seeded] [--prefixes-needed K]
     eksadvisor subnets check-layout --vpc-cidr CIDR --subnet CIDR[:ROLE[:AZ]] ... | --seed-example
@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
-from typing import Any
 
 MAX_USED_FILE_BYTES = 64 * 1024 * 1024
 
@@ -34,12 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     plan = sub.add_parser("plan", help="lay out cluster/public/private(/pod) subnets per AZ for an answers file")
     plan.add_argument("file", metavar="FILE", help="answers file (YAML or JSON)")
-    plan.add_argument("--prefix-delegation", action="store_true", help="size node (or pod) subnets in whole /28 prefixes")
-    plan.add_argument("--custom-networking", action="store_true",
-                      help="pods in separate subnets of a secondary CIDR (also on when network.separate_pod_cidr_required)")
     plan.add_argument("--service-cidr", metavar="CIDR", help="the cluster's serviceIpv4Cidr, if you set one")
-    plan.add_argument("--surge-nodes-per-az", type=_nonneg_int, default=2, metavar="N",
-                      help="extra nodes per node group and AZ during upgrades (default 2; see the assumption printed)")
     plan.add_argument("--public-prefix", type=_nonneg_int, default=20, metavar="N",
                       help="public subnet size hint, /N (default 20; shrunk inside small VPCs)")
     plan.add_argument("--format", choices=("json", "table"), default="table")
@@ -66,85 +59,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 # ---------------------------------------------------------------------------------------- plan
-PLACEHOLDER_NOTE = ("eksadvisor.ipam is unavailable: per-node addresses use a placeholder (1 node address + one per pod, "
-                    "no warm pool) — not the ipamd model.")
-
-
-def _per_node(itype: str, pods: int, *, prefix_delegation: bool, custom_networking: bool, cni_version: str | None
-              ) -> tuple[int, int, int, str]:
-    """(node-subnet addresses, pod-subnet addresses, prefixes, source) for one node."""
-    try:
-        from eksadvisor.ipam import node_usage
-    except ImportError:
-        pfx = math.ceil(pods / 16) if prefix_delegation else 0
-        pod_addr = pfx * 16 if prefix_delegation else pods
-        if custom_networking:
-            return 1, pod_addr, pfx, "placeholder"
-        return 1 + pod_addr, 0, pfx, "placeholder"
-    kwargs: dict[str, Any] = {"prefix_delegation": prefix_delegation, "custom_networking": custom_networking}
-    if cni_version:
-        kwargs["cni_version"] = cni_version
-    u = node_usage(itype, pods, **kwargs)
-    return int(u.node_subnet_addresses), int(u.pod_subnet_addresses), int(getattr(u, "prefixes", 0) or 0), "ipam"
-
-
-def sizing_from_answers(answers: Any, *, prefix_delegation: bool, custom_networking: bool,
-                        surge_nodes_per_az: int) -> dict[str, Any]:
-    """Per-AZ address needs for the planner, with the arithmetic shown."""
-    azs = answers.availability_zones
-    n_azs = azs if isinstance(azs, int) else len(azs)
-    growth = float(answers.network.growth_factor)
-    cni = getattr(answers, "cni_version", None)
-    node_total = pod_total = pfx_total = 0
-    groups = []
-    source = "ipam"
-    for g in answers.node_groups:
-        worst = (0, 0, 0)
-        worst_type = ""
-        for t in g.instance_types:
-            n, p, x, source = _per_node(t, g.pods_per_node, prefix_delegation=prefix_delegation,
-                                        custom_networking=custom_networking, cni_version=cni)
-            if (n + p, n, p) > (worst[0] + worst[1], worst[0], worst[1]):
-                worst, worst_type = (n, p, x), t
-        nodes_az = math.ceil(g.max_nodes * growth / n_azs) + surge_nodes_per_az
-        node_total += nodes_az * worst[0]
-        pod_total += nodes_az * worst[1]
-        pfx_total += nodes_az * worst[2]
-        groups.append({"name": g.name, "max_nodes": g.max_nodes, "nodes_per_az": nodes_az, "worst_type": worst_type,
-                       "node_subnet_addresses_per_node": worst[0], "pod_subnet_addresses_per_node": worst[1],
-                       "prefixes_per_node": worst[2]})
-    fargate = int(getattr(answers, "fargate_pods", 0) or 0)
-    fargate_az = math.ceil(fargate * growth / n_azs) if fargate else 0
-    node_total += fargate_az
-    assumptions = [
-        f"nodes per AZ = ceil(max_nodes x growth_factor {growth:g} / {n_azs} AZs) + {surge_nodes_per_az} upgrade-surge "
-        "nodes per node group (the surge default follows EKS managed node group update behaviour — up to twice the "
-        "number of AZs per group — which is not in the project fact sheet: UNCONFIRMED; set --surge-nodes-per-az)",
-        "per-node addresses: the worst instance type of each group"
-        + (" (ipamd model, eksadvisor.ipam)" if source == "ipam" else ""),
-    ]
-    if fargate:
-        assumptions.append(f"Fargate: one private-subnet address per pod, {fargate_az} per AZ")
-    if source != "ipam":
-        assumptions.append(PLACEHOLDER_NOTE)
-    return {"node_addresses_per_az": node_total, "pod_addresses_per_az": pod_total if custom_networking else 0,
-            "prefixes_per_az": pfx_total if prefix_delegation else 0, "node_groups": groups,
-            "fargate_addresses_per_az": fargate_az, "assumptions": assumptions}
-
 
 def _run_plan(args: argparse.Namespace) -> int:
-    from eksadvisor.answers import load_answers
-    from eksadvisor.layout import plan_subnets, request_from_answers
+    """The plan `eksadvisor advise` recommends: same mode decisions, same ipamd per-node figures."""
+    from eksadvisor.advisor import subnet_plan
 
-    answers = load_answers(args.file)
-    cn = bool(args.custom_networking or getattr(answers.network, "separate_pod_cidr_required", False))
-    sizing = sizing_from_answers(answers, prefix_delegation=args.prefix_delegation, custom_networking=cn,
-                                 surge_nodes_per_az=args.surge_nodes_per_az)
-    req = request_from_answers(answers, sizing["node_addresses_per_az"], sizing["pod_addresses_per_az"],
-                               custom_networking=cn, prefix_delegation=args.prefix_delegation,
-                               service_cidr=args.service_cidr, prefixes_per_az=sizing["prefixes_per_az"])
-    req = req.model_copy(update={"public_subnet_prefix": args.public_prefix})
-    plan = plan_subnets(req)
+    plan, sizing = subnet_plan(args.file, service_cidr=args.service_cidr, public_prefix=args.public_prefix)
+    cn = sizing["custom_networking"]
+    prefix = sizing["address_mode"] == "prefix" and sizing["ip_family"] == "ipv4"
     if args.format == "json":
         out = plan.model_dump(mode="json")
         out["sizing"] = sizing
@@ -156,7 +78,9 @@ def _run_plan(args: argparse.Namespace) -> int:
       f"{'fits' if plan.fits else 'DOES NOT FIT'}\n")
     w(f"sized for: {sizing['node_addresses_per_az']:,} node-subnet addresses per AZ"
       + (f", {sizing['pod_addresses_per_az']:,} pod-subnet addresses per AZ" if cn else "")
-      + (f", {sizing['prefixes_per_az']:,} /28 prefixes per AZ" if args.prefix_delegation else "") + "\n")
+      + (f", {sizing['prefixes_per_az']:,} /28 prefixes per AZ" if prefix else "") + "\n")
+    w(f"mode (as advise decides): {sizing['ip_family']}, {sizing['address_mode']}"
+      + (", custom networking" if cn else "") + f"; sized for max nodes x growth factor {sizing['growth_factor']:g}\n")
     for a in sizing["assumptions"]:
         w(f"  assumption: {a}\n")
     w("\n")
