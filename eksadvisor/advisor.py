@@ -140,14 +140,17 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
     growth = ctx.answers.network.growth_factor
     for g in groups:
         worst = None
+        pods = min(g.pods_per_node, g.max_pods)
+        # pods with their own security groups ride on branch ENIs (one address each), not on ipamd
+        branch = min(ctx.answers.security_groups_for_pods.pods_per_node, pods) if sgp else 0
         for t in g.instance_types:
-            u = node_usage(ctx.catalog.get(t), min(g.pods_per_node, g.max_pods), prefix_delegation=prefix,
+            u = node_usage(ctx.catalog.get(t), pods, prefix_delegation=prefix,
                            custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp, catalog=ctx.catalog,
-                           cni_version=ctx.answers.cni_version)
+                           cni_version=ctx.answers.cni_version, branch_pods=branch)
             if worst is None or (u.subnet_addresses, u.instance_type) > (worst.subnet_addresses, worst.instance_type):
                 worst = u
         g.usage = worst
-        common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=min(g.pods_per_node, g.max_pods),
+        common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=pods, branch_pods=branch,
                       prefix_delegation=prefix, custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp)
         loads.append(NodeGroupLoad(desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, **common))
         grown = max(math.ceil(g.max_nodes * growth), g.max_nodes)
@@ -172,7 +175,7 @@ def _per_node_dict(u: Any, ipv6: bool) -> dict[str, Any]:
         "instance_type": u.instance_type, "mode": u.mode, "pods": u.pods, "max_pods": u.max_pods,
         "enis": u.enis, "secondary_ips": u.secondary_ips, "prefixes": u.prefixes, "free_ips": u.free_ips,
         "node_subnet_addresses": u.node_subnet_addresses, "pod_subnet_addresses": u.pod_subnet_addresses,
-        "subnet_addresses": u.subnet_addresses, "flags": sorted(f.id for f in u.flags),
+        "subnet_addresses": u.subnet_addresses, "branch_enis": u.branch_enis, "flags": sorted(f.id for f in u.flags),
     }
 
 

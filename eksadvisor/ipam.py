@@ -197,6 +197,8 @@ class NodeUsage(BaseModel):
     pods_over_max_pods: int
     pod_enis: int  # ENIs that hold pod addresses
     trunk_enis: int  # Security Groups for Pods trunk ENI (attached by the VPC resource controller)
+    branch_pods: int = 0  # pods with their own security groups (served by branch ENIs, not by ipamd)
+    branch_enis: int = 0  # branch ENIs placed (one subnet address each), at most the type's branch capacity
     pod_addresses: int  # T: secondary /32s, or 16 x prefixes
     ipv4_per_eni: int
     slots_per_eni: int
@@ -279,13 +281,16 @@ def node_usage(
     catalog: Catalog | None = None,
     cni_version: str = DEFAULT_CNI_VERSION,
     replaced_pods: int = 0,
+    branch_pods: int = 0,
 ) -> NodeUsage:
     """Settled ENIs, addresses and subnet cost of one node running ``pods`` IP-using pods.
 
     ``pods`` counts pods that need a VPC IP from ipamd (hostNetwork pods such as aws-node and kube-proxy
     use none). ``max_pods`` defaults to AWS's calculator value for the mode (``eksadvisor.maxpods``,
     ``cni_version``). ``replaced_pods``: pods deleted and re-created within one 30 s cooldown window,
-    for the ``cooldown`` figures only (settled counts never depend on it).
+    for the ``cooldown`` figures only (settled counts never depend on it). ``branch_pods``: how many of
+    ``pods`` have their own security groups (with ``sgp``): each takes a branch ENI from the VPC resource
+    controller instead of an ipamd address, and that branch ENI's one IP from the trunk ENI's subnet.
     """
     from eksadvisor.maxpods import compute as maxpods_compute
     from eksadvisor.versions import parse_cni_version, supports_prefix_delegation
@@ -293,6 +298,10 @@ def node_usage(
     itype, catalog = _resolve_type(instance_type, catalog)
     pods = _whole(pods, "pods")
     replaced_pods = _whole(replaced_pods, "replaced_pods")
+    branch_pods = _whole(branch_pods, "branch_pods")
+    if branch_pods > pods:
+        raise InputError(f"branch_pods: {branch_pods} pods with their own security groups cannot exceed the {pods} pods on the node.",
+                         field="branch_pods")
     if max_eni is not None:
         max_eni = _whole(max_eni, "max_eni", 1)
     if max_pods is not None:
@@ -369,6 +378,20 @@ def node_usage(
     over_mp = pods - sched
     if over_mp:
         flags.append(Flag(id="max-pods-exceeded", message=f"{pods} pods > kubelet max-pods {max_pods_v}: {over_mp} cannot be scheduled on this node (and hostNetwork pods count toward max-pods too)."))
+    # Security Groups for Pods: pods with their own security groups get a branch ENI (an ENI with one
+    # private IP, created by the VPC resource controller on the trunk) instead of an ipamd address; they
+    # still count toward kubelet max-pods. Branch capacity is the resource controller's per-type limit.
+    branch_sched = min(branch_pods, sched) if sgp else 0
+    branch_capacity = (itype.branch_enis or 0) if trunk_attached else 0
+    branch_placed = min(branch_sched, branch_capacity)
+    sched -= branch_sched  # the pods ipamd serves
+    if branch_sched:
+        where = "ENIConfig (pod) subnet, like the trunk" if custom_networking else "node subnet, like the trunk"
+        arith.append(f"branch ENIs = min(pods with their own SGs, branch capacity) = min({branch_sched}, {branch_capacity}) = "
+                     f"{branch_placed}, 1 address each in the {where}; ipamd serves P = {sched} pods")
+        if branch_placed < branch_sched:
+            flags.append(Flag(id="branch-eni-capacity", message=f"{branch_sched} pods need their own security groups but {itype.instance_type} "
+                              f"offers {branch_capacity} branch ENIs: {branch_sched - branch_placed} stay Pending (vpc.amazonaws.com/pod-eni exhausted)."))
 
     def pool_enis(x: int) -> int:
         n = _ceil(x, S)
@@ -491,9 +514,9 @@ def node_usage(
         enis = base + pe + trunk_attached
         if custom_networking:
             node_addr = 1
-            pod_addr = pe + trunk_attached + T
+            pod_addr = pe + trunk_attached + T + branch_placed
         else:
-            node_addr = pe + trunk_attached + T
+            node_addr = pe + trunk_attached + T + branch_placed
             pod_addr = 0
         return {
             "enis": enis, "pod_enis": pe, "pod_addresses": T, "placed": placed,
@@ -507,7 +530,7 @@ def node_usage(
     # the main figures: the spec's formula values (the lower envelope for WPT >= 2; for the oscillating
     # settings the state ipamd keeps re-creating, which is the formula's and the larger one)
     main = counts(x)
-    pods_with_ip = main["placed"]
+    pods_with_ip = main["placed"] + branch_placed
     unplaced = pods - pods_with_ip
 
     T_main = main["pod_addresses"]
@@ -519,10 +542,14 @@ def node_usage(
     arith.append(eni_txt + (" + 1 trunk" if trunk_attached else "") + f" = {main['enis']}")
     if custom_networking:
         arith.append(f"node subnet = 1 (primary ENI); pod subnet = {main['pod_enis']} ENI primary IPs"
-                     + (" + 1 trunk" if trunk_attached else "") + f" + {T_main} = {main['pod_subnet_addresses']}; total = {main['subnet_addresses']}")
+                     + (" + 1 trunk" if trunk_attached else "") + f" + {T_main}"
+                     + (f" + {branch_placed} branch ENIs" if branch_placed else "")
+                     + f" = {main['pod_subnet_addresses']}; total = {main['subnet_addresses']}")
     else:
-        arith.append(f"subnet addresses = ENIs + {'16 x prefixes' if pd else 'secondary IPs'} = {main['enis']} + {T_main} = {main['subnet_addresses']}")
-    arith.append(f"free = T - pods with IP = {T_main} - {pods_with_ip} = {main['free_ips']}")
+        arith.append(f"subnet addresses = ENIs + {'16 x prefixes' if pd else 'secondary IPs'}"
+                     + (" + branch ENIs" if branch_placed else "") + f" = {main['enis']} + {T_main}"
+                     + (f" + {branch_placed}" if branch_placed else "") + f" = {main['subnet_addresses']}")
+    arith.append(f"free = T - pods with an ipamd address = {T_main} - {main['placed']} = {main['free_ips']}")
 
     # ---- flags
     if eni_bound:
@@ -556,7 +583,7 @@ def node_usage(
         notes.append(f"WARM_PREFIX_TARGET={WPT} is ignored in secondary-IP mode.")
     if sgp:
         if trunk_supported:
-            flags.append(Flag(id="sgp-trunk-slot", message=f"Security Groups for Pods: the trunk ENI takes one of the {E} ENI slots (ipamd.go hasRoomForEni) and its primary IP; pods with their own security groups use branch ENIs on top (not modelled here)."))
+            flags.append(Flag(id="sgp-trunk-slot", message=f"Security Groups for Pods: the trunk ENI takes one of the {E} ENI slots (ipamd.go hasRoomForEni) and its primary IP; pods with their own security groups use branch ENIs on top (counted when branch_pods is given)."))
         else:
             flags.append(Flag(id="sgp-unsupported", message=f"{itype.instance_type} cannot host a trunk ENI, yet with ENABLE_POD_ENI=true ipamd still holds one ENI slot back for it (hasRoomForEni)."))
 
@@ -621,6 +648,7 @@ def node_usage(
         custom_networking=custom_networking, sgp=sgp, settings=warm, max_pods=max_pods_v, max_pods_source=mp_source,
         max_eni=max_eni, pods=pods, pods_with_ip=pods_with_ip, unplaced_pods=unplaced, pods_over_max_pods=over_mp,
         pod_enis=main["pod_enis"], trunk_enis=trunk_attached, pod_addresses=T_main,
+        branch_pods=branch_sched, branch_enis=branch_placed,
         ipv4_per_eni=L, slots_per_eni=S, enis_instance=E_inst, eni_cap=E, pod_eni_cap=n_cap,
         range=usage_range, cooldown=cooldown, flags=flags, notes=notes, arithmetic=arith,
     )
@@ -667,6 +695,7 @@ class NodeGroupLoad(BaseModel):
     max_pods: int | None = None
     max_eni: int | None = None
     sgp: bool = False
+    branch_pods: int = 0  # of pods_per_node, how many have their own security groups (branch ENIs)
     azs: list[str] | None = None  # the AZs this group spans (default: all of the cluster's)
     max_unavailable: int = 1  # managed node group updateConfig.maxUnavailable (EKS default 1)
 
@@ -814,7 +843,7 @@ def cluster_usage(
             raise InputError(f"{field}.azs: {unknown[0]!r} is not one of the cluster's AZs {azs}.", field="azs")
         u = node_usage(g.instance_type, g.pods_per_node, prefix_delegation=g.prefix_delegation,
                        custom_networking=g.custom_networking, warm=g.warm, max_pods=g.max_pods, max_eni=g.max_eni,
-                       sgp=g.sgp, catalog=catalog, cni_version=cni_version)
+                       sgp=g.sgp, catalog=catalog, cni_version=cni_version, branch_pods=g.branch_pods)
         na, pa = u.range.node_subnet_addresses.max, u.range.pod_subnet_addresses.max
         nd, nm = spread(g.desired_nodes, g_azs), spread(g.max_nodes, g_azs)
         s_count = surge_nodes if surge_nodes is not None else max(2 * len(g_azs), g.max_unavailable)

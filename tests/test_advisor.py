@@ -86,6 +86,17 @@ def test_sgp_settings_strict_and_standard():
     assert rec.init_settings == {}
 
 
+def test_sgp_pods_are_budgeted_as_branch_enis():
+    # default group: m5.large, 20 pods, secondary IP; 5 pods with their own SGs ride on branch ENIs:
+    # per node 2 pod ENIs (trunk takes the 3rd slot) x 9 IPs + 1 trunk + 5 branch = 2 + 1 + 18 + 5 = 26
+    rec = advise({"security_groups_for_pods": {"needed": True, "pods_per_node": 5}})
+    per_node = rec.node_groups[0].per_node
+    assert (per_node["branch_enis"], per_node["node_subnet_addresses"], per_node["free_ips"]) == (5, 26, 3)
+    assert rec.node_groups[0].node_subnet_addresses_at_max == 26 * 10
+    unknown = advise({"security_groups_for_pods": {"needed": True}})  # pods_per_node 0: unknown, none assumed
+    assert unknown.node_groups[0].per_node["branch_enis"] == 0
+
+
 def test_mixed_group_gets_lowest():
     rec = advise({"node_groups": [group(instance_types=["m5.xlarge", "m5.large"])]})
     g = rec.node_groups[0]

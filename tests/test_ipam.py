@@ -451,3 +451,40 @@ def test_warm_advice_bad_input():
         recommend_warm_settings("m5.large", 5, churn="extreme")
     with pytest.raises(InputError, match="pods"):
         recommend_warm_settings("m5.large", -2)
+
+
+# ---------------------------------------------------------------- Security Groups for Pods: branch ENIs
+
+def test_branch_pods_take_one_address_each_instead_of_an_ipamd_address():
+    # m5.large, SGP: the trunk takes 1 of 3 ENI slots -> 2 pod ENIs of S=9; 5 of 20 pods on branch ENIs
+    # -> ipamd serves P=15: n = 1 + ceil(15/9) = 3 -> capped at 2, T = 18, free 3;
+    # node subnet = 2 ENIs + 1 trunk + 18 IPs + 5 branch ENIs = 26
+    u = node_usage("m5.large", 20, sgp=True, branch_pods=5)
+    assert (u.enis, u.secondary_ips, u.free_ips, u.node_subnet_addresses, u.subnet_addresses) == (3, 18, 3, 26, 26)
+    assert (u.branch_pods, u.branch_enis, u.pods_with_ip, u.unplaced_pods) == (5, 5, 20, 0)
+    assert any("branch capacity) = min(5, 9) = 5" in a for a in u.arithmetic)
+
+
+def test_branch_capacity_exhausted_leaves_pods_pending():
+    # m5.large offers 9 branch ENIs; 12 SG pods -> 9 placed, 3 pending; ipamd P = 25 - 12 = 13 ->
+    # T = 18 (ENI cap), free 5; addresses 2 + 1 + 18 + 9 = 30
+    u = node_usage("m5.large", 25, sgp=True, branch_pods=12)
+    assert (u.branch_enis, u.unplaced_pods, u.free_ips, u.node_subnet_addresses) == (9, 3, 5, 30)
+    assert "branch-eni-capacity" in u.flag_ids
+
+
+def test_branch_enis_go_to_the_pod_subnet_with_custom_networking():
+    # custom networking + SGP on m5.large: 3 ENIs - primary - trunk = 1 pod ENI; P = 10 - 4 = 6 -> T = 9;
+    # node subnet 1; pod subnet = 1 pod ENI + 1 trunk + 9 + 4 branch = 15
+    u = node_usage("m5.large", 10, sgp=True, branch_pods=4, custom_networking=True)
+    assert (u.node_subnet_addresses, u.pod_subnet_addresses, u.free_ips, u.branch_enis) == (1, 15, 3, 4)
+
+
+def test_branch_pods_need_a_trunk():
+    u = node_usage("t3.large", 10, sgp=True, branch_pods=2)  # t-family: no trunk ENI
+    assert (u.branch_enis, u.unplaced_pods) == (0, 2)
+    assert "branch-eni-capacity" in u.flag_ids
+    plain = node_usage("m5.large", 10, branch_pods=4)  # without SGP they are ordinary pods
+    assert plain.branch_enis == 0 and plain.subnet_addresses == node_usage("m5.large", 10).subnet_addresses
+    with pytest.raises(InputError, match="branch_pods"):
+        node_usage("m5.large", 3, sgp=True, branch_pods=4)

@@ -22,6 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--custom-networking", action="store_true", help="AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true (pods in ENIConfig subnets)")
     p.add_argument("--max-eni", type=int, default=None, metavar="E", help="MAX_ENI (can only lower the instance's ENI limit)")
     p.add_argument("--sgp", action="store_true", help="Security Groups for Pods (ENABLE_POD_ENI=true): one ENI slot for the trunk")
+    p.add_argument("--branch-pods", type=int, default=0, metavar="B",
+                   help="with --sgp: how many of the pods have their own security groups (branch ENIs, one address each)")
     p.add_argument("--cni-version", default="1.19.2", help="VPC CNI version for the max-pods default (default 1.19.2)")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
@@ -58,6 +60,8 @@ def render_table(report) -> str:  # type: ignore[no-untyped-def]
         row += (str(getattr(t, key)),)
         rows.append(row)
     extra = [("pods_with_ip", str(u.pods_with_ip), str(t.pods_with_ip)), ("unplaced_pods", str(u.unplaced_pods), str(t.unplaced_pods))]
+    if u.branch_pods:
+        extra.append(("branch_enis", str(u.branch_enis), str(u.branch_enis * t.nodes)))
     for name, a, b in extra:
         rows.append((name, a) + (() if det else ("",)) + (b,))
     lines += _table(rows)
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     report = ip_usage(
         args.instance_type, args.pods, nodes=args.nodes, prefix_delegation=args.prefix_delegation,
         custom_networking=args.custom_networking, warm=warm, max_pods=args.max_pods, max_eni=args.max_eni,
-        sgp=args.sgp, cni_version=args.cni_version,
+        sgp=args.sgp, cni_version=args.cni_version, branch_pods=args.branch_pods,
     )
     if args.format == "json":
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True) + "\n")
