@@ -11,7 +11,6 @@ alias is expanded (so "billion laughs" documents cost nothing); duplicate keys a
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import ipaddress
 import json
@@ -32,8 +31,13 @@ MAX_LIST = 200  # generous bound on every list, so no answers file makes the eng
 _MULTUS_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-_+][A-Za-z0-9._-]+)?")
 
 
+# Empty defaults are `default_factory=lambda: []` (or `{}`), not `list`/`dict`: pydantic inspects a factory's
+# signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=False, validate_default=False)
+    # defer_build: validators are built on first use (Answers builds its sub-models inline), not at import
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=False, validate_default=False, defer_build=True)
 
 
 # ------------------------------------------------------------------------------------ CIDR helpers
@@ -159,9 +163,9 @@ class ExistingSubnet(_Model):
 
 class Network(_Model):
     vpc_cidr: str = Field("10.0.0.0/16", description="The VPC's primary IPv4 CIDR (/16 to /28).")
-    secondary_cidrs: list[str] = Field(default_factory=list, max_length=49, description="IPv4 CIDRs already associated with the VPC.")
-    existing_subnets: list[ExistingSubnet] = Field(default_factory=list, max_length=MAX_LIST, description="Subnets that already exist in the VPC.")
-    onprem_cidrs: list[str] = Field(default_factory=list, max_length=MAX_LIST, description="On-prem, peered and transit-gateway-connected ranges.")
+    secondary_cidrs: list[str] = Field(default_factory=lambda: [], max_length=49, description="IPv4 CIDRs already associated with the VPC.")
+    existing_subnets: list[ExistingSubnet] = Field(default_factory=lambda: [], max_length=MAX_LIST, description="Subnets that already exist in the VPC.")
+    onprem_cidrs: list[str] = Field(default_factory=lambda: [], max_length=MAX_LIST, description="On-prem, peered and transit-gateway-connected ranges.")
     cgnat_in_use: bool = Field(False, description="Is 100.64.0.0/10 already used on connected networks?")
     separate_pod_cidr_required: bool = Field(False, description="Must pod traffic come from a CIDR other than the nodes' (e.g. firewall rules)?")
     growth_factor: float = Field(2.0, ge=1.0, le=10.0, description="Size subnets for max_nodes x this.")
@@ -259,7 +263,7 @@ class Multus(_Model):
     needed: bool = Field(False, description="Pods need secondary interfaces (telco, DPDK, SR-IOV).")
     plugin: Literal["thin", "thick"] = Field("thin", description="Multus plugin variant.")
     version: str = Field("v4.1.1", description="Multus image version, e.g. v4.1.1.")
-    networks: list[MultusNetwork] = Field(default_factory=list, max_length=MAX_LIST, description="Secondary networks.")
+    networks: list[MultusNetwork] = Field(default_factory=lambda: [], max_length=MAX_LIST, description="Secondary networks.")
 
     @field_validator("version")
     @classmethod
@@ -320,7 +324,7 @@ class Answers(_Model):
     security_groups_for_pods: SecurityGroupsForPods = Field(default_factory=SecurityGroupsForPods)
     multus: Multus = Field(default_factory=Multus)
     operations: Operations = Field(default_factory=Operations)
-    suppress_rules: list[str] = Field(default_factory=list, max_length=MAX_LIST, description="Warning rule ids not to report (see data/rules.yaml).")
+    suppress_rules: list[str] = Field(default_factory=lambda: [], max_length=MAX_LIST, description="Warning rule ids not to report (see data/rules.yaml).")
 
     @field_validator("cluster_name")
     @classmethod
@@ -393,6 +397,8 @@ class Answers(_Model):
         known = rule_ids()
         for i, rid in enumerate(v):
             if rid not in known:
+                import difflib
+
                 close = difflib.get_close_matches(rid, sorted(known), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else " (see `docs/decision-graph.md` for the list)"
                 raise ValueError(f"item {i}: {rid!r} is not a rule id{hint}")
@@ -535,6 +541,8 @@ def _translate_one(err: Mapping[str, Any]) -> tuple[str, str]:
         key = str(loc[-1]) if loc else "?"
         model = _model_at(parent)
         allowed = sorted(model.model_fields) if model else []
+        import difflib
+
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(allowed)}."
         where = _path(parent) if parent else "the answers"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -119,11 +120,11 @@ def parse_catalog_csv(text: str, meta: CatalogMeta) -> Catalog:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise CatalogError(f"catalog {meta.path or meta.source}: missing columns {missing}")
-    ix = [header.index(c) for c in COLUMNS]
+    pick = operator.itemgetter(*(header.index(c) for c in COLUMNS))
     flag = {"true": True, "false": False}.get
     types: dict[str, InstanceType] = {}
     for r in rows:
-        (name, hyp, metal, enis, ipv4, card, cards, trunk, branch, vcpus, est, mem, gpus, arch) = (r[i] for i in ix)
+        (name, hyp, metal, enis, ipv4, card, cards, trunk, branch, vcpus, est, mem, gpus, arch) = pick(r)
         types[name] = InstanceType(
             name, hyp or "unknown", metal == "true", int(enis), int(ipv4), int(card or 0), int(cards or 1),
             flag(trunk), int(branch) if branch else None, int(vcpus) if vcpus else None, est == "true",

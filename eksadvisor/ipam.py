@@ -64,6 +64,10 @@ def _whole(value: Any, field: str, minimum: int = 0) -> int:
 
 # ------------------------------------------------------------------------------------------ settings
 
+# Empty defaults are `default_factory=lambda: []` (or `{}`), not `list`/`dict`: pydantic inspects a factory's
+# signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
+
+
 class WarmSettings(BaseModel):
     """The aws-node warm-pool settings; defaults are the shipped manifest's (not the code's: WPT code default is 0)."""
 
@@ -207,9 +211,9 @@ class NodeUsage(BaseModel):
     pod_eni_cap: int  # ENIs ipamd may use for pod addresses (custom networking and the trunk slot removed)
     range: UsageRange
     cooldown: CooldownEffect
-    flags: list[Flag] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
-    arithmetic: list[str] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=lambda: [])
+    notes: list[str] = Field(default_factory=lambda: [])
+    arithmetic: list[str] = Field(default_factory=lambda: [])
 
     @property
     def flag_ids(self) -> list[str]:
@@ -223,7 +227,7 @@ class NodeUsage(BaseModel):
 class NodeTotals(BaseModel):
     """One node's figures times K nodes (min/max where the node is a range)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # ip-usage only: not built on advise's start-up path
     nodes: int
     pods: int
     pods_with_ip: int
@@ -243,7 +247,7 @@ class NodeTotals(BaseModel):
 class IpUsageReport(BaseModel):
     """What ``eksadvisor ip-usage`` prints: the per-node state and the totals for K identical nodes."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # ip-usage only: not built on advise's start-up path
     per_node: NodeUsage
     totals: NodeTotals
 

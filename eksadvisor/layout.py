@@ -34,8 +34,13 @@ PUBLIC_FLOOR_PREFIX = 26  # planner policy (not an AWS rule): public subnets are
 MAX_AZS = 16
 
 
+# Empty defaults are `default_factory=lambda: []` (or `{}`), not `list`/`dict`: pydantic inspects a factory's
+# signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: a model's validator is built when first used, not at import (CLI start-up)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 # ------------------------------------------------------------------------------------------ input
@@ -50,9 +55,9 @@ class PlanRequest(_Model):
     """What the planner needs; address counts come from the caller's IP-consumption model."""
 
     vpc_cidr: str
-    secondary_cidrs: list[str] = Field(default_factory=list)  # already associated with the VPC
-    existing_subnets: list[ExistingSubnetIn] = Field(default_factory=list)
-    onprem_cidrs: list[str] = Field(default_factory=list)  # on-prem, peered, transit-gateway ranges
+    secondary_cidrs: list[str] = Field(default_factory=lambda: [])  # already associated with the VPC
+    existing_subnets: list[ExistingSubnetIn] = Field(default_factory=lambda: [])
+    onprem_cidrs: list[str] = Field(default_factory=lambda: [])  # on-prem, peered, transit-gateway ranges
     cgnat_in_use: bool = False
     azs: list[str]
     cluster_name: str = "my-cluster"
@@ -81,21 +86,21 @@ class PlannedSubnet(_Model):
     az: str
     cidr: str
     usable_ips: int
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=lambda: {})
     existing: bool = False
     needed_addresses: int = 0  # what this subnet was sized for (0 for reused ones)
     prefix_capacity: int | None = None  # whole /28 blocks (prefix delegation), DERIVED
-    reservations: list[Reservation] = Field(default_factory=list)
+    reservations: list[Reservation] = Field(default_factory=lambda: [])
 
 
 class Shortfall(_Model):
     reason: str
-    unplaced: list[str] = Field(default_factory=list)  # "private /18 in us-east-1a"
+    unplaced: list[str] = Field(default_factory=lambda: [])  # "private /18 in us-east-1a"
     needed_addresses: int = 0  # total size of the unplaced blocks
     smallest_vpc_cidr: str | None = None  # greenfield: the smallest VPC CIDR that holds the whole plan
     smallest_secondary_cidr: str | None = None  # or associate this and plan again
     secondary_check: C.AssociationCheck | None = None
-    suggestions: list[str] = Field(default_factory=list)
+    suggestions: list[str] = Field(default_factory=lambda: [])
 
 
 class SubnetPlan(_Model):
@@ -103,14 +108,14 @@ class SubnetPlan(_Model):
     vpc_cidrs: list[str]  # primary + already associated secondaries
     azs: list[str]
     subnets: list[PlannedSubnet]
-    secondary_cidrs: list[str] = Field(default_factory=list)  # new CIDRs to associate
+    secondary_cidrs: list[str] = Field(default_factory=lambda: [])  # new CIDRs to associate
     service_cidr: ServiceCidr
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=lambda: [])
     fits: bool
     shortfall: Shortfall | None = None
-    free_blocks_after: list[str] = Field(default_factory=list)  # largest 16 holes left, largest first
+    free_blocks_after: list[str] = Field(default_factory=lambda: [])  # largest 16 holes left, largest first
     free_addresses_after: int = 0
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=lambda: [])
 
 
 # ------------------------------------------------------------------------------------ allocation

@@ -32,8 +32,13 @@ DERIVED_EDGE_NOTE = ("DERIVED, not an AWS statement (UNCONFIRMED as a rule): the
                      "base..base+3 and its last /28 the broadcast address, so neither is counted as a usable prefix.")
 
 
+# Empty defaults are `default_factory=lambda: []` (or `{}`), not `list`/`dict`: pydantic inspects a factory's
+# signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: a model's validator is built when first used, not at import (CLI start-up)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Reservation(_Model):
@@ -56,7 +61,7 @@ class PrefixReadiness(_Model):
     total_blocks: int  # /28 blocks in the subnet
     candidate_blocks: int  # blocks that could ever be prefixes (DERIVED: all but the first and last)
     free_blocks: int  # aligned /28 blocks with no address in use
-    free_block_cidrs_sample: list[str] = Field(default_factory=list)  # up to 16, lowest first
+    free_block_cidrs_sample: list[str] = Field(default_factory=lambda: [])  # up to 16, lowest first
     largest_free_block: str | None = None
     ideal_free_blocks: int  # free /28s if the same used addresses were packed together
     fragmentation: float  # 0 = as good as packed, 1 = no free /28 although packing would leave some
@@ -65,9 +70,9 @@ class PrefixReadiness(_Model):
     assumption: str | None = None
     prefixes_needed: int | None = None
     enough: bool | None = None
-    reservations: list[Reservation] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    reservations: list[Reservation] = Field(default_factory=lambda: [])
+    findings: list[Finding] = Field(default_factory=lambda: [])
+    notes: list[str] = Field(default_factory=lambda: [])
 
 
 # ----------------------------------------------------------------------------------------- parsing

@@ -196,3 +196,17 @@ def test_suppress_flag(capsys):
     code, out, err = cli(capsys, "advise", path, "--suppress", "ipv6-irreversibl")
     assert (code, out) == (2, "")
     assert err == "error: --suppress: 'ipv6-irreversibl' is not a rule id; did you mean 'ipv6-irreversible'?\n"
+
+
+def test_program_entry_turns_the_gc_back_on(monkeypatch, capsys):
+    """main() without argv (the console script) runs with the cyclic GC off, then freezes and re-enables it."""
+    import gc
+
+    monkeypatch.setattr(sys, "argv", ["eksadvisor", "schema"])
+    assert gc.isenabled()
+    try:
+        assert main() == 0
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+    assert json.loads(capsys.readouterr().out)["title"].startswith("eksadvisor answers")

@@ -402,6 +402,24 @@ def test_nodeadm_user_data_is_mime_with_a_valid_nodeconfig(case):
             jsonschema.Draft4Validator(raw).validate(doc)
 
 
+@pytest.mark.parametrize("cluster,group,max_pods", [
+    ("my-cluster", "general", 110), ("c", "g", 1), ("A_b-9" * 20, "n" * 63, 737), ("platform-prod", "gpu_pool-2", 29),
+])
+def test_nodeadm_user_data_matches_the_stdlib_email_package(cluster, group, max_pods):
+    """userdata_mime writes the MIME text itself (no email import at start-up): same bytes as email.mime."""
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.nonmultipart import MIMENonMultipart
+
+    ctx, g = SimpleNamespace(cluster=cluster), SimpleNamespace(name=group, max_pods=max_pods)
+    msg = MIMEMultipart("mixed", boundary=nodeadm.BOUNDARY)
+    msg.preamble = nodeadm.userdata_mime(ctx, g).split("\n\n", 1)[1].split(f"\n--{nodeadm.BOUNDARY}\n", 1)[0]
+    assert msg.preamble.startswith(f"AL2023 user data for node group {group} of cluster {cluster}: kubelet maxPods {max_pods}.")
+    part = MIMENonMultipart(*nodeadm.NODECONFIG_CONTENT_TYPE.split("/", 1))
+    part.set_payload(nodeadm.nodeconfig_yaml(max_pods))
+    msg.attach(part)
+    assert nodeadm.userdata_mime(ctx, g) == msg.as_string()
+
+
 # ------------------------------------------------------------------------------------------ Karpenter
 
 def test_karpenter_shape_and_max_pods(case):
