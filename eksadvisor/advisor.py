@@ -97,6 +97,8 @@ def _settings(ctx: Context, warm: Any) -> tuple[dict[str, str], dict[str, str]]:
         env["ENABLE_IPv6"] = "true"
         env["ENABLE_PREFIX_DELEGATION"] = "true"
         init["ENABLE_IPv6"] = "true"
+    elif not ctx.answers.node_groups:
+        pass  # Fargate only: no EC2 node runs aws-node, so no address mode or warm-pool settings apply
     else:
         if d["address_mode"] == "prefix":
             env["ENABLE_PREFIX_DELEGATION"] = "true"

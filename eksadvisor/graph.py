@@ -376,6 +376,22 @@ def f_other_cidrs(ctx: Context) -> str:
 
 
 @fact
+def f_secondary_cidr_detail(ctx: Context) -> str:
+    """What the secondary_cidr strategy associates: the plan's new CIDRs, else the ones already there."""
+    planned = [c for c in ctx.plan.get("secondary_cidrs") or [] if c not in ctx.answers.network.secondary_cidrs]
+    if planned:
+        return "the plan associates " + ", ".join(planned)
+    return ctx.fact("other_cidrs")
+
+
+@fact
+def f_ipv6_exhaustion_note(ctx: Context) -> str:
+    if ctx.answers.ipv6.ipv4_exhaustion_concern or not ctx.fact("node_cidr_exhausted"):
+        return ""
+    return f" (the node subnet CIDR is exhausted: {ctx.fact('exhaustion_detail')})"
+
+
+@fact
 def f_other_cidrs_available(ctx: Context) -> bool:
     return bool(ctx.answers.network.secondary_cidrs) or not ctx.answers.network.cgnat_in_use
 
@@ -414,8 +430,6 @@ def f_no_custom_networking_reason(ctx: Context) -> str:
 
 @fact
 def f_custom_networking_why_not(ctx: Context) -> str:
-    if ctx.answers.ipv6.ready and ctx.fact("node_cidr_exhausted"):
-        return "Avoid custom networking when ready for IPv6: IPv6 removes exhaustion without the ENIConfig overhead."
     if ctx.answers.network.cgnat_in_use and ctx.fact("node_cidr_exhausted"):
         return "Avoid custom networking when CG-NAT space is already in use: consider an alternate CNI or IPv6."
     return "No separate pod CIDR is required and the node subnet CIDR is not exhausted, so the ENIConfig overhead buys nothing."
@@ -431,7 +445,7 @@ def f_shared_subnets_why_not(ctx: Context) -> str:
 @fact
 def f_secondary_why_not(ctx: Context) -> str:
     if ctx.fact("over_secondary_groups"):
-        return f"Too few pods per node: {', '.join(ctx.fact('over_secondary_groups'))}."
+        return f"Secondary-IP mode allows too few pods per node: {', '.join(ctx.fact('over_secondary_groups'))}."
     if ctx.fact("over_30_groups"):
         return f"More than 30 pods per node ({', '.join(ctx.fact('over_30_groups'))}): the seed says use prefix delegation."
     return f"The VPC is IP-constrained ({ctx.fact('constraint_detail')})."
@@ -446,6 +460,14 @@ def f_nitro_note(ctx: Context) -> str:
 @fact
 def f_regulated_note(ctx: Context) -> str:
     return " in a regulated environment" if ctx.answers.operations.regulated else ""
+
+
+@fact
+def f_external_access_note(ctx: Context) -> str:
+    if not ctx.answers.operations.external_api_access:
+        return ""
+    return ("; the external CI/CD or users must then reach the API server over connected networks (VPN, Direct Connect, "
+            "peering or transit gateway) because the public endpoint is off")
 
 
 @fact
@@ -473,6 +495,8 @@ def f_standard_needs(ctx: Context) -> list[str]:
 
 @fact
 def f_strict_why_not(ctx: Context) -> str:
+    if ctx.answers.security_groups_for_pods.needed and ctx.answers.operations.auto_mode:
+        return "Security Groups for Pods is not supported in EKS Auto Mode."
     needs = ctx.fact("standard_needs")
     if needs:
         return f"Strict mode breaks {', '.join(needs)}."
@@ -483,6 +507,8 @@ def f_strict_why_not(ctx: Context) -> str:
 def f_standard_why_not(ctx: Context) -> str:
     if not ctx.answers.security_groups_for_pods.needed:
         return "Security Groups for Pods is not used."
+    if ctx.answers.operations.auto_mode:
+        return "Security Groups for Pods is not supported in EKS Auto Mode."
     return "Nothing needs the node's security groups on pod traffic, so strict mode gives complete isolation."
 
 
@@ -491,10 +517,20 @@ def f_multus_version(ctx: Context) -> str:
     return ctx.answers.multus.version
 
 
+def multus_fix_traced(multus: Any) -> bool:
+    """The fact sheet traces the thick-plugin race fixes to upstream v4.2.3+ or AWS's v4.1.4-eksbuild.3 (and later builds)."""
+    import re
+
+    v = multus.version_tuple()
+    if v >= MULTUS_UPSTREAM_FIX:
+        return True
+    build = re.search(r"eksbuild\.(\d+)", multus.version)
+    return v >= (4, 1, 4) and build is not None and int(build.group(1)) >= 3
+
+
 @fact
 def f_multus_conflict(ctx: Context) -> str:
-    v = ctx.answers.multus.version_tuple()
-    if v < MULTUS_UPSTREAM_FIX and "eksbuild.3" not in ctx.answers.multus.version:
+    if not multus_fix_traced(ctx.answers.multus):
         return " (CONFLICT: the fact sheet traces the fixes to AWS v4.1.4-eksbuild.3 and upstream v4.2.3)"
     return ""
 
@@ -585,7 +621,7 @@ def f_warm_churn(ctx: Context) -> str:
 
 @fact
 def f_warm_prefix_why_not(ctx: Context) -> str:
-    if ctx.decisions.get("ip_family") == "ipv6" or ctx.answers.operations.auto_mode:
+    if not _warm_tunable(ctx):
         return "No warm-pool tuning applies."
     if ctx.decisions.get("address_mode") != "prefix":
         return "WARM_PREFIX_TARGET only applies in prefix mode."
@@ -594,7 +630,7 @@ def f_warm_prefix_why_not(ctx: Context) -> str:
 
 @fact
 def f_warm_ip_why_not(ctx: Context) -> str:
-    if ctx.decisions.get("ip_family") == "ipv6" or ctx.answers.operations.auto_mode:
+    if not _warm_tunable(ctx):
         return "No warm-pool tuning applies."
     advice = _warm_advice(ctx)
     rows = [c for c in (advice.candidates if advice else []) if c.settings.warm_ip_target > 0]
@@ -609,7 +645,7 @@ def f_warm_ip_why_not(ctx: Context) -> str:
 
 @fact
 def f_warm_eni_why_not(ctx: Context) -> str:
-    if ctx.decisions.get("ip_family") == "ipv6" or ctx.answers.operations.auto_mode:
+    if not _warm_tunable(ctx):
         return "No warm-pool tuning applies."
     if ctx.decisions.get("address_mode") == "prefix":
         return "WARM_ENI_TARGET is never used in prefix mode (ipamd code)."
@@ -621,8 +657,9 @@ def f_ipv6_why_not(ctx: Context) -> str:
     a = ctx.answers
     if not a.ipv6.ready:
         return "The cluster is not IPv6-ready (dual-stack VPC, tooling and dependencies)."
-    if not a.ipv6.ipv4_exhaustion_concern:
-        return "IPv4 exhaustion is not a stated concern; IPv4 stays the default and IPv6 is irreversible."
+    if not ipv6_wanted(ctx):
+        return ("IPv4 exhaustion is not a stated concern and the node subnets have room; IPv4 stays the default and IPv6 "
+                "is irreversible.")
     if ctx.fact("windows_groups"):
         return f"Windows node groups ({', '.join(ctx.fact('windows_groups'))}) are not supported in IPv6 clusters."
     if ctx.fact("non_nitro_types"):
@@ -641,7 +678,8 @@ STATIC_FACTS = frozenset({
     "constraint_detail", "other_cidrs", "other_cidrs_available", "overlapping_cidrs", "pod_cidr_note",
     "custom_networking_why_not", "shared_subnets_why_not", "nitro_note", "regulated_note", "public_private_why_not",
     "standard_needs", "strict_why_not", "standard_why_not", "multus_version", "multus_conflict", "thin_why_not",
-    "thick_why_not", "sgp_uses", "ipv6_why_not", "warm_scarcity", "warm_churn",
+    "thick_why_not", "sgp_uses", "ipv6_why_not", "warm_scarcity", "warm_churn", "ipv6_exhaustion_note",
+    "external_access_note",
 })
 
 
@@ -686,9 +724,16 @@ def p_auto_mode_on(ctx: Context) -> bool:
     return ctx.answers.operations.auto_mode
 
 
+def ipv6_wanted(ctx: Context) -> bool:
+    """IPv6-ready and IPv4 exhaustion is a real concern: stated, or the node subnets are exhausted (seed: prefer IPv6
+    over custom networking when ready for it)."""
+    a = ctx.answers
+    return a.ipv6.ready and (a.ipv6.ipv4_exhaustion_concern or bool(ctx.fact("node_cidr_exhausted")))
+
+
 @predicate
 def p_ipv6_not_wanted(ctx: Context) -> bool:
-    return not (ctx.answers.ipv6.ready and ctx.answers.ipv6.ipv4_exhaustion_concern)
+    return not ipv6_wanted(ctx)
 
 
 @predicate
@@ -714,11 +759,6 @@ def p_ipv6_blocked_cni(ctx: Context) -> bool:
 @predicate
 def p_separate_pod_cidr_required(ctx: Context) -> bool:
     return ctx.answers.network.separate_pod_cidr_required
-
-
-@predicate
-def p_exhausted_but_ipv6_ready(ctx: Context) -> bool:
-    return ctx.fact("node_cidr_exhausted") and ctx.answers.ipv6.ready
 
 
 @predicate
@@ -783,7 +823,8 @@ def p_sgp_auto_mode(ctx: Context) -> bool:
 
 @predicate
 def p_sgp_standard_needed(ctx: Context) -> bool:
-    return ctx.answers.security_groups_for_pods.needed and bool(ctx.fact("standard_needs"))
+    return ctx.answers.security_groups_for_pods.needed and not ctx.answers.operations.auto_mode \
+        and bool(ctx.fact("standard_needs"))
 
 
 @predicate
@@ -806,13 +847,25 @@ def p_ipv6_family(ctx: Context) -> bool:
     return ctx.decisions.get("ip_family") == "ipv6"
 
 
+def _warm_tunable(ctx: Context) -> bool:
+    """aws-node warm targets apply: an IPv4 cluster whose VPC CNI you run on EC2 nodes (not IPv6, Auto Mode or Fargate only)."""
+    return ctx.decisions.get("ip_family") == "ipv4" and not ctx.answers.operations.auto_mode and bool(ctx.answers.node_groups)
+
+
+@predicate
+def p_fargate_only(ctx: Context) -> bool:
+    return not ctx.answers.node_groups
+
+
 @predicate
 def p_prefix_chosen(ctx: Context) -> bool:
-    return ctx.decisions.get("address_mode") == "prefix"
+    return _warm_tunable(ctx) and ctx.decisions.get("address_mode") == "prefix"
 
 
 @predicate
 def p_warm_advice_ip_targets(ctx: Context) -> bool:
+    if not _warm_tunable(ctx):
+        return False
     advice = _warm_advice(ctx)
     return advice is not None and advice.chosen.settings.ip_targets_defined
 

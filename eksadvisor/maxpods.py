@@ -249,7 +249,9 @@ def sgp_capacity(
     itype: InstanceType, *, prefix_delegation: bool = False, custom_networking: bool = False
 ) -> SgpCapacity:
     notes: list[str] = []
-    supported = bool(itype.trunking_compatible) and itype.is_nitro
+    # The VPC resource controller's table decides (IsTrunkingCompatible); Nitro bare metal is listed too
+    # (m5.metal: 120 branch ENIs) even though it reports no hypervisor.
+    supported = bool(itype.trunking_compatible) and (itype.is_nitro or itype.bare_metal)
     if itype.trunking_compatible is None:
         notes.append(f"{itype.instance_type} is not listed by the VPC resource controller: Security Groups for Pods support is unknown.")
     elif not supported:

@@ -65,8 +65,13 @@ def condition(fn: Callable[[Any], dict[str, Any] | None]) -> Callable[[Any], dic
     return fn
 
 
+def _auto(ctx: Any) -> bool:
+    return bool(ctx.answers.operations.auto_mode)
+
+
 def _ipv4_prefix(ctx: Any) -> bool:
-    return ctx.decisions.get("ip_family") == "ipv4" and ctx.decisions.get("address_mode") == "prefix"
+    """aws-node runs IPv4 prefix delegation (in Auto Mode AWS chooses prefixes or secondary IPs itself)."""
+    return ctx.decisions.get("ip_family") == "ipv4" and ctx.decisions.get("address_mode") == "prefix" and not _auto(ctx)
 
 
 def _planner(ctx: Any, rule_id: str) -> list[dict[str, Any]]:
@@ -102,17 +107,17 @@ def c_prefix_needs_newer_cni(ctx: Any) -> dict[str, Any] | None:
 
 @condition
 def c_prefix_mode(ctx: Any) -> dict[str, Any] | None:
-    if ctx.decisions.get("address_mode") != "prefix":
+    if ctx.decisions.get("address_mode") != "prefix" or _auto(ctx):
         return None
-    ipv6 = ctx.decisions.get("ip_family") == "ipv6"
-    return {"ipv6_note": " (v1.10.1 for IPv6)" if ipv6 else ""}
+    return {"min_version": "1.10.1" if ctx.decisions.get("ip_family") == "ipv6" else "1.9.0"}
 
 
 def _example(ctx: Any) -> str:
-    parts = []
+    parts: list[str] = []
     for g in ctx.groups:
         for t, v in sorted(g.max_pods_by_type.items()):
-            parts.append(f"{t}: {v}")
+            if f"{t}: {v}" not in parts:  # a type in several groups is listed once
+                parts.append(f"{t}: {v}")
     return ", ".join(parts[:3]) or "see max_pods"
 
 
@@ -147,6 +152,12 @@ def c_mixed_address_modes(ctx: Any) -> dict[str, Any] | None:
     if non_nitro:
         bad += non_nitro
         why.append("not Nitro")
+    if ctx.cni() < (1, 11, 0):  # CNI-README: prefix delegation on Nitro bare metal from 1.11
+        metal = [t for t in ctx.answers.instance_types()
+                 if ctx.catalog.get(t).bare_metal and not ctx.catalog.get(t).is_nitro and t not in non_nitro]
+        if metal:
+            bad += metal
+            why.append(f"bare metal needs VPC CNI 1.11 for prefix delegation and {ctx.answers.cni_version} is planned")
     windows = [g.name for g in ctx.answers.node_groups if g.os == "windows"]
     if windows:
         bad += [f"Windows group {w}" for w in windows]
@@ -204,16 +215,33 @@ def c_warm_ip_with_prefix(ctx: Any) -> dict[str, Any] | None:
 
 @condition
 def c_custom_networking_while_ipv6_ready(ctx: Any) -> dict[str, Any] | None:
-    if ctx.decisions.get("custom_networking") and ctx.answers.ipv6.ready:
-        why = ("pod traffic must come from a separate CIDR" if ctx.answers.network.separate_pod_cidr_required
-               else "the node subnet CIDR is exhausted")
-        return {"why": why}
-    return None
+    """Custom networking only because of the separate-CIDR requirement, where IPv6 would otherwise have been possible."""
+    a = ctx.answers
+    if not (ctx.decisions.get("custom_networking") and a.ipv6.ready and a.network.separate_pod_cidr_required):
+        return None
+    from eksadvisor.graph import IPV6_MIN_CNI
+
+    if ctx.fact("windows_groups") or ctx.fact("non_nitro_types") or ctx.cni() < IPV6_MIN_CNI:
+        return None  # IPv6 is blocked anyway: pointing at it would mislead
+    return {"why": "pod traffic must come from a separate CIDR"}
 
 
 @condition
 def c_custom_networking_on(ctx: Any) -> dict[str, Any] | None:
-    return {"example": _example(ctx)} if ctx.decisions.get("custom_networking") else None
+    if not ctx.decisions.get("custom_networking") or _auto(ctx):
+        return None
+    from eksadvisor.maxpods import compute
+
+    prefix = ctx.decisions.get("address_mode") == "prefix"
+    parts = []
+    for t in ctx.answers.instance_types():
+        r = compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=True)
+        shared = compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=prefix).max_pods
+        if r.max_pods < shared:
+            parts.append(f"{t}: {r.max_pods} instead of {shared}")
+        else:
+            parts.append(f"{t}: still {r.max_pods} after the cap (raw {r.raw_max_pods})")
+    return {"example": "; ".join(parts[:3]) or "see max_pods"}
 
 
 @condition
@@ -289,10 +317,11 @@ def c_ipv6_chosen(ctx: Any) -> dict[str, Any] | None:
 
 @condition
 def c_ipv6_blocked_by_non_nitro(ctx: Any) -> dict[str, Any] | None:
+    from eksadvisor.graph import ipv6_wanted, nitro_capable
+
     a = ctx.answers
-    if not (a.ipv6.ready and a.ipv6.ipv4_exhaustion_concern) or ctx.decisions.get("ip_family") == "ipv6":
+    if not ipv6_wanted(ctx) or ctx.decisions.get("ip_family") == "ipv6":
         return None
-    from eksadvisor.graph import nitro_capable
 
     bad = [t for t in a.instance_types() if not nitro_capable(ctx.catalog.get(t))]
     if not bad:
@@ -362,6 +391,8 @@ def c_auto_mode(ctx: Any) -> dict[str, Any] | None:
         extra.append("Security Groups for Pods was asked for but is not supported")
     if ctx.decisions.get("custom_networking"):
         extra.append("use podSubnetSelectorTerms instead of ENIConfig custom networking")
+    if a.multus.needed:
+        extra.append("Multus in Auto Mode is UNCONFIRMED (AWS does not support alternate CNI plugins there)")
     return {"extra": ("; " + "; ".join(extra)) if extra else ""}
 
 
@@ -391,6 +422,48 @@ def c_sgp_needed(ctx: Any) -> dict[str, Any] | None:
         if it.branch_enis:
             branch.append(f"{t}: {it.branch_enis} branch ENIs")
     return {"branch": ", ".join(branch[:4]) or "none on these types", "cluster": ctx.answers.cluster_name}
+
+
+@condition
+def c_sgp_trunk_nodes(ctx: Any) -> dict[str, Any] | None:
+    """SGP on EC2 nodes that can host a trunk ENI (Fargate-only or t-family-only clusters have no branch ENIs to count)."""
+    if not _sgp(ctx):
+        return None
+    branch = []
+    for t in ctx.answers.instance_types():
+        it = ctx.catalog.get(t)
+        if it.trunking_compatible and it.branch_enis:
+            branch.append(f"{t}: {it.branch_enis} branch ENIs")
+    return {"branch": ", ".join(branch[:4])} if branch else None
+
+
+@condition
+def c_sgp_external_snat(ctx: Any) -> dict[str, Any] | None:
+    mode = ctx.decisions.get("sgp_mode")
+    if not _sgp(ctx) or mode not in ("strict", "standard"):
+        return None
+    if mode == "strict":
+        detail = ("In strict mode source NAT is disabled for pods with security groups, so they reach the internet only "
+                  "through a NAT gateway from a private subnet.")
+    else:
+        detail = ("In standard mode traffic that pods with security groups send outside the VPC is SNATed to the node and "
+                  "judged by the node's security groups unless AWS_VPC_K8S_CNI_EXTERNALSNAT=true.")
+    return {"detail": detail}
+
+
+@condition
+def c_sgp_cni_too_old(ctx: Any) -> dict[str, Any] | None:
+    if not _sgp(ctx):
+        return None
+    v, have = ctx.cni(), ctx.answers.cni_version
+    if v < (1, 7, 7):
+        return {"detail": f"VPC CNI {have} is older than 1.7.7, the version EKS requires for Security Groups for Pods"}
+    if v < (1, 11, 0) and ctx.decisions.get("sgp_mode") == "standard":
+        return {"detail": f"VPC CNI {have} is older than 1.11.0, which added POD_SECURITY_GROUP_ENFORCING_MODE, so the "
+                          "standard mode that {0} need{1} is not available and pods with security groups behave as in "
+                          "strict mode".format(_join(ctx.fact("standard_needs")),
+                                               "s" if len(ctx.fact("standard_needs")) == 1 else "")}
+    return None
 
 
 @condition
@@ -447,13 +520,12 @@ def c_multus_thick_race(ctx: Any) -> dict[str, Any] | None:
 
 @condition
 def c_multus_thick_fix_unconfirmed(ctx: Any) -> dict[str, Any] | None:
-    from eksadvisor.graph import MULTUS_SEED_FIX, MULTUS_UPSTREAM_FIX
+    from eksadvisor.graph import MULTUS_SEED_FIX, multus_fix_traced
 
     m = ctx.answers.multus
     if not _multus_thick(ctx):
         return None
-    v = m.version_tuple()
-    if MULTUS_SEED_FIX <= v < MULTUS_UPSTREAM_FIX and not (v >= (4, 1, 4) and "eksbuild.3" in m.version):
+    if m.version_tuple() >= MULTUS_SEED_FIX and not multus_fix_traced(m):
         return {"version": m.version}
     return None
 

@@ -44,9 +44,14 @@ SCENARIOS: dict[str, tuple[dict, set, dict]] = {
                            {("ip_family", "ipv6_blocked_separate_cidr"), ("custom_networking", "separate_pod_cidr_required")},
                            {"ip_family": "ipv4", "custom_networking": True}),
     "ipv6-old-cni": ({**IPV6, "cni_version": "1.10.0"}, {("ip_family", "ipv6_blocked_cni")}, {"ip_family": "ipv4"}),
+    # seed: avoid custom networking when ready for IPv6; IPv6 when exhaustion is a real concern (here: measured)
     "exhausted-ipv6-ready": ({"ipv6": {"ready": True}, "network": {"existing_subnets": EXHAUSTED_SUBNETS}},
-                             {("custom_networking", "exhausted_but_ipv6_ready"), ("address_mode", "ip_constrained")},
-                             {"custom_networking": False, "address_mode": "prefix"}),
+                             {("ip_family", "always"), ("ipv6_addressing", "always")},
+                             {"ip_family": "ipv6", "custom_networking": False, "address_mode": "prefix"}),
+    "exhausted-ipv6-ready-windows": ({"ipv6": {"ready": True}, "network": {"existing_subnets": EXHAUSTED_SUBNETS},
+                                      "node_groups": [group(), group(name="win", os="windows")]},
+                                     {("ip_family", "ipv6_blocked_windows"), ("custom_networking", "exhausted_with_other_cidrs")},
+                                     {"ip_family": "ipv4", "custom_networking": True}),
     "exhausted-cgnat": ({"network": {"existing_subnets": EXHAUSTED_SUBNETS, "cgnat_in_use": True}},
                         {("custom_networking", "exhausted_but_cgnat_in_use")}, {"custom_networking": False}),
     "exhausted": ({"network": {"existing_subnets": EXHAUSTED_SUBNETS}},
@@ -81,6 +86,7 @@ SCENARIOS: dict[str, tuple[dict, set, dict]] = {
                          {("multus_safety", "multus_thick_unsafe")}, {"multus": "thin"}),
     "multus-thick": ({"multus": {"needed": True, "plugin": "thick", "version": "v4.2.3"}},
                      {("multus_safety", "always")}, {"multus": "thick"}),
+    "fargate-only": ({"node_groups": [], "fargate_pods": 200}, {("warm_tuning", "fargate_only")}, {"warm_tuning": "none"}),
 }
 
 
@@ -204,3 +210,98 @@ def test_static_facts_do_not_depend_on_decisions(name):
     for fact in sorted(STATIC_FACTS):
         other = Context(answers=answers, catalog=CATALOG, decisions=dict(walked.decisions))
         assert fresh.fact(fact) == other.fact(fact), fact
+
+
+# ---------------------------------------------------------------------------- review fixes (truthful alternatives)
+
+def _alts(data: dict) -> dict[str, dict]:
+    return {a["option"]: a for a in run(data)[1].alternatives}
+
+
+@pytest.mark.parametrize("data", [
+    IPV6,
+    {"operations": {"auto_mode": True}, "node_groups": [group(pods_per_node=50)]},
+    {"operations": {"auto_mode": True}, "ipv6": {"ipv4_exhaustion_concern": True}},
+    {"node_groups": [], "fargate_pods": 50, "ipv6": {"ipv4_exhaustion_concern": True}},
+], ids=["ipv6", "auto-mode-dense", "auto-mode-constrained", "fargate-only"])
+def test_untunable_warm_pool_options_are_rejected_not_possible(data):
+    # Before: prefix_chosen/warm_advice_ip_targets also held, so the walk said "Also applicable, but none is
+    # preferred: No warm-pool tuning applies." -- a contradiction.
+    alts = _alts(data)
+    for option in ("warm_tuning=warm_prefix_target", "warm_tuning=warm_ip_target", "warm_tuning=warm_eni_target"):
+        assert alts[option]["verdict"] == "rejected", alts[option]
+        assert alts[option]["reason"] == "No warm-pool tuning applies."
+
+
+def test_warm_tuning_none_why_not_names_every_case():
+    alts = _alts({})
+    assert alts["warm_tuning=none"]["reason"] == "Only IPv6, EKS Auto Mode and Fargate-only clusters skip warm-pool tuning."
+
+
+def test_fargate_only_trace_says_no_aws_node():
+    _, w = run({"node_groups": [], "fargate_pods": 200})
+    step = next(s for s in w.trace if s["node"] == "warm_tuning")
+    assert step["outcome"] == "none"
+    assert step["reason"].startswith("Every pod runs on Fargate")
+
+
+def test_auto_mode_sgp_alternatives_are_truthful():
+    # Before: sgp_mode=standard was "possible" with "Nothing needs the node's security groups on pod traffic"
+    # although NodeLocal DNSCache needed them, and strict said "Security Groups for Pods is not used".
+    alts = _alts({"operations": {"auto_mode": True},
+                  "security_groups_for_pods": {"needed": True, "nodelocal_dnscache": True}})
+    for option in ("sgp_mode=strict", "sgp_mode=standard"):
+        assert alts[option] == {"option": option, "verdict": "rejected",
+                                "reason": "Security Groups for Pods is not supported in EKS Auto Mode."}
+
+
+def test_secondary_why_not_wording():
+    alts = _alts({"node_groups": [group(pods_per_node=50)]})
+    assert alts["address_mode=secondary_ip"]["reason"] == "Secondary-IP mode allows too few pods per node: general (50 > 29)."
+
+
+def test_secondary_cidr_strategy_names_the_planned_cidr():
+    # Before: with CG-NAT in use and no secondary CIDR answered, the reason ended "(none)" although the plan
+    # associates a secondary CIDR.
+    ctx, _ = run({"network": {"separate_pod_cidr_required": True, "cgnat_in_use": True}})
+    ctx.plan = {"secondary_cidrs": ["10.1.0.0/22"]}
+    ids, step = choose_strategies(ctx)
+    assert "secondary_cidr" in ids
+    assert "secondary_cidr: Associate a secondary VPC CIDR for the pod or node subnets (the plan associates 10.1.0.0/22)." \
+        in step["reason"]
+
+
+@pytest.mark.parametrize("version, conflict", [
+    ("v4.1.4-eksbuild.3", False), ("v4.1.4-eksbuild.30", False), ("v4.2.3", False),
+    ("v4.1.1-eksbuild.3", True), ("v4.1.4-eksbuild.1", True), ("v4.1.1", True),
+])
+def test_multus_conflict_note_matches_fact_sheet(version, conflict):
+    _, w = run({"multus": {"needed": True, "plugin": "thick", "version": version}})
+    step = next(s for s in w.trace if s["node"] == "multus_safety")
+    assert step["outcome"] == "thick"
+    assert ("CONFLICT" in step["reason"]) is conflict
+
+
+def test_measured_exhaustion_makes_an_ipv6_ready_cluster_ipv6():
+    # Before: IPv4 was kept ("IPv4 exhaustion is not a stated concern") while the custom-networking step said
+    # "avoid custom networking and move to IPv6" -- the recommendation contradicted its own trace.
+    _, w = run(SCENARIOS["exhausted-ipv6-ready"][0])
+    step = next(s for s in w.trace if s["node"] == "ip_family")
+    assert step["outcome"] == "ipv6"
+    assert "(the node subnet CIDR is exhausted: existing node subnets 470 of 502 addresses used (94%)" in step["reason"]
+    assert step["inputs"]["node_cidr_exhausted"] is True
+    assert "custom_networking" not in {s["node"] for s in w.trace}
+    _, w = run({"ipv6": {"ready": True}})
+    alt = {a["option"]: a for a in w.alternatives}["ip_family=ipv6"]
+    assert alt["reason"].startswith("IPv4 exhaustion is not a stated concern and the node subnets have room")
+
+
+def test_regulated_private_endpoint_says_how_external_access_works():
+    # seed table: private only = "No (VPC/connected networks only)" external access
+    _, w = run({"operations": {"regulated": True, "external_api_access": True}})
+    step = next(s for s in w.trace if s["node"] == "endpoint_access")
+    assert step["outcome"] == "private"
+    assert "must then reach the API server over connected networks" in step["reason"]
+    _, w = run({"operations": {"regulated": True, "external_api_access": False}})
+    step = next(s for s in w.trace if s["node"] == "endpoint_access")
+    assert step["reason"].endswith("inside the VPC and connected networks.")

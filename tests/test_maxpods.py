@@ -159,6 +159,8 @@ def test_bad_version_strings(bad):
 def test_sgp_trunk_takes_an_eni_slot(catalog):
     s = sgp_capacity(catalog.get("m5.large"))
     assert (s.supported, s.trunk_enis, s.enis_for_ip_pods, s.ip_pod_max, s.branch_enis) == (True, 1, 2, 20, 9)
+    metal = sgp_capacity(catalog.get("m5.metal"))  # bare metal reports no hypervisor but hosts a trunk
+    assert (metal.supported, metal.branch_enis, metal.enis_for_ip_pods) == (True, 120, 14)
     t = sgp_capacity(catalog.get("t3.large"))
     assert not t.supported and t.branch_enis == 0 and t.ip_pod_max == 3 * 11 + 2
 

@@ -78,6 +78,8 @@ CASES: dict[str, tuple[dict, dict]] = {
     "sgp-disable-tcp-early-demux": (SGP, {"security_groups_for_pods": {"needed": True, "network_policy": True}}),
     "sgp-termination-grace-period": (SGP, {}),
     "sgp-external-snat": (SGP, {"operations": {"auto_mode": True}, **SGP}),
+    "sgp-requires-newer-cni": ({"cni_version": "1.10.0", "security_groups_for_pods": {"needed": True, "nodelocal_dnscache": True}},
+                               {"cni_version": "1.10.0", **SGP}),  # strict needs no enforcing-mode setting
     "sgp-unsupported-windows": ({**SGP, "node_groups": [group(), group(name="win", os="windows")]},
                                 {**SGP, "node_groups": [group(), group(name="lin")]}),
     "sgp-unsupported-non-nitro": ({**SGP, "node_groups": [group(instance_types=["t3.large"])]}, SGP),
@@ -175,3 +177,104 @@ def test_conflict_and_unconfirmed_are_shown_as_such():
     assert statuses["warm-prefix-target-default-differs"] == "CONFLICT"
     assert statuses["multus-macvlan-unconfirmed"] == "UNCONFIRMED"
     assert statuses["ipv6-sgp-conflict"] == "CONFLICT"
+
+
+# ---------------------------------------------------------------------------- review fixes
+
+
+AUTO_DENSE = {"operations": {"auto_mode": True}, "node_groups": [group(pods_per_node=50)]}
+
+
+@pytest.mark.parametrize("rule_id", ["prefix-update-max-pods", "prefix-no-downgrade", "warm-prefix-target-default-differs"])
+def test_aws_node_prefix_rules_quiet_in_auto_mode(rule_id):
+    # Auto Mode: AWS runs pod networking, the advisor gives no aws-node settings; these rules told the user to set
+    # kubelet max-pods / pin the add-on / "the advisor's settings do" set WARM_PREFIX_TARGET.
+    assert advise(AUTO_DENSE).settings == {}
+    assert rule_id not in warnings_for(AUTO_DENSE)
+    assert rule_id in warnings_for(dense())
+
+
+def test_custom_networking_max_pods_quiet_in_auto_mode():
+    data = {"operations": {"auto_mode": True}, "network": {"separate_pod_cidr_required": True}}
+    assert "custom-networking-max-pods" not in warnings_for(data)
+    assert "podSubnetSelectorTerms" in warnings_for(data)["auto-mode-cni-settings"]["message"]
+
+
+def test_prefix_no_downgrade_names_the_family_minimum():
+    w = warnings_for(IPV6)["prefix-no-downgrade"]
+    assert w["message"] == ("Once prefix delegation is on, the VPC CNI must not be downgraded below v1.10.1 without deleting "
+                            "and recreating every node.")
+    assert w["remediation"].startswith("Pin the add-on version at or above 1.10.1 ")
+    w = warnings_for(dense())["prefix-no-downgrade"]
+    assert "below v1.9.0 without" in w["message"] and "at or above 1.9.0 " in w["remediation"]
+
+
+def test_custom_networking_max_pods_example_is_true():
+    # m5.large: 29 -> 20 (seed) without prefix; with prefix both are capped at 110 (raw 290, seed), so it does not "drop".
+    w = warnings_for({"network": {"separate_pod_cidr_required": True}})["custom-networking-max-pods"]
+    assert "(m5.large: 20 instead of 29)" in w["message"]
+    w = warnings_for(dense(network={"separate_pod_cidr_required": True}))["custom-networking-max-pods"]
+    assert "(m5.large: still 110 after the cap (raw 290))" in w["message"]
+    assert "drops" not in w["message"]
+
+
+def test_sgp_external_snat_message_follows_enforcing_mode():
+    strict = warnings_for(SGP)["sgp-external-snat"]
+    assert strict["message"].startswith("In strict mode source NAT is disabled for pods with security groups")
+    standard = warnings_for({"security_groups_for_pods": {"needed": True, "nodelocal_dnscache": True}})["sgp-external-snat"]
+    # standard mode SNATs off-VPC traffic to the node unless EXTERNALSNAT=true (fact sheet §6): not "disabled"
+    assert standard["message"].startswith("In standard mode traffic that pods with security groups send outside the VPC is SNATed")
+    assert "disabled" not in standard["message"]
+    assert "every pod on the node" in standard["remediation"]
+
+
+def test_sgp_requires_newer_cni_messages():
+    w = warnings_for({"cni_version": "1.7.5", **SGP})["sgp-requires-newer-cni"]
+    assert w["message"] == "VPC CNI 1.7.5 is older than 1.7.7, the version EKS requires for Security Groups for Pods."
+    w = warnings_for(CASES["sgp-requires-newer-cni"][0])["sgp-requires-newer-cni"]
+    assert "older than 1.11.0" in w["message"] and "standard mode that NodeLocal DNSCache needs is not available" in w["message"]
+    assert "sgp-requires-newer-cni" not in warnings_for({"cni_version": "1.11.0", "security_groups_for_pods":
+                                                         {"needed": True, "nodelocal_dnscache": True}})
+
+
+def test_bare_metal_prefix_needs_cni_1_11():
+    groups = [group(instance_types=["m5.metal"], pods_per_node=50), group(name="n", pods_per_node=50)]
+    w = warnings_for({"cni_version": "1.10.0", "node_groups": groups})["mixed-address-modes"]
+    assert "m5.metal cannot use it (bare metal needs VPC CNI 1.11 for prefix delegation and 1.10.0 is planned)" in w["message"]
+    assert "mixed-address-modes" not in warnings_for({"cni_version": "1.11.0", "node_groups": groups})
+
+
+def test_max_pods_example_lists_a_type_once():
+    data = {"node_groups": [group(pods_per_node=50), group(name="b", pods_per_node=40)]}
+    w = warnings_for(data)["prefix-update-max-pods"]
+    assert "(e.g. m5.large: 110)" in w["message"]
+
+
+@pytest.mark.parametrize("data", [
+    {"node_groups": [], "fargate_pods": 50, **SGP},
+    {"node_groups": [group(instance_types=["t3.large"])], **SGP},
+], ids=["fargate-only", "t-family-only"])
+def test_sgp_counts_toward_max_pods_needs_trunk_capable_nodes(data):
+    # Before: "Branch ENIs are additive (none on these types) ... the trunk ENI takes one ENI slot" with no trunk at all.
+    assert "sgp-counts-toward-max-pods" not in warnings_for(data)
+
+
+def test_custom_networking_prefer_ipv6_quiet_when_ipv6_is_blocked():
+    # Windows blocks IPv6, so "consider a new IPv6 cluster" would mislead.
+    data = {"ipv6": {"ready": True}, "network": {"separate_pod_cidr_required": True},
+            "node_groups": [group(), group(name="win", os="windows")]}
+    assert "custom-networking-prefer-ipv6" not in warnings_for(data)
+    w = warnings_for(CASES["custom-networking-prefer-ipv6"][0])["custom-networking-prefer-ipv6"]
+    assert "(pod traffic must come from a separate CIDR)" in w["message"]
+
+
+def test_ipv6_nitro_only_fires_on_measured_exhaustion():
+    data = {"ipv6": {"ready": True}, "network": {"existing_subnets": EXHAUSTED},
+            "node_groups": [group(instance_types=["m4.large"])]}
+    assert "ipv6-nitro-only" in warnings_for(data)
+
+
+def test_auto_mode_flags_multus_as_unconfirmed():
+    w = warnings_for({"operations": {"auto_mode": True}, "multus": {"needed": True}})["auto-mode-cni-settings"]
+    assert "Multus in Auto Mode is UNCONFIRMED" in w["message"]
+    assert "Multus" not in warnings_for({"operations": {"auto_mode": True}})["auto-mode-cni-settings"]["message"]

@@ -132,9 +132,12 @@ def test_format_checker_enforces_string_booleans_and_integers(shared_dir):
 def test_vpc_cni_addon_json_validates(case):
     config = json.loads(case.out["vpc-cni-addon.json"])
     assert config == awsnode.addon_configuration(case.ctx)
-    assert config.get("env", {}) == case.ctx.settings
+    add_on_env = {k: v for k, v in case.ctx.settings.items() if k != "ENABLE_IPv6"}
+    assert config.get("env", {}) == add_on_env
     for k, v in case.rec.settings.items():
-        assert config["env"][k] == v  # the recommendation's values are kept verbatim
+        if k != "ENABLE_IPv6":
+            assert config["env"][k] == v  # the recommendation's values are kept verbatim
+    assert "ENABLE_IPv6" not in config.get("env", {}) and "ENABLE_IPv6" not in config.get("init", {}).get("env", {})
     _validate_addon_4a(config, case.ctx)
     _validate_helm_4b(config)
     if case.ctx.data_intensive:
@@ -293,7 +296,8 @@ def test_eksctl_cluster_config_validates(case):
     else:
         assert cni["attachPolicyARNs"] == ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]
     groups = {g["name"]: g for g in doc["managedNodeGroups"]}
-    for g in ctx.groups:
+    assert sorted(groups) == sorted(g.name for g in ctx.node_groups)  # no Windows group in an IPv6 cluster
+    for g in ctx.node_groups:
         assert groups[g.name]["instanceTypes"] == g.instance_types
         assert groups[g.name].get("maxPodsPerNode") == (g.max_pods if g.os == "linux" else None)
         assert groups[g.name]["maxSize"] == g.max_nodes
@@ -335,8 +339,10 @@ def test_terraform_eks_parses_and_round_trips(case):
     assert cni.get("configuration_values", {}) == config
     _validate_addon_4a(config, ctx)
     groups = eks["eks_managed_node_groups"]
-    for g in ctx.groups:
+    assert sorted(groups) == sorted(g.name for g in ctx.node_groups)  # no Windows group in an IPv6 cluster
+    for g in ctx.node_groups:
         ng = groups[g.name]
+        assert ng["iam_role_attach_cni_policy"] is False  # aws-node has its own role
         assert ng["instance_types"] == g.instance_types and ng["max_size"] == g.max_nodes
         if g.os == "linux":
             (part,) = ng["cloudinit_pre_nodeadm"]

@@ -20,6 +20,7 @@ Names, in output order (``*`` marks artefacts that only appear when they apply):
 ``terraform-vpc.tf``            terraform-aws-modules/vpc inputs (or additions to an existing VPC)
 ``nodeadm-userdata-<group>.mime``  AL2023 NodeConfig with kubelet maxPods, per Linux node group
 ``karpenter.yaml`` *            EC2NodeClass + NodePool per Linux node group
+``automode-nodeclass.yaml`` *   EKS Auto Mode NodeClass (Auto Mode replaces every VPC CNI artefact)
 ``securitygrouppolicy.yaml`` *  Security Groups for Pods
 ``multus-nad.yaml`` *           NetworkAttachmentDefinitions
 ``aws-node-probe-patch.yaml`` * probe timeouts (data-intensive nodes)
@@ -45,7 +46,7 @@ __all__ = ["build_snippets", "build_context", "PLACEHOLDER_RE", "find_placeholde
 # Output order; "nodeadm-userdata-*" stands for the per-group files (sorted by name).
 ORDER = (
     "aws-node-env.sh", "vpc-cni-addon.json", "addon-commands.sh", "eniconfigs.yaml", "eksctl-cluster.yaml",
-    "terraform-eks.tf", "terraform-vpc.tf", "nodeadm-userdata-*", "karpenter.yaml", "securitygrouppolicy.yaml",
+    "terraform-eks.tf", "terraform-vpc.tf", "nodeadm-userdata-*", "karpenter.yaml", "automode-nodeclass.yaml", "securitygrouppolicy.yaml",
     "multus-nad.yaml", "aws-node-probe-patch.yaml", "subnet-tags.sh", "subnet-cidr-reservations.sh",
     "cni-iam-role.sh", "cni-iam-trust-policy.json", "cni-pod-identity.sh", "cni-ipv6-policy.json", "runbook.md",
 )
@@ -64,6 +65,21 @@ def ordered(snippets: dict[str, str]) -> dict[str, str]:
 def snippet_plan(ctx: Context) -> list[tuple[str, Callable[[], str]]]:
     """The artefacts that apply, in order, as (name, thunk) pairs."""
     from eksadvisor.snippets import awsnode, eksctl, eniconfig, iam, k8s, karpenter, nodeadm, subnets, terraform
+
+    if ctx.auto_mode:  # AWS runs pod networking: no aws-node, ENIConfig, nodeadm, Karpenter, SGP or CNI IAM [EKS-AUTO-NET]
+        from eksadvisor.snippets import automode
+
+        auto: list[tuple[str, Callable[[], str]]] = [
+            ("eksctl-cluster.yaml", lambda: eksctl.eksctl_yaml(ctx)),
+            ("terraform-eks.tf", lambda: terraform.terraform_eks(ctx)),
+            ("terraform-vpc.tf", lambda: terraform.terraform_vpc(ctx)),
+            ("automode-nodeclass.yaml", lambda: automode.nodeclass_yaml(ctx)),
+        ]
+        if ctx.multus and ctx.multus_networks:
+            auto.append(("multus-nad.yaml", lambda: k8s.nad_yaml(ctx)))
+        if ctx.subnets:
+            auto.append(("subnet-tags.sh", lambda: subnets.subnet_tags_script(ctx).render()))
+        return auto
 
     plan: list[tuple[str, Callable[[], str]]] = [
         ("aws-node-env.sh", lambda: awsnode.aws_node_env_script(ctx).render()),

@@ -314,6 +314,8 @@ class Context:
     production: bool
     self_managed_cni: bool
     existing_vpc: bool
+    auto_mode: bool = False
+    custom_ami: bool = False
 
     @property
     def ipv6(self) -> bool:
@@ -322,6 +324,16 @@ class Context:
     @property
     def prefix(self) -> bool:
         return self.address_mode == "prefix"
+
+    @property
+    def node_groups(self) -> list[GroupView]:
+        """The groups the cluster configuration creates: Windows groups are left out of an IPv6 cluster, which
+        cannot run Windows nodes [EKS-IPV6]."""
+        return [g for g in self.groups if not (self.ipv6 and g.os == "windows")]
+
+    @property
+    def dropped_windows_groups(self) -> list[GroupView]:
+        return [g for g in self.groups if self.ipv6 and g.os == "windows"]
 
     def subnets_of(self, role: str) -> list[SubnetView]:
         return [s for s in self.subnets if s.role == role]
@@ -520,4 +532,6 @@ def build_context(rec: Any, answers: Any) -> Context:
         production=get(answers, "operations.environment", "production") == "production",
         self_managed_cni=bool(get(answers, "operations.self_managed_cni", False)),
         existing_vpc=any(s.existing for s in subnets) or bool(get(answers, "network.existing_subnets", [])),
+        auto_mode=bool(get(answers, "operations.auto_mode", False)),
+        custom_ami=bool(get(answers, "operations.custom_ami", False)),
     )

@@ -37,14 +37,33 @@ ADDON_ENV_KEYS_V1_15_1 = frozenset({
 })
 ADDON_INIT_ENV_KEYS_V1_15_1 = frozenset({"DISABLE_TCP_EARLY_DEMUX", "ENABLE_V6_EGRESS"})
 
+# Set by kubectl on a self-managed aws-node only, never through the add-on: the add-on schema has no such key
+# (additionalProperties: false rejects it) and EKS configures the add-on for IPv6 from the cluster's ipFamily --
+# eksctl's IPv6 clusters pass no IPv6 setting to the add-on at all [EKSCTL]. Whether a newer add-on schema
+# accepts the key is UNCONFIRMED; the generated files say so.
+NOT_ADDON_KEYS = frozenset({"ENABLE_IPv6"})
+IPV6_ADDON_NOTE = ("ENABLE_IPv6 is not in the add-on configuration: the vpc-cni add-on schema has no such key and EKS "
+                   "sets the add-on's IPv6 mode from the cluster's ipFamily (eksctl passes none); whether a newer "
+                   "add-on version accepts it is UNCONFIRMED. A self-managed aws-node needs it (aws-node-env.sh).")
+
+
+def addon_env(ctx: Context) -> dict[str, str]:
+    """aws-node container env for the add-on's ``configurationValues`` (``NOT_ADDON_KEYS`` left out)."""
+    return {k: v for k, v in ctx.settings.items() if k not in NOT_ADDON_KEYS}
+
+
+def addon_init_env(ctx: Context) -> dict[str, str]:
+    return {k: v for k, v in ctx.init_settings.items() if k not in NOT_ADDON_KEYS}
+
 
 def addon_configuration(ctx: Context) -> dict[str, Any]:
     """The vpc-cni add-on ``configurationValues`` object (strings for env values, as the schema wants)."""
     config: dict[str, Any] = {}
-    if ctx.settings:
-        config["env"] = dict(ctx.settings)
-    if ctx.init_settings:
-        config["init"] = {"env": dict(ctx.init_settings)}
+    env, init_env = addon_env(ctx), addon_init_env(ctx)
+    if env:
+        config["env"] = env
+    if init_env:
+        config["init"] = {"env": init_env}
     if ctx.data_intensive:
         config["livenessProbeTimeoutSeconds"] = PROBE_TIMEOUT_SECONDS
         config["readinessProbeTimeoutSeconds"] = PROBE_TIMEOUT_SECONDS
@@ -53,8 +72,8 @@ def addon_configuration(ctx: Context) -> dict[str, Any]:
 
 def keys_newer_than_schema(ctx: Context) -> list[str]:
     """``env.X`` / ``init.env.X`` keys the v1.15.1 add-on schema does not list."""
-    out = [f"env.{k}" for k in ctx.settings if k not in ADDON_ENV_KEYS_V1_15_1]
-    out += [f"init.env.{k}" for k in ctx.init_settings if k not in ADDON_INIT_ENV_KEYS_V1_15_1]
+    out = [f"env.{k}" for k in addon_env(ctx) if k not in ADDON_ENV_KEYS_V1_15_1]
+    out += [f"init.env.{k}" for k in addon_init_env(ctx) if k not in ADDON_INIT_ENV_KEYS_V1_15_1]
     return out
 
 
@@ -99,6 +118,8 @@ def addon_commands_script(ctx: Context) -> Script:
     if newer:
         notes.append("Keys that schema does not list (newer keys, or keys the add-on may not take; confirm with "
                      "describe-addon-configuration for the chosen version): " + ", ".join(newer) + ".")
+    if any(k in NOT_ADDON_KEYS for k in [*ctx.settings, *ctx.init_settings]):
+        notes.append(IPV6_ADDON_NOTE)
     s = Script(title=f"VPC CNI as an EKS managed add-on for cluster {ctx.cluster} (configurationValues of vpc-cni-addon.json).",
                notes=notes)
     _backup(s)

@@ -17,7 +17,8 @@ import json
 from typing import Any
 
 from eksadvisor.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, compact_json, dump_yaml, placeholder
-from eksadvisor.snippets.awsnode import addon_configuration
+from eksadvisor.snippets.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
+from eksadvisor.snippets.automode import BUILT_IN_NODE_POOLS, UNSUPPORTED
 from eksadvisor.snippets.iam import ipv6_policy, managed_cni_policy_arn
 
 WINDOWS_AMI_FAMILY = "WindowsServer2022CoreContainer"
@@ -35,7 +36,7 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
         "kubernetesNetworkConfig": {"ipFamily": "IPv6" if ctx.ipv6 else "IPv4"},
         "iam": {"withOIDC": True},
     }
-    if ctx.sgp:
+    if ctx.sgp and not ctx.auto_mode:
         cfg["iam"]["vpcResourceControllerPolicy"] = True  # AmazonEKSVPCResourceController on the cluster role
     vpc: dict[str, Any] = {
         "id": placeholder("VPC_ID"),
@@ -56,6 +57,9 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
     if subnets:
         vpc["subnets"] = subnets
     cfg["vpc"] = vpc
+    if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from node pools [EKS-AUTO-NET]
+        cfg["autoModeConfig"] = {"enabled": True, "nodePools": list(BUILT_IN_NODE_POOLS)}
+        return cfg
 
     cni: dict[str, Any] = {"name": "vpc-cni", "version": ctx.addon_version_hint}
     if ctx.ipv6:
@@ -69,7 +73,7 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
     cfg["addons"] = [cni, {"name": "coredns"}, {"name": "kube-proxy"}]
 
     groups = []
-    for g in ctx.groups:
+    for g in ctx.node_groups:
         ng: dict[str, Any] = {
             "name": g.name,
             "amiFamily": WINDOWS_AMI_FAMILY if g.os == "windows" else "AmazonLinux2023",
@@ -94,13 +98,31 @@ def eksctl_yaml(ctx: Context) -> str:
         PLACEHOLDER_NOTE,
         "Subnets are referenced by ID in an existing VPC (built from terraform-vpc.tf or by hand); eksctl checks "
         "the listed CIDRs against them.",
+    ]
+    if ctx.auto_mode:
+        header += [
+            "EKS Auto Mode: AWS runs pod networking, so no vpc-cni add-on, settings or managed node groups are written; "
+            "nodes come from the built-in node pools or a NodePool using automode-nodeclass.yaml.",
+            f"Not supported in Auto Mode: {UNSUPPORTED}.",
+        ]
+        if ctx.ipv6:
+            header.append("IPv6 is fixed at cluster creation and cannot be changed later.")
+        return dump_yaml(cluster_config(ctx), header=header)
+    header += [
         "maxPodsPerNode on AL2023 needs eksctl >= 0.199.0. EKS managed node groups also compute their own max-pods "
         "when VPC CNI >= 1.9; which value wins on AL2023 is UNCONFIRMED: check kubelet's maxPods on a new node.",
         "Minimum size is set to the desired size; lower it if the group may scale in.",
     ]
+    if ctx.custom_ami:
+        header.append("Custom AMI: eksctl rejects maxPodsPerNode together with ami (and with launchTemplate); with your "
+                      "AMI use a launch template carrying nodeadm-userdata-*.mime instead of maxPodsPerNode.")
     if ctx.ipv6:
         header.append("IPv6 is fixed at cluster creation and cannot be changed later.")
-    if any(g.os == "windows" for g in ctx.groups):
+    if any(k in NOT_ADDON_KEYS for k in [*ctx.settings, *ctx.init_settings]):
+        header.append(IPV6_ADDON_NOTE)
+    if ctx.dropped_windows_groups:
+        header.append("Windows node group(s) " + ", ".join(g.name for g in ctx.dropped_windows_groups) + " left out: IPv6 clusters do not support Windows nodes.")
+    if any(g.os == "windows" for g in ctx.node_groups):
         header.append("Windows node groups keep EKS's own max-pods (no maxPodsPerNode is written for them).")
     return dump_yaml(cluster_config(ctx), header=header)
 

@@ -86,6 +86,9 @@ def nad_yaml(ctx: Context) -> str:
         "Tag the extra ENIs node.k8s.amazonaws.com/no_manage=true so ipamd ignores them, then adjust MAX_ENI and "
         "kubelet max-pods [EKS-MULTUS].",
     ]
+    if ctx.auto_mode:
+        header.append("EKS Auto Mode: AWS does not name Multus; alternate CNI plugins are unsupported in Auto Mode, so "
+                      "Multus there is UNCONFIRMED (likely unsupported) [EKS-ALTCNI].")
     if any(n.type == "macvlan" for n in ctx.multus_networks):
         header.append("macvlan: AWS names only host-device and ipvlan for Multus on EKS; macvlan support is UNCONFIRMED.")
     return dump_yaml(*nad_docs(ctx), header=header)

@@ -11,36 +11,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.snippets._base import GENERATED_BY, Context, GroupView, dump_yaml
+from eksadvisor.snippets._base import GENERATED_BY, Context, GroupView, dump_yaml, placeholder
 
 NODECONFIG_CONTENT_TYPE = "application/node.eks.aws"
 BOUNDARY = "EKSADVISOR-NODEADM-BOUNDARY"
 
 
-def nodeconfig(max_pods: int) -> dict[str, Any]:
-    return {
-        "apiVersion": "node.eks.aws/v1alpha1",
-        "kind": "NodeConfig",
-        "spec": {"kubelet": {"config": {"maxPods": int(max_pods)}}},
-    }
+def nodeconfig(max_pods: int, cluster: str | None = None) -> dict[str, Any]:
+    """``cluster`` given (custom AMI): the cluster fields nodeadm then needs, since there is no EKS bootstrap part
+    and nodeadm does not call DescribeCluster [EKS-LT] [NODEADM]."""
+    spec: dict[str, Any] = {}
+    if cluster is not None:
+        spec["cluster"] = {"name": cluster, "apiServerEndpoint": placeholder("API_SERVER_ENDPOINT"),
+                           "certificateAuthority": placeholder("CERTIFICATE_AUTHORITY"),
+                           "cidr": placeholder("SERVICE_CIDR")}
+    spec["kubelet"] = {"config": {"maxPods": int(max_pods)}}
+    return {"apiVersion": "node.eks.aws/v1alpha1", "kind": "NodeConfig", "spec": spec}
 
 
-def nodeconfig_yaml(max_pods: int) -> str:
-    return dump_yaml(nodeconfig(max_pods))
+def nodeconfig_yaml(max_pods: int, cluster: str | None = None) -> str:
+    return dump_yaml(nodeconfig(max_pods, cluster))
 
 
 def userdata_mime(ctx: Context, group: GroupView) -> str:
     """The MIME multipart user data, written out directly: byte-identical to what the stdlib's
     ``email.mime`` builds and ``as_string()`` prints for it (tests check that), without importing the
     email package on the advise path (several milliseconds of start-up)."""
+    custom_ami = bool(getattr(ctx, "custom_ami", False))
+    if custom_ami:
+        how = ["Custom AMI (launch template with an AMI ID): EKS adds no bootstrap part and nodeadm does not call",
+               "DescribeCluster, so the cluster fields are here: fill them in from aws eks describe-cluster",
+               "(endpoint, certificateAuthority.data, kubernetesNetworkConfig service CIDR) [EKS-LT]."]
+    else:
+        how = ["Use it in the managed node group's launch template (no AMI ID: EKS adds its own bootstrap part).",
+               "NodeConfigs merge in order, later values win; the order against EKS's own part is UNCONFIRMED:",
+               "check kubelet's maxPods on a new node."]
     preamble = "\n".join([
         f"AL2023 user data for node group {group.name} of cluster {ctx.cluster}: kubelet maxPods {group.max_pods}.",
         GENERATED_BY,
-        "Use it in the managed node group's launch template (no AMI ID: EKS adds its own bootstrap part).",
-        "NodeConfigs merge in order, later values win; the order against EKS's own part is UNCONFIRMED:",
-        "check kubelet's maxPods on a new node.",
+        *how,
     ])
-    payload = nodeconfig_yaml(group.max_pods)
+    payload = nodeconfig_yaml(group.max_pods, ctx.cluster if custom_ami else None)
     if "\r" in preamble + payload:  # never: names are validated and the YAML is generated here
         raise AssertionError("carriage return in MIME user data")
     text = (

@@ -54,10 +54,17 @@ def _plain(key: str, value: str) -> bool:
 
 
 def _node_group_step(ctx: Context, rolling_note: str) -> Step:
-    groups = "; ".join(f"`{g.name}`: maxPods {g.max_pods}" for g in ctx.groups) or "none"
-    text = (f"{rolling_note} Max pods per group: {groups}. Use `eksctl-cluster.yaml` (maxPodsPerNode), "
+    linux = "; ".join(f"`{g.name}`: maxPods {g.max_pods}" for g in ctx.node_groups if g.os == "linux") or "none"
+    text = (f"{rolling_note} Max pods per Linux group: {linux}. Use `eksctl-cluster.yaml` (maxPodsPerNode), "
             "`terraform-eks.tf` (nodeadm part) or a launch template with the `nodeadm-userdata-*.mime` user data; "
             "Karpenter: `karpenter.yaml`.")
+    windows = [g.name for g in ctx.node_groups if g.os == "windows"]
+    if windows:
+        text += (" Windows groups (" + ", ".join(f"`{n}`" for n in windows) + ") keep EKS's own max pods: no "
+                 "maxPodsPerNode, nodeadm or Karpenter settings are written for them.")
+    if ctx.dropped_windows_groups:
+        text += (" Windows groups (" + ", ".join(f"`{g.name}`" for g in ctx.dropped_windows_groups) + ") are left "
+                 "out: IPv6 clusters do not support Windows nodes.")
     if ctx.custom_networking:
         text += " Karpenter also needs its global `RESERVED_ENIS=1` with custom networking."
     return Step("Create the new node groups", text)
@@ -154,10 +161,7 @@ def _extra_steps(ctx: Context) -> list[Step]:
               f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"],
              ["kubectl", "apply", "-f", "securitygrouppolicy.yaml"]]))
     if ctx.multus:
-        text = (f"Install Multus {ctx.multus_version} ({ctx.multus_plugin} plugin) from the manifest AWS publishes for "
-                "that version, then apply `multus-nad.yaml`.")
-        if ctx.multus_plugin == "thick":
-            text += " The thick plugin has had start-up races that block all pod creation: use a build with the fix."
+        text = _multus_text(ctx)
         steps.append(Step("Multus", text, [["kubectl", "apply", "-f", "multus-nad.yaml"]] if ctx.multus_networks else []))
     if ctx.data_intensive:
         steps.append(Step("Raise the aws-node probe timeouts",
@@ -171,7 +175,67 @@ def _extra_steps(ctx: Context) -> list[Step]:
     return steps
 
 
+# Multus manifests AWS publishes in aws/amazon-vpc-cni-k8s config/multus/ [CNI-MULTUS]: thin builds of v3.x only,
+# thick builds of v4.0.2 and v4.1.4 (the start-up race fix is in v4.1.4-eksbuild.3, PR #3323).
+AWS_MULTUS_BUILDS = {"thin": ("v3.7.2", "v3.8.0", "v3.9.0", "v3.9.1", "v3.9.2"), "thick": ("v4.0.2", "v4.1.4")}
+
+
+def _multus_text(ctx: Context) -> str:
+    import re
+
+    m = re.match(r"v?(\d+\.\d+(?:\.\d+)?)", ctx.multus_version)
+    base = f"v{m.group(1)}" if m else ctx.multus_version
+    plugin = ctx.multus_plugin
+    if base in AWS_MULTUS_BUILDS[plugin]:
+        text = (f"Install Multus {ctx.multus_version} ({plugin} plugin) from the manifest AWS publishes for that "
+                "version (aws/amazon-vpc-cni-k8s, config/multus/), then apply `multus-nad.yaml`.")
+    else:
+        text = (f"Install Multus {ctx.multus_version} ({plugin} plugin), then apply `multus-nad.yaml`. AWS publishes no "
+                f"{plugin} manifest for {base} (its builds: thin " + ", ".join(AWS_MULTUS_BUILDS["thin"])
+                + "; thick " + ", ".join(AWS_MULTUS_BUILDS["thick"]) + "), so this is the upstream "
+                "k8snetworkplumbingwg/multus-cni manifest, or pick an AWS build. An AWS Multus version support matrix "
+                "was not found (UNCONFIRMED).")
+    if plugin == "thick":
+        text += (" The thick plugin has had start-up races that block all pod creation: AWS's fix is in "
+                 "v4.1.4-eksbuild.3, upstream's in v4.2.3 (which upstream change fixed it is UNCONFIRMED). For stale "
+                 "configuration after eviction, run multus-daemon with --cleanup-config-on-exit=true (v4.1.0+).")
+    return text
+
+
+def _auto_mode_steps(ctx: Context) -> list[Step]:
+    from eksadvisor.snippets.automode import UNSUPPORTED, node_role_arn
+
+    steps = [
+        Step("Build or check the subnets and their tags", "`terraform-vpc.tf`, `subnet-tags.sh`."
+             + (" IPv6 is fixed when the cluster is created." if ctx.ipv6 else "")),
+        Step("Create the cluster with EKS Auto Mode",
+             "`eksctl-cluster.yaml` (`autoModeConfig`) or `terraform-eks.tf` (`compute_config`). AWS runs pod "
+             "networking: there is no aws-node to configure and no vpc-cni add-on, CNI role or node group to create."),
+        Step("Apply the NodeClass and point a NodePool at it",
+             "`automode-nodeclass.yaml`; a NodePool uses it through `nodeClassRef` (group `eks.amazonaws.com`, kind "
+             "`NodeClass`). Its node role needs an access entry of type EC2 with AmazonEKSAutoNodePolicy (the "
+             "built-in node pools get theirs automatically). Max pods is the lower of 110 and the ENI calculation.",
+             [["aws", "eks", "create-access-entry", "--cluster-name", ctx.cluster, "--region", ctx.region,
+               "--principal-arn", node_role_arn(ctx), "--type", "EC2"],
+              ["aws", "eks", "associate-access-policy", "--cluster-name", ctx.cluster, "--region", ctx.region,
+               "--principal-arn", node_role_arn(ctx), "--policy-arn",
+               f"arn:{ctx.partition}:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy",
+               "--access-scope", "type=cluster"],
+              ["kubectl", "apply", "-f", "automode-nodeclass.yaml"]]),
+    ]
+    text = f"Not supported in Auto Mode: {UNSUPPORTED}."
+    if ctx.sgp:
+        text += " Security Groups for Pods were asked for: they need a cluster without Auto Mode."
+    if ctx.multus:
+        text += (" Multus was asked for: AWS does not name it for Auto Mode and alternate CNI plugins are unsupported, "
+                 "so Multus there is UNCONFIRMED (likely unsupported).")
+    steps.append(Step("Check what Auto Mode leaves out", text))
+    return steps
+
+
 def runbook_steps(ctx: Context) -> list[Step]:
+    if ctx.auto_mode:
+        return _auto_mode_steps(ctx)
     if ctx.ipv6:
         steps = _ipv6_steps(ctx)
     elif ctx.custom_networking:
@@ -184,6 +248,8 @@ def runbook_steps(ctx: Context) -> list[Step]:
 
 
 def _mode(ctx: Context) -> str:
+    if ctx.auto_mode:
+        return "EKS Auto Mode (" + ("IPv6" if ctx.ipv6 else "IPv4") + (", pod subnets" if ctx.custom_networking else "") + ")"
     parts = ["IPv6 (prefix mode)" if ctx.ipv6 else "IPv4"]
     if not ctx.ipv6:
         parts.append("prefix delegation" if ctx.prefix else "secondary IP mode")
@@ -197,7 +263,9 @@ def runbook_md(ctx: Context, names: Sequence[str]) -> str:
              f"Mode: **{_mode(ctx)}** in {ctx.region}. {GENERATED_BY}", "",
              PLACEHOLDER_NOTE, "",
              "Files: " + ", ".join(f"`{n}`" for n in names if n != "runbook.md") + ".", ""]
-    if not ctx.ipv6 and ctx.custom_networking:
+    if ctx.auto_mode:
+        pass
+    elif not ctx.ipv6 and ctx.custom_networking:
         lines += ["The steps below change an existing cluster. For a new cluster: build the VPC, CIDR and subnets, "
                   "create the cluster without node groups (`eksctl create cluster -f eksctl-cluster.yaml "
                   "--without-nodegroup`, or `terraform-eks.tf` applied without `eks_managed_node_groups`), apply "

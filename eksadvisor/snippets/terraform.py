@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from eksadvisor.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, SubnetView, placeholder
-from eksadvisor.snippets.awsnode import addon_configuration
+from eksadvisor.snippets.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
 from eksadvisor.snippets.hcl import Block, Call, Expr, render_file
 from eksadvisor.snippets.nodeadm import NODECONFIG_CONTENT_TYPE, nodeconfig_yaml
 
@@ -38,7 +38,7 @@ def _eks_module(ctx: Context) -> Block:
     m.set("ip_family", ctx.ip_family)
     m.set("endpoint_public_access", ctx.endpoint_access in ("public", "public_private"))
     m.set("endpoint_private_access", ctx.endpoint_access in ("public_private", "private"))
-    if ctx.sgp:
+    if ctx.sgp and not ctx.auto_mode:
         m.set("iam_role_additional_policies", {
             "AmazonEKSVPCResourceController": f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"})
     m.blank()
@@ -53,6 +53,11 @@ def _eks_module(ctx: Context) -> Block:
         if ctx.subnets_of("cluster"):
             m.set("control_plane_subnet_ids", Expr("module.vpc.intra_subnets"))
     m.blank()
+    if ctx.auto_mode:  # AWS runs pod networking and the core add-ons; nodes come from node pools [EKS-AUTO-NET]
+        from eksadvisor.snippets.automode import BUILT_IN_NODE_POOLS
+
+        m.set("compute_config", {"enabled": True, "node_pools": list(BUILT_IN_NODE_POOLS)})
+        return m
     cni: dict[str, Any] = {
         "before_compute": True,
         "service_account_role_arn": Expr("aws_iam_role.vpc_cni.arn"),
@@ -62,7 +67,7 @@ def _eks_module(ctx: Context) -> Block:
         cni["configuration_values"] = Call("jsonencode", (config,))
     m.set("addons", {"vpc-cni": cni, "coredns": {}, "kube-proxy": {}})
     groups: dict[str, Any] = {}
-    for g in ctx.groups:
+    for g in ctx.node_groups:
         ng: dict[str, Any] = {}
         if g.os == "windows":
             ng["ami_type"] = _WINDOWS_AMI_TYPE
@@ -72,6 +77,10 @@ def _eks_module(ctx: Context) -> Block:
         ng["min_size"] = g.desired_nodes
         ng["max_size"] = g.max_nodes
         ng["desired_size"] = g.desired_nodes
+        # aws-node has its own role (below). Left at its default (true) the node group module would attach
+        # AmazonEKS_CNI_Policy to the node role -- or, in an IPv6 cluster, a policy it expects under the fixed
+        # name AmazonEKS_CNI_IPv6_Policy, which only create_cni_ipv6_iam_policy makes [TF-EKS].
+        ng["iam_role_attach_cni_policy"] = False
         if g.os == "linux":
             ng["cloudinit_pre_nodeadm"] = [{"content_type": NODECONFIG_CONTENT_TYPE, "content": nodeconfig_yaml(g.max_pods)}]
         groups[g.name] = ng
@@ -117,6 +126,20 @@ def _irsa_blocks(ctx: Context) -> list[Block]:
 
 
 def terraform_eks(ctx: Context) -> str:
+    if ctx.auto_mode:
+        from eksadvisor.snippets.automode import UNSUPPORTED
+
+        header = [
+            f"terraform-aws-modules/eks/aws {EKS_MODULE_VERSION} inputs for cluster {ctx.cluster} (EKS Auto Mode).",
+            GENERATED_BY,
+            PLACEHOLDER_NOTE,
+            "EKS Auto Mode: AWS runs pod networking, so no vpc-cni add-on, aws-node role or managed node groups are "
+            "written; nodes come from the built-in node pools or a NodePool using automode-nodeclass.yaml.",
+            f"Not supported in Auto Mode: {UNSUPPORTED}.",
+        ]
+        if ctx.ipv6:
+            header.append("ip_family is fixed at cluster creation: IPv6 means a new cluster.")
+        return render_file([_eks_module(ctx)], header=header)
     header = [
         f"terraform-aws-modules/eks/aws {EKS_MODULE_VERSION} inputs for cluster {ctx.cluster}.",
         GENERATED_BY,
@@ -125,11 +148,17 @@ def terraform_eks(ctx: Context) -> str:
         "instead of service_account_role_arn.",
         "Max pods is set through a nodeadm NodeConfig part; EKS managed node groups also compute their own value when "
         "VPC CNI >= 1.9 and which one wins on AL2023 is UNCONFIRMED: check kubelet's maxPods on a new node.",
+        "Node roles get no CNI policy (iam_role_attach_cni_policy = false): aws-node uses the role below, which "
+        "exists before any node (before_compute).",
         "most_recent = true (module default) installs the newest vpc-cni build; pin addon_version to the planned "
         f"VPC CNI {ctx.addon_version_hint} if you need it exactly.",
     ]
     if ctx.ipv6:
         header.append("ip_family is fixed at cluster creation: IPv6 means a new cluster.")
+    if any(k in NOT_ADDON_KEYS for k in [*ctx.settings, *ctx.init_settings]):
+        header.append(IPV6_ADDON_NOTE)
+    if ctx.dropped_windows_groups:
+        header.append("Windows node group(s) " + ", ".join(g.name for g in ctx.dropped_windows_groups) + " left out: IPv6 clusters do not support Windows nodes.")
     return render_file([_eks_module(ctx), *_irsa_blocks(ctx)], header=header)
 
 

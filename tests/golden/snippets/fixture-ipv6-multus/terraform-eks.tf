@@ -3,8 +3,11 @@
 # Placeholders are upper-case words in angle brackets (for example SUBNET_ID:name, SECURITY_GROUP_ID:purpose, ACCOUNT_ID): replace every one before use.
 # The vpc-cni add-on uses its own IRSA role (below); for Pod Identity use the add-on's pod_identity_association instead of service_account_role_arn.
 # Max pods is set through a nodeadm NodeConfig part; EKS managed node groups also compute their own value when VPC CNI >= 1.9 and which one wins on AL2023 is UNCONFIRMED: check kubelet's maxPods on a new node.
+# Node roles get no CNI policy (iam_role_attach_cni_policy = false): aws-node uses the role below, which exists before any node (before_compute).
 # most_recent = true (module default) installs the newest vpc-cni build; pin addon_version to the planned VPC CNI v1.19.2 if you need it exactly.
 # ip_family is fixed at cluster creation: IPv6 means a new cluster.
+# ENABLE_IPv6 is not in the add-on configuration: the vpc-cni add-on schema has no such key and EKS sets the add-on's IPv6 mode from the cluster's ipFamily (eksctl passes none); whether a newer add-on version accepts it is UNCONFIRMED. A self-managed aws-node needs it (aws-node-env.sh).
+# Windows node group(s) win left out: IPv6 clusters do not support Windows nodes.
 
 module "eks" {
   source                       = "terraform-aws-modules/eks/aws"
@@ -28,14 +31,12 @@ module "eks" {
       "service_account_role_arn" = aws_iam_role.vpc_cni.arn
       "configuration_values" = jsonencode({
         "env" = {
-          "ENABLE_IPv6" = "true"
           "ENABLE_POD_ENI" = "true"
           "ENABLE_PREFIX_DELEGATION" = "true"
         }
         "init" = {
           "env" = {
             "DISABLE_TCP_EARLY_DEMUX" = "true"
-            "ENABLE_IPv6" = "true"
           }
         }
         "livenessProbeTimeoutSeconds" = 30
@@ -53,19 +54,13 @@ module "eks" {
       "min_size" = 3
       "max_size" = 9
       "desired_size" = 3
+      "iam_role_attach_cni_policy" = false
       "cloudinit_pre_nodeadm" = [
         {
           "content_type" = "application/node.eks.aws"
           "content" = "---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 110\n"
         },
       ]
-    }
-    "win" = {
-      "ami_type" = "WINDOWS_CORE_2022_x86_64"
-      "instance_types" = ["m5.large"]
-      "min_size" = 1
-      "max_size" = 2
-      "desired_size" = 1
     }
   }
 }

@@ -3,6 +3,7 @@
 # Placeholders are upper-case words in angle brackets (for example SUBNET_ID:name, SECURITY_GROUP_ID:purpose, ACCOUNT_ID): replace every one before use.
 # The vpc-cni add-on uses its own IRSA role (below); for Pod Identity use the add-on's pod_identity_association instead of service_account_role_arn.
 # Max pods is set through a nodeadm NodeConfig part; EKS managed node groups also compute their own value when VPC CNI >= 1.9 and which one wins on AL2023 is UNCONFIRMED: check kubelet's maxPods on a new node.
+# Node roles get no CNI policy (iam_role_attach_cni_policy = false): aws-node uses the role below, which exists before any node (before_compute).
 # most_recent = true (module default) installs the newest vpc-cni build; pin addon_version to the planned VPC CNI v1.19.2 if you need it exactly.
 
 module "eks" {
@@ -39,6 +40,7 @@ module "eks" {
       "min_size" = 2
       "max_size" = 4
       "desired_size" = 2
+      "iam_role_attach_cni_policy" = false
       "cloudinit_pre_nodeadm" = [
         {
           "content_type" = "application/node.eks.aws"
