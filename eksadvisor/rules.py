@@ -475,6 +475,16 @@ def c_sgp_with_windows(ctx: Any) -> dict[str, Any] | None:
 
 
 @condition
+def c_windows_groups(ctx: Any) -> dict[str, Any] | None:
+    if ctx.answers.operations.auto_mode:
+        return None
+    groups = [g for g in ctx.groups if g.os == "windows"] if getattr(ctx, "groups", None) else []
+    if not groups:
+        return None
+    return {"groups": _join([g.name for g in groups]), "values": _join([f"{g.name} {g.max_pods}" for g in groups])}
+
+
+@condition
 def c_sgp_non_trunking(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx):
         return None
