@@ -24,6 +24,8 @@ from eksadvisor.recommendation import (
     Alternative, AzUsage, NodeGroupOut, Provenance, Recommendation, SubnetOut, TraceStep, Warning_,
 )
 
+AUTO_MODE_MAX_PODS = 110  # fact sheet §10: Auto Mode uses the lower of 110 and the standard ENI calculation
+
 IPAMD_MODEL = "amazon-vpc-cni-k8s b52188387f (v1.23.1), ipamd-model.md"
 SEED = "EKS networking best practices (seed 000_ead66e69659c0f2c)"
 UPGRADE_SURGE_NOTE = "per-AZ figures include a managed node group's rolling-upgrade surge and the loss of one AZ"
@@ -49,6 +51,19 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
                 "ceiling": r6.ceiling, "capped": r6.formula_max_pods > r6.ceiling,
                 "formula": f"{itype.max_enis} x ({itype.ipv4_per_eni} - 1) x 16 + 2 = {r6.formula_max_pods}",
                 "notes": list(r6.notes),
+            }
+        elif ctx.answers.operations.auto_mode:
+            # EKS Auto Mode sets max pods itself: the lower of 110 and the standard ENI calculation
+            # (fact sheet §10, EKS-INSTTYPE / EKS-AUTO-NC), whatever the address mode.
+            r = compute(itype, ctx.answers.cni_version, show_max_allowed=True,
+                        catalog_snapshot=ctx.catalog.meta.snapshot_date)
+            value = min(AUTO_MODE_MAX_PODS, r.raw_max_pods)
+            by_type[t] = value
+            detail[t] = {
+                "mode": "auto_mode", "max_pods": value, "raw_max_pods": r.raw_max_pods, "ceiling": AUTO_MODE_MAX_PODS,
+                "capped": r.raw_max_pods > AUTO_MODE_MAX_PODS, "formula": r.formula(),
+                "notes": [f"EKS Auto Mode: max pods = min({AUTO_MODE_MAX_PODS}, standard ENI calculation {r.raw_max_pods}) = "
+                          f"{value}; AWS sets it, not the kubelet configuration you write.", *r.notes],
             }
         else:
             r = compute(itype, ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=custom,

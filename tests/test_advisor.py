@@ -97,6 +97,15 @@ def test_sgp_pods_are_budgeted_as_branch_enis():
     assert unknown.node_groups[0].per_node["branch_enis"] == 0
 
 
+def test_auto_mode_max_pods_is_min_110_and_the_eni_calculation():
+    # fact sheet §10: m5.large 3 x 9 + 2 = 29; c5.18xlarge min(110, 737) = 110 -- in any address mode
+    for pods in (20, 50):
+        rec = advise({"operations": {"auto_mode": True},
+                      "node_groups": [group(instance_types=["m5.large", "c5.18xlarge"], pods_per_node=pods)]})
+        assert rec.max_pods == {"c5.18xlarge": 110, "m5.large": 29}
+        assert rec.max_pods_detail["c5.18xlarge"]["mode"] == "auto_mode"
+
+
 def test_mixed_group_gets_lowest():
     rec = advise({"node_groups": [group(instance_types=["m5.xlarge", "m5.large"])]})
     g = rec.node_groups[0]
