@@ -28,7 +28,6 @@ AUTO_MODE_MAX_PODS = 110  # fact sheet §10: Auto Mode uses the lower of 110 and
 
 IPAMD_MODEL = "amazon-vpc-cni-k8s b52188387f (v1.23.1), ipamd-model.md"
 SEED = "EKS networking best practices (seed 000_ead66e69659c0f2c)"
-UPGRADE_SURGE_NOTE = "per-AZ figures include a managed node group's rolling-upgrade surge and the loss of one AZ"
 
 
 # ------------------------------------------------------------------------------------ max pods

@@ -36,7 +36,6 @@ from eksadvisor.errors import InputError
 IPS_PER_PREFIX = 16
 COOLDOWN_SECONDS = 30  # IP_COOLDOWN_PERIOD default, data_store.go getCooldownPeriod
 DEFAULT_CNI_VERSION = "1.19.2"
-SPEC = "ipamd-model.md, derived from amazon-vpc-cni-k8s b52188387f (v1.23.1)"
 
 # manifest defaults (config/master/aws-k8s-cni.yaml, charts/aws-vpc-cni/values.yaml)
 MANIFEST_DEFAULTS = {"WARM_ENI_TARGET": 1, "WARM_IP_TARGET": 0, "MINIMUM_IP_TARGET": 0, "WARM_PREFIX_TARGET": 1}
@@ -542,7 +541,7 @@ def node_usage(
         eni_txt = f"ENIs = 1 primary + {main['pod_enis']} pod ENI(s)"
     else:
         eni_txt = (f"ENIs = max(1, ceil(k/S)) = max(1, ceil({main['prefixes']}/{S}))" if pd
-                   else f"ENIs = n")
+                   else "ENIs = n")
     arith.append(eni_txt + (" + 1 trunk" if trunk_attached else "") + f" = {main['enis']}")
     if custom_networking:
         arith.append(f"node subnet = 1 (primary ENI); pod subnet = {main['pod_enis']} ENI primary IPs"

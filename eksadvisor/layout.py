@@ -663,28 +663,6 @@ def _shortfall(req: PlanRequest, ctx: _Ctx, unplaced: list[_Need], pod_unplaced:
 
 
 # ------------------------------------------------------------------------------ helpers for callers
-def request_from_answers(answers: Any, node_addresses_per_az: int, pod_addresses_per_az: int = 0, *,
-                         custom_networking: bool | None = None, prefix_delegation: bool = False,
-                         service_cidr: str | None = None, prefixes_per_az: int = 0) -> PlanRequest:
-    """A PlanRequest from an ``Answers``-shaped object (duck-typed: network.vpc_cidr, availability_zones, ...)."""
-    net = answers.network
-    azs = answers.availability_zones
-    if isinstance(azs, int):
-        region = answers.region
-        azs = [f"{region}{chr(ord('a') + i)}" for i in range(azs)]
-    if custom_networking is None:
-        custom_networking = bool(getattr(net, "separate_pod_cidr_required", False))
-    return PlanRequest(
-        vpc_cidr=str(net.vpc_cidr), secondary_cidrs=[str(c) for c in net.secondary_cidrs],
-        existing_subnets=[ExistingSubnetIn(cidr=str(s.cidr), az=s.az, role=s.role, used_ips=s.used_ips)
-                          for s in net.existing_subnets],
-        onprem_cidrs=[str(c) for c in net.onprem_cidrs], cgnat_in_use=bool(net.cgnat_in_use), azs=list(azs),
-        cluster_name=answers.cluster_name, node_addresses_per_az=int(node_addresses_per_az),
-        pod_addresses_per_az=int(pod_addresses_per_az) if custom_networking else 0,
-        custom_networking=custom_networking, prefix_delegation=prefix_delegation, service_cidr=service_cidr,
-        prefixes_per_az=prefixes_per_az)
-
-
 def validate_layout(vpc_cidrs: Sequence[str], subnets: Sequence[Any]) -> list[Finding]:
     """Check a user-given layout ({cidr, role, az}) and say what is wrong, in plain words.
 

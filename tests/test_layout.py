@@ -10,7 +10,7 @@ import pytest
 from eksadvisor.errors import InputError
 
 from .conftest import SHARED
-from eksadvisor.layout import (SEED_EXAMPLE_LAYOUT, ExistingSubnetIn, PlanRequest, plan_subnets, request_from_answers,
+from eksadvisor.layout import (SEED_EXAMPLE_LAYOUT, ExistingSubnetIn, PlanRequest, plan_subnets,
                                validate_layout)
 
 AZS3 = ["us-east-1a", "us-east-1b", "us-east-1c"]
@@ -271,31 +271,21 @@ def test_deterministic():
     assert plan_subnets(req).model_dump_json() == plan_subnets(req).model_dump_json()
 
 
-@pytest.mark.skipif(not EXAMPLES.exists(), reason="shared examples not present")
-def test_request_from_answers_examples():
-    from eksadvisor.answers import load_answers
+def test_plan_of_the_exhausted_onprem_example():
+    """The advisor's request for the example (custom networking, full /22s, on-prem 10.0.0.0/12 overlap)."""
+    from eksadvisor.advisor import subnet_plan
 
-    a = load_answers(EXAMPLES / "exhausted-onprem.yaml")
-    req = request_from_answers(a, 42, 1890)
-    assert req.azs == ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
-    assert req.custom_networking is True  # separate_pod_cidr_required
-    assert [e.cidr for e in req.existing_subnets] == ["10.8.0.0/22", "10.8.4.0/22", "10.8.8.0/22"]
-    plan = plan_subnets(req)
+    plan, sizing = subnet_plan(EXAMPLES / "exhausted-onprem.yaml")
+    assert plan.azs == ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
+    assert sizing["custom_networking"] is True  # separate_pod_cidr_required
     assert plan.fits
-    _assert_sound(plan, req)
-    assert [s.cidr for s in plan.subnets if s.role == "private"] == ["10.8.0.0/22", "10.8.4.0/22", "10.8.8.0/22"]
-    assert plan.secondary_cidrs == ["100.64.0.0/19"]
+    private = [s for s in plan.subnets if s.role == "private"]
+    assert [(s.cidr, s.existing) for s in private] == [("10.8.0.0/22", True), ("10.8.4.0/22", True), ("10.8.8.0/22", True)]
+    pods = [s for s in plan.subnets if s.role == "pod"]
+    assert len(pods) == 3 and all(s.usable_ips >= sizing["pod_addresses_per_az"] for s in pods)
+    assert len(plan.secondary_cidrs) == 1 and N(plan.secondary_cidrs[0]).subnet_of(N("100.64.0.0/10"))
+    assert all(N(s.cidr).subnet_of(N(plan.secondary_cidrs[0])) for s in pods)
     assert any(f.id == "overlapping-cidrs" and f.ranges == ["10.0.0.0/12", "10.8.0.0/20"] for f in plan.findings)
-
-
-def test_request_from_answers_duck_typed():
-    from types import SimpleNamespace as S
-
-    a = S(availability_zones=2, region="eu-west-1", cluster_name="x",
-          network=S(vpc_cidr="10.0.0.0/16", secondary_cidrs=[], existing_subnets=[], onprem_cidrs=[],
-                    cgnat_in_use=False, separate_pod_cidr_required=False))
-    req = request_from_answers(a, 100, 500)
-    assert req.azs == ["eu-west-1a", "eu-west-1b"] and req.pod_addresses_per_az == 0
 
 
 def test_shared_cluster_subnet_is_flagged():
