@@ -251,7 +251,7 @@ def build_context(rec: "Recommendation", answers: "Answers", *, generated_at: st
         ],
         "alternative_rows": [[Code(a.option), a.verdict, Rich(a.reason)] for a in rec.alternatives],
         "snippets": [
-            {"name": name, "text": text, "lang": _snippet_lang(name, text)} for name, text in rec.snippets.items()
+            {"name": name, "text": text, "lang": snippet_language(name, text)} for name, text in rec.snippets.items()
         ],
         "provenance": {
             "eksadvisor_version": prov.eksadvisor_version,
@@ -413,7 +413,7 @@ _LANGS = (
 )
 
 
-def _snippet_lang(name: str, text: str) -> str:
+def snippet_language(name: str, text: str) -> str:
     lower = name.lower()
     for suffixes, lang in _LANGS:
         if lower.endswith(suffixes):

@@ -131,7 +131,7 @@ def snippets(rec: Any) -> None:
     if not rec.snippets:
         st.info("No snippets for this recommendation.")
         return
-    lang = report._snippet_lang  # the report's choice of highlighting, so both show snippets alike
+    lang = report.snippet_language  # the report's choice of highlighting, so both show snippets alike
     names = sorted(rec.snippets)
     choice = st.selectbox("Artefact", names, key="snippet_choice")
     st.code(rec.snippets[choice], language=lang(choice, rec.snippets[choice]))
