@@ -7,6 +7,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge correctness, not speed: no per-example deadline (a busy CI machine is not a bug).
+settings.register_profile("eksadvisor", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("eksadvisor")
 
 ROOT = Path(__file__).resolve().parents[1]
 # A copy of the reference material the tests need (examples, published schemas, the instance table),
