@@ -7,15 +7,9 @@ import csv
 import json
 import sys
 
+from eksadvisor.cli._args import whole_number
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1 (ipamd ignores MAX_ENI below 1)")
-    return value
+_positive_int = whole_number(1, "must be at least 1 (ipamd ignores MAX_ENI below 1)")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

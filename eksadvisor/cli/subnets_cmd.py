@@ -13,17 +13,10 @@ import argparse
 import json
 import sys
 
+from eksadvisor.cli._args import whole_number
+
 MAX_USED_FILE_BYTES = 64 * 1024 * 1024
-
-
-def _nonneg_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
+_nonneg_int = whole_number(0, "must be 0 or more")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
