@@ -29,6 +29,15 @@ with left:
     prefix = st.toggle("Prefix delegation (ENABLE_PREFIX_DELEGATION)", value=False, key="ip_prefix")
     custom = st.toggle("Custom networking (pods in ENIConfig subnets)", value=False, key="ip_custom")
     sgp = st.toggle("Security Groups for Pods (trunk ENI)", value=False, key="ip_sgp")
+    branch_pods = 0
+    if sgp:
+        branch_pods = st.number_input(
+            "of which pods with their own security groups", min_value=0, max_value=1000, value=0, step=1,
+            key="ip_branch_pods",
+            help="Served by branch ENIs (one subnet address each, up to the type's branch-ENI capacity), "
+                 "not by ipamd's warm pool.",
+        )
+        fields.slot("branch_pods")
     with st.expander("Warm pool and limits (defaults: the shipped aws-node manifest)", expanded=True):
         w1, w2 = st.columns(2)
         with w1:
@@ -60,7 +69,8 @@ warm = fields.call(ipam.WarmSettings, warm_eni_target=int(wet), warm_ip_target=i
                    minimum_ip_target=int(mit), warm_prefix_target=int(wpt))
 # The node as configured: the same settings feed the comparison with the other address mode below.
 node = {"custom_networking": custom, "warm": warm, "max_pods": int(max_pods_in) or None,
-        "max_eni": int(max_eni_in) or None, "sgp": sgp, "catalog": catalog(), "cni_version": cni_version}
+        "max_eni": int(max_eni_in) or None, "sgp": sgp, "branch_pods": int(branch_pods), "catalog": catalog(),
+        "cni_version": cni_version}
 usage = None
 if warm is not None:
     usage = fields.call(ipam.node_usage, instance_type, int(pods), prefix_delegation=prefix, **node)
@@ -72,13 +82,16 @@ with right:
         st.info("Fix the input marked in red to see the node's IP use.")
         st.stop()
     totals = ipam.node_totals(usage, int(nodes))
-    m = st.columns(5)
+    m = st.columns(6 if usage.branch_pods else 5)
     m[0].metric("ENIs", usage.enis)
     m[1].metric("prefixes" if usage.mode == "prefix" else "secondary IPs",
                 usage.prefixes if usage.mode == "prefix" else usage.secondary_ips)
     m[2].metric("warm (free) IPs", usage.free_ips)
     m[3].metric("subnet addresses / node", usage.subnet_addresses)
     m[4].metric("kubelet max-pods", usage.max_pods, help=f"from the {usage.max_pods_source}")
+    if usage.branch_pods:
+        m[5].metric("branch ENIs", usage.branch_enis,
+                    help="Pods with their own security groups: one branch ENI (one subnet address) each.")
     for flag in usage.flags:
         st.warning(flag.message, icon=":material/warning:")
     if usage.unplaced_pods:

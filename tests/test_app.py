@@ -136,6 +136,21 @@ def test_ip_usage_prefix_mode():
     assert (got["ENIs"], got["prefixes"], got["subnet addresses / node"]) == ("1", "3", "49")
 
 
+def test_ip_usage_branch_pods_with_security_groups_for_pods():
+    # Same node as tests/test_ipam.py: m5.large, SGP, 5 of 20 pods with their own security groups -> the trunk
+    # takes one ENI slot, 2 pod ENIs hold 18 IPs, 5 branch ENIs: 2 + 1 + 18 + 5 = 26 subnet addresses.
+    at = open_page("ip_usage")
+    assert "ip_branch_pods" not in {w.key for w in at.number_input}  # asked only with Security Groups for Pods
+    at.toggle(key="ip_sgp").set_value(True).run()
+    at.number_input(key="ip_branch_pods").set_value(5).run()
+    assert_clean(at)
+    got = metrics(at)
+    assert (got["branch ENIs"], got["subnet addresses / node"]) == ("5", "26")
+    at.number_input(key="ip_branch_pods").set_value(21).run()  # more than the 20 pods: an inline error
+    assert_clean(at)
+    assert at.error and "branch_pods" in at.error[0].value
+
+
 def test_ip_usage_bad_subnet_is_inline():
     at = open_page("ip_usage")
     at.text_input(key="ip_subnet").input("10.0.0.0/33").run()
