@@ -32,6 +32,18 @@ SEED = "EKS networking best practices (seed 000_ead66e69659c0f2c)"
 
 # ------------------------------------------------------------------------------------ max pods
 
+def _windows_detail(itype: Any) -> dict[str, Any]:
+    from eksadvisor.maxpods import WINDOWS_SOURCE, windows_max_pods
+
+    value = windows_max_pods(itype)
+    return {
+        "mode": "windows", "max_pods": value, "raw_max_pods": value, "ceiling": value, "capped": False,
+        "formula": f"{itype.ipv4_per_eni} - 1 = {value}",
+        "notes": [f"Windows: {WINDOWS_SOURCE}. The VPC resource controller assigns these addresses, not ipamd; "
+                  "EKS sets this max pods on Windows nodes itself."],
+    }
+
+
 def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
     from eksadvisor.maxpods import compute, ipv6_max_pods
 
@@ -40,8 +52,15 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
     custom = bool(ctx.decisions.get("custom_networking"))
     by_type: dict[str, int] = {}
     detail: dict[str, dict[str, Any]] = {}
+    windows = g.os == "windows" and not ipv6 and not ctx.answers.operations.auto_mode
     for t in g.instance_types:
         itype = ctx.catalog.get(t)
+        if windows:
+            # One ENI, resource-controller IPAM [EKS-WINDOWS]; kept apart from the Linux figures of the same type.
+            win = _windows_detail(itype)
+            by_type[t] = win["max_pods"]
+            ctx.cache.setdefault("windows_max_pods_detail", {})[t] = win
+            continue
         if ipv6:
             r6 = ipv6_max_pods(itype)
             by_type[t] = r6.recommended_max_pods
@@ -147,6 +166,7 @@ def _settings(ctx: Context, warm: Any) -> tuple[dict[str, str], dict[str, str]]:
 def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) -> tuple[Any, Any]:
     """Per-node usage (worst type of each group) and cluster usage at max and at max x growth."""
     from eksadvisor.ipam import NodeGroupLoad, cluster_usage, node_usage
+    from eksadvisor.winipam import windows_node_usage
 
     d = ctx.decisions
     prefix = d["address_mode"] == "prefix"
@@ -157,17 +177,25 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
     for g in groups:
         worst = None
         pods = min(g.pods_per_node, g.max_pods)
+        windows = g.os == "windows" and d["ip_family"] == "ipv4" and not ctx.answers.operations.auto_mode
         # pods with their own security groups ride on branch ENIs (one address each), not on ipamd
-        branch = min(ctx.answers.security_groups_for_pods.pods_per_node, pods) if sgp else 0
+        branch = min(ctx.answers.security_groups_for_pods.pods_per_node, pods) if sgp and not windows else 0
         for t in g.instance_types:
-            u = node_usage(ctx.catalog.get(t), pods, prefix_delegation=prefix,
-                           custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp, catalog=ctx.catalog,
-                           cni_version=ctx.answers.cni_version, branch_pods=branch)
+            if windows:  # one ENI, the VPC resource controller's pool, all in the node subnet [EKS-WINDOWS]
+                u = windows_node_usage(ctx.catalog.get(t), pods, catalog=ctx.catalog)
+            else:
+                u = node_usage(ctx.catalog.get(t), pods, prefix_delegation=prefix,
+                               custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp, catalog=ctx.catalog,
+                               cni_version=ctx.answers.cni_version, branch_pods=branch)
             if worst is None or (u.subnet_addresses, u.instance_type) > (worst.subnet_addresses, worst.instance_type):
                 worst = u
         g.usage = worst
-        common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=pods, branch_pods=branch,
-                      prefix_delegation=prefix, custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp)
+        if windows:
+            common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=pods, max_pods=g.max_pods,
+                          os="windows")
+        else:
+            common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=pods, branch_pods=branch,
+                          prefix_delegation=prefix, custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp)
         loads.append(NodeGroupLoad(desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, **common))
         grown = max(math.ceil(g.max_nodes * growth), g.max_nodes)
         loads_growth.append(NodeGroupLoad(desired_nodes=g.desired_nodes, max_nodes=grown, **common))
@@ -186,6 +214,15 @@ def _per_node_dict(u: Any, ipv6: bool) -> dict[str, Any]:
             "enis": 1, "ipv6_prefixes": 1, "secondary_ips": 0, "prefixes": 0, "free_ips": 0,
             "node_subnet_addresses": 1, "pod_subnet_addresses": 0, "subnet_addresses": 1,
             "flags": [], "notes": ["IPv6: one /80 on the primary ENI at bootstrap; one IPv4 address per node from the subnet."],
+        }
+    if u.os == "windows":
+        return {
+            "instance_type": u.instance_type, "os": "windows", "mode": u.mode, "pods": u.pods, "max_pods": u.max_pods,
+            "enis": u.enis, "secondary_ips": u.secondary_ips, "prefixes": 0, "free_ips": u.free_ips,
+            "node_subnet_addresses": u.node_subnet_addresses, "pod_subnet_addresses": 0,
+            "subnet_addresses": u.subnet_addresses, "branch_enis": 0, "flags": sorted(f.id for f in u.flags),
+            "warm_ip_target": u.windows_targets["warm_ip_target"],
+            "minimum_ip_target": u.windows_targets["minimum_ip_target"],
         }
     return {
         "instance_type": u.instance_type, "mode": u.mode, "pods": u.pods, "max_pods": u.max_pods,
@@ -289,6 +326,11 @@ def _prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog
     azs = a.az_names()
     groups = [_group_max_pods(ctx, g) for g in a.node_groups]
     max_pods_detail = ctx.cache.pop("max_pods_detail", {})
+    for t, win in ctx.cache.pop("windows_max_pods_detail", {}).items():
+        if t in max_pods_detail:
+            max_pods_detail[t]["windows"] = win
+        else:
+            max_pods_detail[t] = {**win, "vcpus": ctx.catalog.get(t).vcpus, "vcpus_estimated": ctx.catalog.get(t).vcpus_estimated}
     ctx.groups = groups
     warm = _warm(ctx)
     ctx.settings, ctx.init_settings = _settings(ctx, warm)
@@ -366,7 +408,9 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
                 ))
 
     all_types = sorted({t for g in groups for t in g.instance_types})
-    max_pods = {t: next(g.max_pods_by_type[t] for g in groups if t in g.max_pods_by_type) for t in all_types}
+    # per type: the kubelet value you write (Linux groups first); a type only Windows groups use gets EKS's Windows figure
+    ordered_groups = [g for g in groups if g.os != "windows"] + [g for g in groups if g.os == "windows"]
+    max_pods = {t: next(g.max_pods_by_type[t] for g in ordered_groups if t in g.max_pods_by_type) for t in all_types}
 
     rec = Recommendation(
         cluster_name=a.cluster_name,

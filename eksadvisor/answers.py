@@ -392,17 +392,15 @@ class Answers(_Model):
     @field_validator("suppress_rules")
     @classmethod
     def _suppress(cls, v: list[str]) -> list[str]:
-        from eksadvisor.rules import rule_ids
+        from eksadvisor.rules import resolve_rule_id
 
-        known = rule_ids()
+        out = set()
         for i, rid in enumerate(v):
-            if rid not in known:
-                import difflib
-
-                close = difflib.get_close_matches(rid, sorted(known), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else " (see `docs/decision-graph.md` for the list)"
-                raise ValueError(f"item {i}: {rid!r} is not a rule id{hint}")
-        return sorted(set(v))
+            try:
+                out.add(resolve_rule_id(rid))  # a retired id means the rule it became
+            except ValueError as exc:
+                raise ValueError(f"item {i}: {exc}") from None
+        return sorted(out)
 
     @model_validator(mode="after")
     def _cross(self) -> "Answers":

@@ -191,7 +191,7 @@ class NodeUsage(BaseModel):
     sgp: bool
     settings: WarmSettings
     max_pods: int
-    max_pods_source: Literal["given", "calculator"]
+    max_pods_source: Literal["given", "calculator", "windows"]
     max_eni: int | None
     pods: int
     # derived
@@ -213,6 +213,8 @@ class NodeUsage(BaseModel):
     flags: list[Flag] = Field(default_factory=lambda: [])
     notes: list[str] = Field(default_factory=lambda: [])
     arithmetic: list[str] = Field(default_factory=lambda: [])
+    os: Literal["linux", "windows"] = "linux"  # windows: the VPC resource controller's pool (eksadvisor.winipam)
+    windows_targets: dict[str, int] = Field(default_factory=lambda: {})  # warm_ip_target, minimum_ip_target
 
     @property
     def flag_ids(self) -> list[str]:
@@ -701,6 +703,7 @@ class NodeGroupLoad(BaseModel):
     branch_pods: int = 0  # of pods_per_node, how many have their own security groups (branch ENIs)
     azs: list[str] | None = None  # the AZs this group spans (default: all of the cluster's)
     max_unavailable: int = 1  # managed node group updateConfig.maxUnavailable (EKS default 1)
+    os: Literal["linux", "windows"] = "linux"  # windows: one ENI, VPC resource controller pool (eksadvisor.winipam)
 
     @field_validator("desired_nodes", "max_nodes", "pods_per_node", mode="before")
     @classmethod
@@ -844,9 +847,14 @@ def cluster_usage(
         unknown = [a for a in g_azs if a not in azs]
         if unknown:
             raise InputError(f"{field}.azs: {unknown[0]!r} is not one of the cluster's AZs {azs}.", field="azs")
-        u = node_usage(g.instance_type, g.pods_per_node, prefix_delegation=g.prefix_delegation,
-                       custom_networking=g.custom_networking, warm=g.warm, max_pods=g.max_pods, max_eni=g.max_eni,
-                       sgp=g.sgp, catalog=catalog, cni_version=cni_version, branch_pods=g.branch_pods)
+        if g.os == "windows":
+            from eksadvisor.winipam import windows_node_usage
+
+            u = windows_node_usage(g.instance_type, g.pods_per_node, catalog=catalog)
+        else:
+            u = node_usage(g.instance_type, g.pods_per_node, prefix_delegation=g.prefix_delegation,
+                           custom_networking=g.custom_networking, warm=g.warm, max_pods=g.max_pods, max_eni=g.max_eni,
+                           sgp=g.sgp, catalog=catalog, cni_version=cni_version, branch_pods=g.branch_pods)
         na, pa = u.range.node_subnet_addresses.max, u.range.pod_subnet_addresses.max
         nd, nm = spread(g.desired_nodes, g_azs), spread(g.max_nodes, g_azs)
         s_count = surge_nodes if surge_nodes is not None else max(2 * len(g_azs), g.max_unavailable)

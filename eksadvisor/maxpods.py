@@ -229,6 +229,15 @@ def ipv6_max_pods(itype: InstanceType) -> Ipv6MaxPods:
     return Ipv6MaxPods(itype.instance_type, raw, min(raw, ceiling), ceiling, tuple(notes))
 
 
+WINDOWS_SOURCE = "EKS user guide, Windows support: one ENI per Windows node, pods = IPv4 addresses per ENI - 1"
+
+
+def windows_max_pods(itype: InstanceType) -> int:
+    """Max pods on a Windows node: it uses one ENI, whose primary address is the node's, so the pods get the
+    other IPv4 addresses of that ENI (EKS user guide, Windows support; the Linux calculator does not apply)."""
+    return itype.ipv4_per_eni - 1
+
+
 @dataclass(frozen=True, slots=True)
 class SgpCapacity:
     """Security Groups for Pods: branch ENIs are additive, but the trunk ENI takes one ENI slot."""

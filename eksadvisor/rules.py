@@ -55,6 +55,37 @@ def rule_ids() -> frozenset[str]:
     return frozenset(r.id for r in load_rules())
 
 
+@lru_cache(maxsize=1)
+def retired_ids() -> dict[str, str]:
+    """Renamed rule ids -> their current id (ids are stable: an old id in a suppress list keeps working)."""
+    from eksadvisor.graph import load_yaml_data
+
+    return dict(load_yaml_data(RULES_FILE).get("retired") or {})
+
+
+@lru_cache(maxsize=1)
+def references() -> dict[str, dict[str, str]]:
+    """Sources cited by rules' ``facts`` that are not keys of the shared fact sheet (key -> url, what was read)."""
+    from eksadvisor.graph import load_yaml_data
+
+    return {k: {"url": str(v["url"]), "read": _clean(v["read"])}
+            for k, v in (load_yaml_data(RULES_FILE).get("references") or {}).items()}
+
+
+def resolve_rule_id(rid: str) -> str:
+    """The current id for ``rid`` (itself, or what a retired id became); ValueError with a did-you-mean otherwise."""
+    known = rule_ids()
+    if rid in known:
+        return rid
+    if rid in retired_ids():
+        return retired_ids()[rid]
+    import difflib
+
+    close = difflib.get_close_matches(rid, sorted(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else " (see `docs/decision-graph.md` for the list)"
+    raise ValueError(f"{rid!r} is not a rule id{hint}")
+
+
 # ------------------------------------------------------------------------------------ predicates
 
 CONDITIONS: dict[str, Callable[[Any], dict[str, Any] | None]] = {}
@@ -474,14 +505,39 @@ def c_sgp_with_windows(ctx: Any) -> dict[str, Any] | None:
     return {"groups": _join(groups)} if groups else None
 
 
+def _windows_groups(ctx: Any) -> list[Any]:
+    """Windows node groups that exist in this cluster (an IPv6 cluster leaves them out: ipv6-windows rules)."""
+    if ctx.answers.operations.auto_mode or ctx.decisions.get("ip_family") == "ipv6":
+        return []
+    return [g for g in ctx.groups if g.os == "windows"] if getattr(ctx, "groups", None) else []
+
+
 @condition
 def c_windows_groups(ctx: Any) -> dict[str, Any] | None:
-    if ctx.answers.operations.auto_mode:
-        return None
-    groups = [g for g in ctx.groups if g.os == "windows"] if getattr(ctx, "groups", None) else []
+    groups = _windows_groups(ctx)
     if not groups:
         return None
-    return {"groups": _join([g.name for g in groups]), "values": _join([f"{g.name} {g.max_pods}" for g in groups])}
+    values = []
+    for g in groups:
+        per_type = ", ".join(f"{t} {ctx.catalog.get(t).ipv4_per_eni} - 1 = {n}" for t, n in sorted(g.max_pods_by_type.items()))
+        values.append(f"{g.name}: {per_type}")
+    return {"groups": _join([g.name for g in groups]), "values": "; ".join(values)}
+
+
+@condition
+def c_windows_with_custom_networking(ctx: Any) -> dict[str, Any] | None:
+    if not ctx.decisions.get("custom_networking"):
+        return None
+    groups = _windows_groups(ctx)
+    return {"groups": _join([g.name for g in groups])} if groups else None
+
+
+@condition
+def c_windows_only(ctx: Any) -> dict[str, Any] | None:
+    groups = ctx.answers.node_groups
+    if not groups or ctx.answers.fargate_pods > 0 or any(g.os != "windows" for g in groups):
+        return None
+    return {}
 
 
 @condition

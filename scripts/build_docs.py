@@ -123,6 +123,15 @@ def render() -> str:
             f"| `{r.id}` | {r.severity} | {r.status or '—'} | `{r.condition}` | {_cell(r.message)} | "
             f"{_cell(r.remediation)} | {_cell(r.source)} | {', '.join(r.facts) or '—'} |"
         )
+    from eksadvisor.rules import references, retired_ids
+
+    lines += ["", "Fact keys resolve in the team's AWS fact sheet, or here (sources found after it was written):", "",
+              "| key | source | what was read |", "|---|---|---|"]
+    for key, ref in sorted(references().items()):
+        lines.append(f"| {key} | {ref['url']} | {_cell(ref['read'])} |")
+    if retired_ids():
+        lines += ["", "Renamed rules (the old id still works in `suppress_rules` and `--suppress`): "
+                  + ", ".join(f"`{old}` -> `{new}`" for old, new in sorted(retired_ids().items())) + "."]
     lines += ["", "## Questionnaire", ""]
     by_section = q.by_section()
     for section in q.sections:

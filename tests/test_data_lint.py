@@ -125,11 +125,29 @@ def test_no_unused_conditions():
 
 
 def test_rule_facts_are_fact_sheet_keys(shared_dir):
+    """Every cited key resolves: in the shared fact sheet, or in rules.yaml's own references (sources found
+    later, each with its URL and what was read); the two never define the same key."""
+    from eksadvisor.rules import references
+
     text = (shared_dir / "domain" / "aws-networking-facts.md").read_text()
     keys = set(re.findall(r"^\| ([A-Z0-9-]+) \|", text, re.M))
+    own = references()
+    assert not keys & set(own), "a reference shadows a fact-sheet key"
+    cited = set()
     for rule in RULES:
         for key in rule.facts:
-            assert key in keys, f"{rule.id}: unknown fact key {key}"
+            assert key in keys or key in own, f"{rule.id}: unknown fact key {key}"
+            cited.add(key)
+    for key, ref in own.items():
+        assert ref["url"].startswith("https://") and ref["read"], key
+        assert key in cited, f"reference {key} is cited by no rule"
+
+
+def test_retired_rule_ids_point_at_current_rules():
+    from eksadvisor.rules import retired_ids, rule_ids
+
+    for old, new in retired_ids().items():
+        assert old not in rule_ids() and new in rule_ids(), (old, new)
 
 
 def test_sources_name_seed_sections(shared_dir):

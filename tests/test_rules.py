@@ -80,8 +80,13 @@ CASES: dict[str, tuple[dict, dict]] = {
     "sgp-external-snat": (SGP, {"operations": {"auto_mode": True}, **SGP}),
     "sgp-requires-newer-cni": ({"cni_version": "1.10.0", "security_groups_for_pods": {"needed": True, "nodelocal_dnscache": True}},
                                {"cni_version": "1.10.0", **SGP}),  # strict needs no enforcing-mode setting
-    "windows-max-pods-unconfirmed": ({"node_groups": [group(), group(name="win", os="windows")]},
-                                     {"node_groups": [group(), group(name="win")]}),
+    "windows-single-eni-max-pods": ({"node_groups": [group(), group(name="win", os="windows", pods_per_node=8)]},
+                                    {"node_groups": [group(), group(name="win", pods_per_node=8)]}),
+    "windows-no-custom-networking": (
+        {"network": {"separate_pod_cidr_required": True}, "node_groups": [group(), group(name="win", os="windows", pods_per_node=8)]},
+        {"node_groups": [group(), group(name="win", os="windows", pods_per_node=8)]}),
+    "windows-needs-linux-nodes": ({"node_groups": [group(name="win", os="windows", pods_per_node=8)]},
+                                  {"node_groups": [group(name="win", os="windows", pods_per_node=8)], "fargate_pods": 4}),
     "sgp-unsupported-windows": ({**SGP, "node_groups": [group(), group(name="win", os="windows")]},
                                 {**SGP, "node_groups": [group(), group(name="lin")]}),
     "sgp-unsupported-non-nitro": ({**SGP, "node_groups": [group(instance_types=["t3.large"])]}, SGP),

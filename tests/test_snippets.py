@@ -70,6 +70,7 @@ def test_names_follow_the_mode(case):
     assert ("aws-node-probe-patch.yaml" in names) == ctx.data_intensive
     assert ("cni-ipv6-policy.json" in names) == ctx.ipv6
     assert ("subnet-cidr-reservations.sh" in names) == (ctx.prefix and not ctx.ipv6)
+    assert ("windows-ipam-configmap.yaml" in names) == (ctx.windows and not ctx.auto_mode)
     linux = [g for g in ctx.groups if g.os == "linux"]
     assert [n for n in names if n.startswith("nodeadm-userdata-")] == [f"nodeadm-userdata-{g.k8s_name}.mime" for g in linux]
     for must in ("vpc-cni-addon.json", "addon-commands.sh", "eksctl-cluster.yaml", "terraform-eks.tf",
@@ -464,6 +465,33 @@ def test_security_group_policy_validates(case):
         jsonschema.Draft4Validator(schema).validate(empty)
     if case.ctx.ipv6:
         assert "CONFLICT" in case.out["securitygrouppolicy.yaml"]
+
+
+def test_windows_ipam_configmap_validates(case):
+    if "windows-ipam-configmap.yaml" not in case.out:
+        pytest.skip("no Windows node group in an IPv4 cluster")
+    schema = json_schema("k8s-v1.32.2-standalone-strict-configmap-v1.json")
+    (doc,) = _docs(case.out["windows-ipam-configmap.yaml"])
+    jsonschema.Draft4Validator(schema).validate(doc)
+    assert doc["metadata"] == {"name": "amazon-vpc-cni", "namespace": "kube-system"}
+    assert doc["data"] == {"enable-windows-ipam": "true"}  # Windows prefix delegation stays off
+    typo = copy.deepcopy(doc)
+    typo["metdata"] = typo.pop("metadata")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(schema).validate(typo)
+    # the cluster role gets AmazonEKSVPCResourceController in both cluster definitions, and the runbook applies the map
+    (cfg,) = _docs(case.out["eksctl-cluster.yaml"])
+    assert cfg["iam"]["vpcResourceControllerPolicy"] is True
+    assert "AmazonEKSVPCResourceController" in case.out["terraform-eks.tf"]
+    assert ["kubectl", "apply", "-f", "windows-ipam-configmap.yaml"] in runbook.runbook_commands(case.ctx)
+
+
+def test_no_windows_no_resource_controller_policy_without_sgp(case):
+    if case.ctx.windows or case.ctx.sgp or case.ctx.auto_mode:
+        pytest.skip("the policy is needed here")
+    (cfg,) = _docs(case.out["eksctl-cluster.yaml"])
+    assert "vpcResourceControllerPolicy" not in cfg["iam"]
+    assert "AmazonEKSVPCResourceController" not in case.out["terraform-eks.tf"]
 
 
 def test_network_attachment_definitions_validate(case):

@@ -100,6 +100,27 @@ def dev_sandbox_rec():
 EXAMPLE_RECS = {"dense-platform": platform_prod_rec, "exhausted-onprem": payments_rec, "small-dev": dev_sandbox_rec}
 
 
+def windows_answers():
+    """An IPv4 cluster with a Linux group and a Windows group (through the real advisor: Windows IPAM artefacts)."""
+    from eksadvisor.answers import validate_answers
+
+    return validate_answers({
+        "version": 1, "cluster_name": "mixed-os", "region": "eu-west-1", "availability_zones": 2,
+        "node_groups": [
+            {"name": "linux", "instance_types": ["m6i.xlarge"], "desired_nodes": 3, "max_nodes": 6, "pods_per_node": 30},
+            {"name": "win", "instance_types": ["m5.xlarge"], "desired_nodes": 2, "max_nodes": 4, "pods_per_node": 10,
+             "os": "windows"},
+        ],
+    })
+
+
+def windows_case():
+    from eksadvisor.advisor import advise
+
+    answers = windows_answers()
+    return advise(answers), answers
+
+
 def example_answers(name: str):
     from eksadvisor.answers import load_answers
 
@@ -173,6 +194,7 @@ def all_cases() -> dict[str, tuple[Any, Any]]:
         cases["advised-ipv6"] = (advise(answers), answers)
     except Exception:
         pass
+    cases["advised-windows"] = windows_case()
     return cases
 
 

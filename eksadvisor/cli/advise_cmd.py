@@ -22,20 +22,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _with_suppressed(answers, ids: list[str]):  # type: ignore[no-untyped-def]
-    import difflib
-
     from eksadvisor.answers import validate_answers
     from eksadvisor.errors import InputError
-    from eksadvisor.rules import rule_ids
+    from eksadvisor.rules import resolve_rule_id
 
-    known = rule_ids()
+    current = []
     for rid in ids:
-        if rid not in known:
-            close = difflib.get_close_matches(rid, sorted(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else "."
-            raise InputError(f"--suppress: {rid!r} is not a rule id{hint}", field="--suppress")
+        try:
+            current.append(resolve_rule_id(rid))
+        except ValueError as exc:
+            raise InputError(f"--suppress: {exc}", field="--suppress") from None
     data = answers.model_dump(mode="json")
-    data["suppress_rules"] = sorted({*data["suppress_rules"], *ids})
+    data["suppress_rules"] = sorted({*data["suppress_rules"], *current})
     return validate_answers(data)
 
 

@@ -23,6 +23,7 @@ Names, in output order (``*`` marks artefacts that only appear when they apply):
 ``automode-nodeclass.yaml`` *   EKS Auto Mode NodeClass (Auto Mode replaces every VPC CNI artefact)
 ``securitygrouppolicy.yaml`` *  Security Groups for Pods
 ``multus-nad.yaml`` *           NetworkAttachmentDefinitions
+``windows-ipam-configmap.yaml`` *  ``amazon-vpc-cni`` ConfigMap enabling Windows IPAM (Windows node groups)
 ``aws-node-probe-patch.yaml`` * probe timeouts (data-intensive nodes)
 ``subnet-tags.sh`` *            ``aws ec2 create-tags`` per subnet
 ``subnet-cidr-reservations.sh`` *  prefix reservations (IPv4 prefix delegation)
@@ -47,7 +48,7 @@ __all__ = ["build_snippets", "build_context", "PLACEHOLDER_RE", "find_placeholde
 ORDER = (
     "aws-node-env.sh", "vpc-cni-addon.json", "addon-commands.sh", "eniconfigs.yaml", "eksctl-cluster.yaml",
     "terraform-eks.tf", "terraform-vpc.tf", "nodeadm-userdata-*", "karpenter.yaml", "automode-nodeclass.yaml", "securitygrouppolicy.yaml",
-    "multus-nad.yaml", "aws-node-probe-patch.yaml", "subnet-tags.sh", "subnet-cidr-reservations.sh",
+    "multus-nad.yaml", "windows-ipam-configmap.yaml", "aws-node-probe-patch.yaml", "subnet-tags.sh", "subnet-cidr-reservations.sh",
     "cni-iam-role.sh", "cni-iam-trust-policy.json", "cni-pod-identity.sh", "cni-ipv6-policy.json", "runbook.md",
 )
 
@@ -102,6 +103,8 @@ def snippet_plan(ctx: Context) -> list[tuple[str, Callable[[], str]]]:
         plan.append(("securitygrouppolicy.yaml", lambda: k8s.sgp_yaml(ctx)))
     if ctx.multus and ctx.multus_networks:
         plan.append(("multus-nad.yaml", lambda: k8s.nad_yaml(ctx)))
+    if ctx.windows:
+        plan.append(("windows-ipam-configmap.yaml", lambda: k8s.windows_configmap_yaml(ctx)))
     if ctx.data_intensive:
         plan.append(("aws-node-probe-patch.yaml", lambda: awsnode.probe_patch_yaml(ctx)))
     if ctx.subnets:

@@ -332,6 +332,11 @@ class Context:
         return [g for g in self.groups if not (self.ipv6 and g.os == "windows")]
 
     @property
+    def windows(self) -> bool:
+        """Windows node groups run in this cluster (IPv4, not Auto Mode): Windows IPAM must be enabled [EKS-WINDOWS]."""
+        return not self.auto_mode and any(g.os == "windows" for g in self.node_groups)
+
+    @property
     def dropped_windows_groups(self) -> list[GroupView]:
         return [g for g in self.groups if self.ipv6 and g.os == "windows"]
 

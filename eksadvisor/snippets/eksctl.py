@@ -36,8 +36,9 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
         "kubernetesNetworkConfig": {"ipFamily": "IPv6" if ctx.ipv6 else "IPv4"},
         "iam": {"withOIDC": True},
     }
-    if ctx.sgp and not ctx.auto_mode:
-        cfg["iam"]["vpcResourceControllerPolicy"] = True  # AmazonEKSVPCResourceController on the cluster role
+    if (ctx.sgp or ctx.windows) and not ctx.auto_mode:
+        # AmazonEKSVPCResourceController on the cluster role: branch ENIs (SGP) and Windows IPAM [EKS-SGP] [EKS-WINDOWS]
+        cfg["iam"]["vpcResourceControllerPolicy"] = True
     vpc: dict[str, Any] = {
         "id": placeholder("VPC_ID"),
         "cidr": ctx.vpc_cidr,

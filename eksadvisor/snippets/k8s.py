@@ -1,4 +1,4 @@
-"""Kubernetes objects for Security Groups for Pods and Multus.
+"""Kubernetes objects for Security Groups for Pods, Multus and Windows IPAM.
 
 ``SecurityGroupPolicy`` (``vpcresources.k8s.aws/v1beta1``, namespaced) [VRC] [EKS-SGP]: a pod selector and
 1-5 security group IDs; it applies to newly scheduled pods only. On Fargate the cluster security group is
@@ -7,6 +7,11 @@ included [EKS-SGP].
 ``NetworkAttachmentDefinition`` (``k8s.cni.cncf.io/v1``) [NAD]: ``spec.config`` is the CNI configuration
 as a JSON *string* (``json.dumps`` of a dict here). AWS names host-device and ipvlan for Multus on EKS;
 macvlan is not named by AWS (UNCONFIRMED), which the header says when it is used [EKS-MULTUS].
+
+``amazon-vpc-cni`` ConfigMap (``kube-system``): ``enable-windows-ipam: "true"`` turns on the VPC resource
+controller's IPAM for Windows nodes [EKS-WINDOWS]; its warm pool keys keep the controller's defaults
+(warm-ip-target 3, minimum-ip-target 3 [VRC-WIN-IPAM]). Windows prefix delegation
+(``enable-windows-prefix-delegation``) is left off: see rule windows-single-eni-max-pods.
 """
 
 from __future__ import annotations
@@ -92,3 +97,32 @@ def nad_yaml(ctx: Context) -> str:
     if any(n.type == "macvlan" for n in ctx.multus_networks):
         header.append("macvlan: AWS names only host-device and ipvlan for Multus on EKS; macvlan support is UNCONFIRMED.")
     return dump_yaml(*nad_docs(ctx), header=header)
+
+
+WINDOWS_CONFIGMAP = "amazon-vpc-cni"
+
+
+def windows_configmap_doc(ctx: Context) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": WINDOWS_CONFIGMAP, "namespace": "kube-system"},
+        "data": {"enable-windows-ipam": "true"},
+    }
+
+
+def windows_configmap_yaml(ctx: Context) -> str:
+    groups = ", ".join(g.name for g in ctx.node_groups if g.os == "windows")
+    header = [
+        f"Windows support for cluster {ctx.cluster} (node groups {groups}): the VPC resource controller assigns "
+        "Windows pod addresses once this key is set [EKS-WINDOWS].",
+        GENERATED_BY,
+        "Apply with `kubectl apply -f` (keys already in the ConfigMap are kept), or patch the one key: "
+        "kubectl patch configmap/amazon-vpc-cni -n kube-system --type merge -p "
+        "'{\"data\":{\"enable-windows-ipam\":\"true\"}}'. eksctl sets it itself when it creates a Windows node group.",
+        "The cluster role also needs the AmazonEKSVPCResourceController managed policy (eksctl-cluster.yaml and "
+        "terraform-eks.tf attach it).",
+        "Warm pool: the controller's defaults (warm-ip-target 3, minimum-ip-target 3) are what the subnet plan counts.",
+        "Windows nodes: one ENI, no custom networking, no Security Groups for Pods, no IPv6 [EKS-WINDOWS].",
+    ]
+    return dump_yaml(windows_configmap_doc(ctx), header=header)

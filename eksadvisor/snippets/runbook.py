@@ -160,6 +160,16 @@ def _extra_steps(ctx: Context) -> list[Step]:
             [["aws", "iam", "attach-role-policy", "--role-name", placeholder("CLUSTER_ROLE_NAME"), "--policy-arn",
               f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"],
              ["kubectl", "apply", "-f", "securitygrouppolicy.yaml"]]))
+    if ctx.windows:
+        steps.append(Step(
+            "Windows support",
+            "Attach AmazonEKSVPCResourceController to the cluster role (eksctl and terraform-eks.tf do it) and enable "
+            "Windows IPAM in the `amazon-vpc-cni` ConfigMap before the first Windows node joins "
+            "(`windows-ipam-configmap.yaml`; eksctl does this itself when it creates a Windows node group). Windows "
+            "nodes use one ENI and the node subnet: no custom networking, Security Groups for Pods or IPv6.",
+            [["aws", "iam", "attach-role-policy", "--role-name", placeholder("CLUSTER_ROLE_NAME"), "--policy-arn",
+              f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"],
+             ["kubectl", "apply", "-f", "windows-ipam-configmap.yaml"]]))
     if ctx.multus:
         text = _multus_text(ctx)
         steps.append(Step("Multus", text, [["kubectl", "apply", "-f", "multus-nad.yaml"]] if ctx.multus_networks else []))

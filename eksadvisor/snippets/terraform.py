@@ -38,7 +38,7 @@ def _eks_module(ctx: Context) -> Block:
     m.set("ip_family", ctx.ip_family)
     m.set("endpoint_public_access", ctx.endpoint_access in ("public", "public_private"))
     m.set("endpoint_private_access", ctx.endpoint_access in ("public_private", "private"))
-    if ctx.sgp and not ctx.auto_mode:
+    if (ctx.sgp or ctx.windows) and not ctx.auto_mode:  # branch ENIs (SGP) and Windows IPAM need it
         m.set("iam_role_additional_policies", {
             "AmazonEKSVPCResourceController": f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"})
     m.blank()
