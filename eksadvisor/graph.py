@@ -256,6 +256,12 @@ def f_environment(ctx: Context) -> str:
     return ctx.answers.operations.environment
 
 
+def linux_groups(ctx: Context) -> list[Any]:
+    """The node groups aws-node serves: the address mode and warm pool are decided for these. Windows nodes get
+    their addresses from the VPC resource controller on one ENI whatever aws-node does [EKS-WINDOWS]."""
+    return [g for g in ctx.answers.node_groups if g.os != "windows"]
+
+
 @fact
 def f_pods_per_node(ctx: Context) -> dict[str, int]:
     return {g.name: g.pods_per_node for g in ctx.answers.node_groups}
@@ -268,7 +274,7 @@ def _secondary_max(ctx: Context, custom: bool) -> dict[str, int]:
     key = f"_secmax:{custom}"
     if key not in ctx.cache:
         out = {}
-        for g in ctx.answers.node_groups:
+        for g in linux_groups(ctx):
             out[g.name] = min(
                 compute(ctx.catalog.get(t), ctx.answers.cni_version, custom_networking=custom).max_pods
                 for t in g.instance_types
@@ -285,25 +291,33 @@ def f_secondary_max_pods(ctx: Context) -> dict[str, int]:
 @fact
 def f_over_secondary_groups(ctx: Context) -> list[str]:
     sec = ctx.fact("secondary_max_pods")
-    return [f"{g.name} ({g.pods_per_node} > {sec[g.name]})" for g in ctx.answers.node_groups if g.pods_per_node > sec[g.name]]
+    return [f"{g.name} ({g.pods_per_node} > {sec[g.name]})" for g in linux_groups(ctx) if g.pods_per_node > sec[g.name]]
 
 
 @fact
 def f_over_30_groups(ctx: Context) -> list[str]:
-    return [f"{g.name} ({g.pods_per_node})" for g in ctx.answers.node_groups if g.pods_per_node > DENSITY_PREFIX_THRESHOLD]
+    return [f"{g.name} ({g.pods_per_node})" for g in linux_groups(ctx) if g.pods_per_node > DENSITY_PREFIX_THRESHOLD]
 
 
 @fact
 def f_density_summary(ctx: Context) -> str:
     sec = ctx.fact("secondary_max_pods")
-    return "; ".join(f"{g.name}: {g.pods_per_node} pods per node, secondary-IP max {sec[g.name]}" for g in ctx.answers.node_groups) or "Fargate only"
+    text = "; ".join(f"{g.name}: {g.pods_per_node} pods per node, secondary-IP max {sec[g.name]}" for g in linux_groups(ctx))
+    windows = [g.name for g in ctx.answers.node_groups if g.os == "windows"]
+    if windows:
+        text = "; ".join(filter(None, [text, f"Windows {', '.join(windows)}: one ENI, not decided here"]))
+    return text or "Fargate only"
 
 
 def _per_node_estimate(ctx: Context, g: Any, *, custom: bool) -> int:
-    """Node-subnet addresses one node of the group takes in secondary-IP mode (ipamd model)."""
+    """Node-subnet addresses one node of the group takes in secondary-IP mode (ipamd model; Windows: its pool)."""
     from eksadvisor.ipam import node_usage
 
     t = min(g.instance_types, key=lambda n: ctx.catalog.get(n).max_enis * ctx.catalog.get(n).ipv4_per_eni)
+    if g.os == "windows":
+        from eksadvisor.winipam import windows_node_usage
+
+        return int(windows_node_usage(ctx.catalog.get(t), g.pods_per_node, catalog=ctx.catalog).node_subnet_addresses)
     u = node_usage(ctx.catalog.get(t), g.pods_per_node, custom_networking=custom, catalog=ctx.catalog,
                    cni_version=ctx.answers.cni_version)
     return int(u.node_subnet_addresses)
@@ -575,7 +589,7 @@ def _warm_advice(ctx: Context) -> Any:
     prefix = ctx.decisions.get("address_mode") == "prefix" and ctx.decisions.get("ip_family") == "ipv4"
     custom = bool(ctx.decisions.get("custom_networking"))
     best = None
-    for g in ctx.answers.node_groups:
+    for g in linux_groups(ctx):
         results = [compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=custom)
                    for t in g.instance_types]
         low = min(results, key=lambda r: (r.max_pods, r.instance_type))

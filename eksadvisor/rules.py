@@ -146,6 +146,8 @@ def c_prefix_mode(ctx: Any) -> dict[str, Any] | None:
 def _example(ctx: Any) -> str:
     parts: list[str] = []
     for g in ctx.groups:
+        if g.os == "windows":  # EKS's Windows figure, not the prefix-mode kubelet value
+            continue
         for t, v in sorted(g.max_pods_by_type.items()):
             if f"{t}: {v}" not in parts:  # a type in several groups is listed once
                 parts.append(f"{t}: {v}")
@@ -216,8 +218,9 @@ def c_mixed_instance_max_pods(ctx: Any) -> dict[str, Any] | None:
 def c_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
     for g in ctx.groups:
         if g.pods_per_node > g.max_pods:
+            windows = g.os == "windows" and ctx.decisions.get("ip_family") == "ipv4" and not _auto(ctx)
             return {"group": g.name, "pods": g.pods_per_node, "max_pods": g.max_pods,
-                    "mode": ctx.decisions.get("address_mode", "").replace("_", "-")}
+                    "mode": "Windows one-ENI" if windows else ctx.decisions.get("address_mode", "").replace("_", "-")}
     return None
 
 
@@ -229,7 +232,9 @@ def c_warm_eni_pool_cost(ctx: Any) -> dict[str, Any] | None:
         return None
     worst = None
     for g in ctx.groups:
-        if g.usage is not None and g.usage.free_ips > 0 and (worst is None or g.usage.free_ips > worst[1]):
+        if g.usage is None or g.usage.os == "windows":  # Windows warm addresses are the resource controller's
+            continue
+        if g.usage.free_ips > 0 and (worst is None or g.usage.free_ips > worst[1]):
             worst = (g, g.usage.free_ips)
     if worst is None:
         return None

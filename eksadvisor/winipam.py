@@ -8,7 +8,9 @@ assigns their pods secondary IPv4 addresses on the node's one ENI [EKS-WINDOWS]:
 * secondary-IP mode keeps ``T = min(max(P + W, M), C)`` addresses for ``P`` pods, with ``W`` =
   ``warm-ip-target`` and ``M`` = ``minimum-ip-target`` from the ``amazon-vpc-cni`` ConfigMap, both 3 when
   unset (``pkg/config/loader.go`` defaults and ``ParseWinIPTargetConfigs``; pool reconciliation with zero
-  max deviation, ``pkg/pool/pool.go``); an explicit ``warm-ip-target: 0`` means 1;
+  max deviation, ``pkg/pool/pool.go``). ``ParseWinIPTargetConfigs`` reads an absent key as 0 and an explicit
+  ``warm-ip-target: "0"`` as 1, then falls back to 3 / 3 only when both are 0 (the controller's docs say the
+  warm target defaults to 3 whenever it is unspecified; the code is followed here);
 * a freed address cools for 30 s (``config.CoolDownPeriod``) and still counts toward ``T``.
 
 Windows prefix delegation is not modelled: the advisor keeps Windows nodes in secondary-IP mode.
@@ -21,7 +23,8 @@ from __future__ import annotations
 from eksadvisor.catalog import Catalog, InstanceType
 from eksadvisor.errors import InputError
 from eksadvisor.ipam import (
-    COOLDOWN_SECONDS, CooldownEffect, Flag, IntRange, NodeUsage, UsageRange, WarmSettings, _resolve_type, _whole,
+    COOLDOWN_SECONDS, CooldownEffect, Flag, IntRange, IpUsageReport, NodeUsage, UsageRange, WarmSettings, _resolve_type,
+    _whole, node_totals,
 )
 
 DEFAULT_WARM_IP_TARGET = 3  # IPv4DefaultWinWarmIPTarget
@@ -38,21 +41,22 @@ def windows_node_usage(
     instance_type: str | InstanceType,
     pods: int,
     *,
-    warm_ip_target: int = DEFAULT_WARM_IP_TARGET,
-    minimum_ip_target: int = DEFAULT_MINIMUM_IP_TARGET,
+    warm_ip_target: int | None = None,
+    minimum_ip_target: int | None = None,
     replaced_pods: int = 0,
     catalog: Catalog | None = None,
 ) -> NodeUsage:
-    """The settled pool of one Windows node with ``pods`` pods (secondary-IP mode)."""
+    """The settled pool of one Windows node with ``pods`` pods (secondary-IP mode). ``None``: the ConfigMap key
+    is absent (both absent: the controller's defaults 3 / 3)."""
     itype, _ = _resolve_type(instance_type, catalog)
     pods = _whole(pods, "pods")
-    W = _whole(warm_ip_target, "warm_ip_target")
-    M = _whole(minimum_ip_target, "minimum_ip_target")
+    W = 0 if warm_ip_target is None else _whole(warm_ip_target, "warm_ip_target")
+    M = 0 if minimum_ip_target is None else _whole(minimum_ip_target, "minimum_ip_target")
     replaced_pods = _whole(replaced_pods, "replaced_pods")
+    if warm_ip_target is not None and W == 0:
+        W = 1  # an explicit warm-ip-target of 0 is raised to 1 in secondary-IP mode: the warm pool is never empty
     if W == 0 and M == 0:
         W, M = DEFAULT_WARM_IP_TARGET, DEFAULT_MINIMUM_IP_TARGET  # "on demand IP allocation is not supported"
-    elif W == 0:
-        W = 1  # an explicit warm-ip-target of 0 is raised to 1: the warm pool is never empty
     L = itype.ipv4_per_eni
     if L < 2:
         raise InputError(f"instance_type: {itype.instance_type} has {L} IPv4 address per ENI, none left for pods.",
@@ -113,3 +117,9 @@ def windows_node_usage(
         os="windows", windows_targets={"warm_ip_target": W, "minimum_ip_target": M},
     )
 
+
+def windows_ip_usage(instance_type: str | InstanceType, pods: int, *, nodes: int = 1, **kwargs: object) -> IpUsageReport:
+    """``eksadvisor ip-usage --windows``: :func:`windows_node_usage` plus the totals for ``nodes`` identical nodes."""
+    nodes = _whole(nodes, "nodes", 1)
+    usage = windows_node_usage(instance_type, pods, **kwargs)  # type: ignore[arg-type]
+    return IpUsageReport(per_node=usage, totals=node_totals(usage, nodes))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from eksadvisor import charts, cidr, ipam
+from eksadvisor import charts, cidr, ipam, winipam
 from pages._common import Fields, catalog
 
 st.title("IP usage simulator")
@@ -26,9 +26,13 @@ with left:
     fields.slot("pods")
     nodes = st.number_input("Nodes", min_value=1, max_value=5000, value=100, step=1, key="ip_nodes")
     fields.slot("nodes")
-    prefix = st.toggle("Prefix delegation (ENABLE_PREFIX_DELEGATION)", value=False, key="ip_prefix")
-    custom = st.toggle("Custom networking (pods in ENIConfig subnets)", value=False, key="ip_custom")
-    sgp = st.toggle("Security Groups for Pods (trunk ENI)", value=False, key="ip_sgp")
+    windows = st.toggle("Windows node (one ENI, VPC resource controller)", value=False, key="ip_windows",
+                        help="Windows pods get the other addresses of the node's one ENI from the VPC resource "
+                             "controller; the aws-node settings below do not apply.")
+    prefix = st.toggle("Prefix delegation (ENABLE_PREFIX_DELEGATION)", value=False, key="ip_prefix", disabled=windows)
+    custom = st.toggle("Custom networking (pods in ENIConfig subnets)", value=False, key="ip_custom", disabled=windows)
+    sgp = st.toggle("Security Groups for Pods (trunk ENI)", value=False, key="ip_sgp", disabled=windows)
+    prefix, custom, sgp = (False, False, False) if windows else (prefix, custom, sgp)
     branch_pods = 0
     if sgp:
         branch_pods = st.number_input(
@@ -41,23 +45,26 @@ with left:
     with st.expander("Warm pool and limits (defaults: the shipped aws-node manifest)", expanded=True):
         w1, w2 = st.columns(2)
         with w1:
-            wet = st.number_input("WARM_ENI_TARGET", min_value=0, max_value=16, value=1, key="ip_wet",
+            wet = st.number_input("WARM_ENI_TARGET", min_value=0, max_value=16, value=1, key="ip_wet", disabled=windows,
                                   help="Default 1. Ignored in prefix mode and when an IP target is set.")
             fields.slot("warm_eni_target")
             wit = st.number_input("WARM_IP_TARGET", min_value=0, max_value=1000, value=0, key="ip_wit",
-                                  help="Default: not set (0). Replaces the ENI/prefix targets when set.")
+                                  help="Default: not set (0). Replaces the ENI/prefix targets when set. Windows: "
+                                       "the ConfigMap's warm-ip-target (0: not set; with MINIMUM_IP_TARGET also "
+                                       "unset the controller keeps 3 / 3).")
             fields.slot("warm_ip_target")
             max_pods_in = st.number_input("kubelet max-pods (0: calculator)", min_value=0, max_value=1000, value=0,
-                                          key="ip_max_pods")
+                                          key="ip_max_pods", disabled=windows)
             fields.slot("max_pods")
         with w2:
-            wpt = st.number_input("WARM_PREFIX_TARGET", min_value=0, max_value=64, value=1, key="ip_wpt",
+            wpt = st.number_input("WARM_PREFIX_TARGET", min_value=0, max_value=64, value=1, key="ip_wpt", disabled=windows,
                                   help="Default 1 (manifest; the code default is 0). Prefix mode only.")
             fields.slot("warm_prefix_target")
             mit = st.number_input("MINIMUM_IP_TARGET", min_value=0, max_value=1000, value=0, key="ip_mit",
                                   help="Default: not set (0).")
             fields.slot("minimum_ip_target")
-            max_eni_in = st.number_input("MAX_ENI (0: not set)", min_value=0, max_value=32, value=0, key="ip_max_eni")
+            max_eni_in = st.number_input("MAX_ENI (0: not set)", min_value=0, max_value=32, value=0, key="ip_max_eni",
+                                         disabled=windows)
             fields.slot("max_eni")
         cni_version = st.text_input("VPC CNI version", value="1.19.2", key="ip_cni")
         fields.slot("cni_version")
@@ -72,7 +79,10 @@ node = {"custom_networking": custom, "warm": warm, "max_pods": int(max_pods_in) 
         "max_eni": int(max_eni_in) or None, "sgp": sgp, "branch_pods": int(branch_pods), "catalog": catalog(),
         "cni_version": cni_version}
 usage = None
-if warm is not None:
+if windows:  # 0 in the inputs means the ConfigMap key is not set
+    usage = fields.call(winipam.windows_node_usage, instance_type, int(pods), warm_ip_target=int(wit) or None,
+                        minimum_ip_target=int(mit) or None, catalog=catalog())
+elif warm is not None:
     usage = fields.call(ipam.node_usage, instance_type, int(pods), prefix_delegation=prefix, **node)
 capacity_net = fields.call(cidr.parse_subnet_cidr, subnet, "subnet")
 capacity = cidr.usable_ips(capacity_net) if capacity_net is not None else None
@@ -88,7 +98,9 @@ with right:
                 usage.prefixes if usage.mode == "prefix" else usage.secondary_ips)
     m[2].metric("warm (free) IPs", usage.free_ips)
     m[3].metric("subnet addresses / node", usage.subnet_addresses)
-    m[4].metric("kubelet max-pods", usage.max_pods, help=f"from the {usage.max_pods_source}")
+    max_pods_help = {"given": "as given", "calculator": "from AWS's max-pods calculator",
+                     "windows": "EKS's Windows figure: IPv4 addresses per ENI - 1"}
+    m[4].metric("kubelet max-pods", usage.max_pods, help=max_pods_help[usage.max_pods_source])
     if usage.branch_pods:
         m[5].metric("branch ENIs", usage.branch_enis,
                     help="Pods with their own security groups: one branch ENI (one subnet address) each.")
@@ -98,8 +110,8 @@ with right:
         st.error(f"{usage.unplaced_pods} pod(s) per node get no IP address.", icon=":material/error:")
 
     # The per-node breakdown, beside the same node in the other address mode for comparison.
-    other = fields.call(ipam.node_usage, instance_type, int(pods), prefix_delegation=not prefix, **node)
-    pairs = [(f"{instance_type}, {usage.mode.replace('_', ' ')} (this setting)", usage)]
+    other = None if windows else fields.call(ipam.node_usage, instance_type, int(pods), prefix_delegation=not prefix, **node)
+    pairs = [(f"{instance_type}, {'Windows' if windows else usage.mode.replace('_', ' ')} (this setting)", usage)]
     if other is not None and other.mode != usage.mode:
         pairs.append((f"{instance_type}, {other.mode.replace('_', ' ')}", other))
     st.altair_chart(charts.ip_budget_chart(charts.ip_budget_rows(pairs)), width="stretch")

@@ -151,6 +151,19 @@ def test_ip_usage_branch_pods_with_security_groups_for_pods():
     assert at.error and "branch_pods" in at.error[0].value
 
 
+def test_ip_usage_windows_node():
+    # c5.large on Windows: 9 pod addresses on one ENI; 6 pods + the controller's warm 3 = 9, +1 primary = 10
+    at = open_page("ip_usage")
+    at.selectbox(key="ip_type").set_value("c5.large")
+    at.number_input(key="ip_pods").set_value(6)
+    at.toggle(key="ip_windows").set_value(True).run()
+    assert_clean(at)
+    got = metrics(at)
+    assert (got["ENIs"], got["secondary IPs"], got["warm (free) IPs"], got["subnet addresses / node"],
+            got["kubelet max-pods"]) == ("1", "9", "3", "10", "9")
+    assert at.toggle(key="ip_prefix").disabled and at.number_input(key="ip_wet").disabled
+
+
 def test_ip_usage_bad_subnet_is_inline():
     at = open_page("ip_usage")
     at.text_input(key="ip_subnet").input("10.0.0.0/33").run()

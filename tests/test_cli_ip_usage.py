@@ -33,6 +33,19 @@ def test_json_g02_three_nodes(capsys):
     assert tot["nodes"] == 3 and tot["subnet_addresses"] == 60 and tot["free_ips"] == 51 and tot["enis"] == 6
 
 
+def test_json_windows_node(capsys):
+    # c5.large on Windows: 9 pod addresses; 6 pods + the resource controller's warm 3 = 9 (+1 ENI primary)
+    data = run_json(capsys, "--instance-type", "c5.large", "--pods", "6", "--nodes", "4", "--windows")
+    per = data["per_node"]
+    assert {k: per[k] for k in KEYS} == {
+        "enis": 1, "secondary_ips": 9, "prefixes": 0, "free_ips": 3,
+        "node_subnet_addresses": 10, "pod_subnet_addresses": 0, "subnet_addresses": 10,
+    }
+    assert per["os"] == "windows" and per["max_pods"] == 9 and data["totals"]["subnet_addresses"] == 40
+    data = run_json(capsys, "--instance-type", "c5.large", "--pods", "2", "--windows", "--minimum-ip-target", "6")
+    assert data["per_node"]["secondary_ips"] == 6  # warm key absent -> 0; the minimum holds 6
+
+
 def test_json_g41_custom_prefix(capsys):
     per = run_json(capsys, "--instance-type", "m5.large", "--pods", "20", "--prefix-delegation", "--custom-networking")["per_node"]
     assert (per["enis"], per["prefixes"], per["node_subnet_addresses"], per["pod_subnet_addresses"], per["subnet_addresses"],
@@ -92,6 +105,10 @@ def test_table_is_default_format(capsys):
     (["--instance-type", "m5.large", "--pods", "1", "--warm-ip-target", "-3"], "warm_ip_target:"),
     (["--instance-type", "m5.large", "--pods", "many"], "invalid int"),
     (["--pods", "1"], "required"),
+    (["--instance-type", "c5.large", "--pods", "1", "--windows", "--prefix-delegation"], "--prefix-delegation: does not apply to Windows"),
+    (["--instance-type", "c5.large", "--pods", "1", "--windows", "--sgp"], "--sgp: does not apply to Windows"),
+    (["--instance-type", "c5.large", "--pods", "1", "--windows", "--max-pods", "20"], "--max-pods: does not apply"),
+    (["--instance-type", "c5.large", "--pods", "1", "--windows", "--warm-ip-target", "-1"], "warm_ip_target:"),
 ])
 def test_bad_input_exit_2(capsys, args, needle):
     rc = main(["ip-usage", *args])

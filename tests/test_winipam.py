@@ -60,11 +60,18 @@ def test_capacity_caps_the_target():
     assert "windows-warm-capped" in u.flag_ids
 
 
-def test_zero_targets_follow_parse_win_ip_target_configs():
-    both_zero = windows_node_usage("m5.4xlarge", 4, warm_ip_target=0, minimum_ip_target=0)
-    assert both_zero.windows_targets == {"warm_ip_target": 3, "minimum_ip_target": 3} and both_zero.secondary_ips == 7
-    warm_zero = windows_node_usage("m5.4xlarge", 4, warm_ip_target=0, minimum_ip_target=2)
-    assert warm_zero.windows_targets["warm_ip_target"] == 1 and warm_zero.secondary_ips == 5  # never an empty pool
+@pytest.mark.parametrize(("warm", "minimum", "targets", "total"), [
+    (None, None, (3, 3), 7),  # no keys: the defaults
+    (0, None, (1, 0), 5),  # explicit warm-ip-target "0" -> 1 in secondary-IP mode: never an empty pool
+    (0, 0, (1, 0), 5),
+    (None, 6, (0, 6), 6),  # absent warm key reads as 0 (the code, not the docs' "defaults to 3")
+    (None, 2, (0, 2), 4),
+    (2, None, (2, 0), 6),
+])
+def test_targets_follow_parse_win_ip_target_configs(warm, minimum, targets, total):
+    u = windows_node_usage("m5.4xlarge", 4, warm_ip_target=warm, minimum_ip_target=minimum)
+    assert (u.windows_targets["warm_ip_target"], u.windows_targets["minimum_ip_target"]) == targets
+    assert u.secondary_ips == total
 
 
 def test_bad_input_is_one_sentence():
@@ -74,7 +81,7 @@ def test_bad_input_is_one_sentence():
         windows_node_usage("c5.larg", 1)
 
 
-@given(pods=st.integers(0, 80), warm=st.integers(0, 20), minimum=st.integers(0, 40),
+@given(pods=st.integers(0, 80), warm=st.none() | st.integers(0, 20), minimum=st.none() | st.integers(0, 40),
        itype=st.sampled_from(["t3.medium", "c5.large", "m5.xlarge", "m5.4xlarge", "r5.24xlarge"]))
 def test_pool_invariants(pods, warm, minimum, itype):
     u = windows_node_usage(itype, pods, warm_ip_target=warm, minimum_ip_target=minimum)
@@ -140,3 +147,22 @@ def test_retired_rule_id_still_suppresses_its_successor():
     rec = advise(_answers(suppress_rules=["windows-max-pods-unconfirmed"]))
     assert "windows-single-eni-max-pods" not in [w.id for w in rec.warnings]
     assert rec.provenance.suppressed_rules == ["windows-single-eni-max-pods"]
+
+
+def test_a_dense_windows_group_does_not_switch_the_cluster_to_prefix_delegation():
+    # aws-node's address mode serves Linux nodes; prefix delegation would not give a Windows node one more address
+    rec = advise(_answers(node_groups=[
+        {"name": "lin", "instance_types": ["m5.large"], "pods_per_node": 20},
+        {"name": "win", "os": "windows", "instance_types": ["m5.large"], "pods_per_node": 40}]))
+    assert rec.address_mode == "secondary_ip"
+    over = [w for w in rec.warnings if w.id == "pods-exceed-max-pods"]
+    assert over and "win" in over[0].message and "Windows one-ENI" in over[0].message
+    assert "warm-pool-subnet-cost" in [w.id for w in rec.warnings]  # about the Linux group's warm ENI
+    cost = next(w for w in rec.warnings if w.id == "warm-pool-subnet-cost")
+    assert "lin" in cost.message and "win" not in cost.message.replace("window", "")
+    dense_linux = advise(_answers(node_groups=[
+        {"name": "lin", "instance_types": ["m5.large"], "pods_per_node": 40},
+        {"name": "win", "os": "windows", "instance_types": ["m5.large"], "pods_per_node": 8}]))
+    assert dense_linux.address_mode == "prefix"
+    example = next(w.message for w in dense_linux.warnings if w.id == "prefix-update-max-pods")
+    assert "m5.large: 110" in example and "m5.large: 9" not in example  # the kubelet value, not EKS's Windows figure

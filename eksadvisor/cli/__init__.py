@@ -16,7 +16,7 @@ from typing import Sequence
 # command name -> (module, one-line help). The module defines add_arguments(parser) and run(args).
 COMMANDS: dict[str, tuple[str, str]] = {
     "max-pods": ("eksadvisor.cli.maxpods_cmd", "kubelet max-pods, exactly as AWS's max-pods-calculator.sh computes it"),
-    "ip-usage": ("eksadvisor.cli.ipusage_cmd", "ENIs, IPs, prefixes and subnet addresses a node really holds (ipamd model)"),
+    "ip-usage": ("eksadvisor.cli.ipusage_cmd", "ENIs, IPs, prefixes and subnet addresses a node really holds (ipamd model; --windows: a Windows node)"),
     "catalog": ("eksadvisor.cli.catalog_cmd", "look up or refresh the EC2 instance networking catalog"),
     "subnets": ("eksadvisor.cli.subnets_cmd", "plan subnets for an answers file, or check a subnet's /28 prefix readiness"),
     "advise": ("eksadvisor.cli.advise_cmd", "recommend a VPC CNI mode, subnet layout, settings and max-pods for an answers file"),

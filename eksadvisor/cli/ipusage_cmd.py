@@ -1,4 +1,5 @@
-"""`eksadvisor ip-usage`: ENIs, IPs, prefixes and subnet addresses a node really holds (ipamd model)."""
+"""`eksadvisor ip-usage`: ENIs, IPs, prefixes and subnet addresses a node really holds (ipamd model; with
+``--windows``, the VPC resource controller's pool on a Windows node's one ENI)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--nodes", type=int, default=1, help="identical nodes to total (default 1)")
     p.add_argument("--max-pods", type=int, default=None, help="kubelet max-pods (default: AWS's calculator value for the mode)")
     p.add_argument("--warm-eni-target", type=int, default=1, metavar="W", help="WARM_ENI_TARGET (default 1)")
-    p.add_argument("--warm-ip-target", type=int, default=0, metavar="X", help="WARM_IP_TARGET (default unset = 0)")
-    p.add_argument("--minimum-ip-target", type=int, default=0, metavar="Y", help="MINIMUM_IP_TARGET (default unset = 0)")
+    p.add_argument("--warm-ip-target", type=int, default=None, metavar="X", help="WARM_IP_TARGET (default unset = 0)")
+    p.add_argument("--minimum-ip-target", type=int, default=None, metavar="Y", help="MINIMUM_IP_TARGET (default unset = 0)")
     p.add_argument("--warm-prefix-target", type=int, default=1, metavar="Z", help="WARM_PREFIX_TARGET (default 1, as the manifest sets it)")
     p.add_argument("--prefix-delegation", action="store_true", help="ENABLE_PREFIX_DELEGATION=true")
     p.add_argument("--custom-networking", action="store_true", help="AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true (pods in ENIConfig subnets)")
@@ -25,6 +26,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--branch-pods", type=int, default=0, metavar="B",
                    help="with --sgp: how many of the pods have their own security groups (branch ENIs, one address each)")
     p.add_argument("--cni-version", default="1.19.2", help="VPC CNI version for the max-pods default (default 1.19.2)")
+    p.add_argument("--windows", action="store_true",
+                   help="a Windows node: one ENI, max pods = IPv4 per ENI - 1, the VPC resource controller's pool "
+                        "(--warm-ip-target / --minimum-ip-target are its amazon-vpc-cni ConfigMap keys, default 3 / 3)")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
 
@@ -47,7 +51,12 @@ def render_table(report) -> str:  # type: ignore[no-untyped-def]
         f"{u.instance_type}  mode={u.mode}{' +custom-networking' if u.custom_networking else ''}{' +sgp' if u.sgp else ''}  "
         f"pods={u.pods}  max_pods={u.max_pods} ({u.max_pods_source})  nodes={k}"
     )
-    lines = [head, f"settings: {s.label()}", ""]
+    if u.os == "windows":
+        head = f"{u.instance_type}  windows (one ENI)  pods={u.pods}  max_pods={u.max_pods}  nodes={k}"
+        settings = " ".join(f"{key.replace('_', '-')}={value}" for key, value in u.windows_targets.items())
+    else:
+        settings = s.label()
+    lines = [head, f"settings: {settings}", ""]
     det = u.range.deterministic
     header = ("key", "per node") + (() if det else ("range",)) + (f"x {k} nodes",)
     rows: list[tuple[str, ...]] = [header]
@@ -76,20 +85,43 @@ def render_table(report) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines)
 
 
+# Linux-only options and their defaults: given with --windows they are an error, not silently ignored.
+LINUX_ONLY = {"prefix_delegation": False, "custom_networking": False, "sgp": False, "branch_pods": 0, "max_eni": None,
+              "max_pods": None, "warm_eni_target": 1, "warm_prefix_target": 1}
+
+
+def _windows_report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from eksadvisor.errors import InputError
+    from eksadvisor.winipam import windows_ip_usage
+
+    for name, default in LINUX_ONLY.items():
+        if getattr(args, name) != default:
+            flag = "--" + name.replace("_", "-")
+            raise InputError(f"{flag}: does not apply to Windows nodes (one ENI, addresses from the VPC resource "
+                             "controller); drop it or --windows.", field=flag)
+    return windows_ip_usage(
+        args.instance_type, args.pods, nodes=args.nodes,
+        warm_ip_target=args.warm_ip_target, minimum_ip_target=args.minimum_ip_target,  # None: key absent
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from eksadvisor.ipam import WarmSettings, ip_usage
 
-    warm = WarmSettings(
-        warm_eni_target=args.warm_eni_target,
-        warm_ip_target=args.warm_ip_target,
-        minimum_ip_target=args.minimum_ip_target,
-        warm_prefix_target=args.warm_prefix_target,
-    )
-    report = ip_usage(
-        args.instance_type, args.pods, nodes=args.nodes, prefix_delegation=args.prefix_delegation,
-        custom_networking=args.custom_networking, warm=warm, max_pods=args.max_pods, max_eni=args.max_eni,
-        sgp=args.sgp, cni_version=args.cni_version, branch_pods=args.branch_pods,
-    )
+    if args.windows:
+        report = _windows_report(args)
+    else:
+        warm = WarmSettings(
+            warm_eni_target=args.warm_eni_target,
+            warm_ip_target=args.warm_ip_target or 0,
+            minimum_ip_target=args.minimum_ip_target or 0,
+            warm_prefix_target=args.warm_prefix_target,
+        )
+        report = ip_usage(
+            args.instance_type, args.pods, nodes=args.nodes, prefix_delegation=args.prefix_delegation,
+            custom_networking=args.custom_networking, warm=warm, max_pods=args.max_pods, max_eni=args.max_eni,
+            sgp=args.sgp, cni_version=args.cni_version, branch_pods=args.branch_pods,
+        )
     if args.format == "json":
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True) + "\n")
     else:
