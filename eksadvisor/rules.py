@@ -203,6 +203,8 @@ def c_mixed_address_modes(ctx: Any) -> dict[str, Any] | None:
 @condition
 def c_mixed_instance_max_pods(ctx: Any) -> dict[str, Any] | None:
     for g in ctx.groups:
+        if g in _windows_groups(ctx):  # no kubelet value is written for Windows: EKS sets each node's own
+            continue
         values = set(g.max_pods_by_type.values())
         if len(values) > 1:
             return {

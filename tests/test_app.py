@@ -38,6 +38,8 @@ def example_files() -> list[Path]:
 
 
 EXAMPLES = example_files()
+# the shared examples plus the project's own fixtures for features no shared example has (Windows groups)
+CASES = [*EXAMPLES, ROOT / "tests" / "fixtures" / "answers" / "mixed-os-windows.yaml"]
 
 
 def open_page(name: str, *, answers: dict | None = None, query: dict | None = None) -> AppTest:
@@ -240,7 +242,7 @@ def _expected(example: Path):
 
 
 @pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
-@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 def test_advisor_with_each_example(example):
     data = yaml.safe_load(example.read_text())
     rec, heading = _expected(example)
@@ -259,7 +261,7 @@ def test_advisor_with_each_example(example):
 
 
 @pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
-@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 def test_shared_link_reopens_each_example(example):
     from pages._common import encode_answers
 
@@ -277,7 +279,7 @@ def test_damaged_link_is_an_inline_error():
 
 
 @pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
-@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 @pytest.mark.parametrize("name", ["decision_graph", "report", "max_pods", "ip_usage", "subnets"])
 def test_other_pages_with_each_example(example, name):
     data = yaml.safe_load(example.read_text())

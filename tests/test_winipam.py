@@ -166,3 +166,12 @@ def test_a_dense_windows_group_does_not_switch_the_cluster_to_prefix_delegation(
     assert dense_linux.address_mode == "prefix"
     example = next(w.message for w in dense_linux.warnings if w.id == "prefix-update-max-pods")
     assert "m5.large: 110" in example and "m5.large: 9" not in example  # the kubelet value, not EKS's Windows figure
+
+
+def test_mixed_windows_types_do_not_claim_one_kubelet_value():
+    rec = advise(_answers(node_groups=[
+        {"name": "lin", "instance_types": ["m5.large"]},
+        {"name": "win", "os": "windows", "instance_types": ["c5.large", "m5.xlarge"], "pods_per_node": 8}]))
+    win = rec.node_groups[1]
+    assert win.max_pods_by_type == {"c5.large": 9, "m5.xlarge": 14} and win.max_pods == 9  # sized for the smallest
+    assert "mixed-instance-max-pods" not in [w.id for w in rec.warnings]
