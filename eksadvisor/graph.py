@@ -707,14 +707,15 @@ FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "non_nitro_types": ("node_groups[].instance_types",),
     "cni_version": ("cni_version",),
     "pods_per_node": ("node_groups[].pods_per_node",),
-    "secondary_max_pods": ("node_groups[].instance_types", "cni_version"),
+    "secondary_max_pods": ("node_groups[].instance_types", "node_groups[].os", "cni_version"),
     "node_cidr_exhausted": _EXHAUSTION_INPUTS,
     "ip_constrained": (*_EXHAUSTION_INPUTS, "ipv6.ipv4_exhaustion_concern"),
     "other_cidrs_available": ("network.secondary_cidrs", "network.cgnat_in_use"),
     "overlapping_cidrs": ("network.vpc_cidr", "network.secondary_cidrs", "network.onprem_cidrs"),
     "ip_family": (),
     "address_mode": (),
-    "warm_group": ("node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types"),
+    "warm_group": ("node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types",
+                   "node_groups[].os"),
 }
 
 
