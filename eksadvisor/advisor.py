@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from eksadvisor.answers import Answers, load_answers
 from eksadvisor.catalog import Catalog, load_catalog
-from eksadvisor.graph import Context, GroupFacts, choose_strategies, walk
+from eksadvisor.graph import Context, GroupFacts, choose_strategies, linux_groups, walk
 from eksadvisor.recommendation import (
     Alternative, AzUsage, NodeGroupOut, Provenance, Recommendation, SubnetOut, TraceStep, Warning_,
 )
@@ -52,7 +52,7 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
     custom = bool(ctx.decisions.get("custom_networking"))
     by_type: dict[str, int] = {}
     detail: dict[str, dict[str, Any]] = {}
-    windows = g.os == "windows" and not ipv6 and not ctx.answers.operations.auto_mode
+    windows = g.os == "windows" and not ipv6  # also beside Auto Mode: Windows nodes are not Auto Mode nodes
     for t in g.instance_types:
         itype = ctx.catalog.get(t)
         if windows:
@@ -130,8 +130,8 @@ def _settings(ctx: Context, warm: Any) -> tuple[dict[str, str], dict[str, str]]:
         env["ENABLE_IPv6"] = "true"
         env["ENABLE_PREFIX_DELEGATION"] = "true"
         init["ENABLE_IPv6"] = "true"
-    elif not ctx.answers.node_groups:
-        pass  # Fargate only: no EC2 node runs aws-node, so no address mode or warm-pool settings apply
+    elif not linux_groups(ctx):
+        pass  # Fargate or Windows only: no node runs aws-node, so no address mode or warm-pool settings apply
     else:
         if d["address_mode"] == "prefix":
             env["ENABLE_PREFIX_DELEGATION"] = "true"
@@ -177,7 +177,7 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
     for g in groups:
         worst = None
         pods = min(g.pods_per_node, g.max_pods)
-        windows = g.os == "windows" and d["ip_family"] == "ipv4" and not ctx.answers.operations.auto_mode
+        windows = g.os == "windows" and d["ip_family"] == "ipv4"
         # pods with their own security groups ride on branch ENIs (one address each), not on ipamd
         branch = min(ctx.answers.security_groups_for_pods.pods_per_node, pods) if sgp and not windows else 0
         for t in g.instance_types:

@@ -700,7 +700,8 @@ STATIC_FACTS = frozenset({
 # Answer paths each derived fact reads (for the data lint: every question is read somewhere).
 _EXHAUSTION_INPUTS = (
     "network.existing_subnets", "network.vpc_cidr", "network.growth_factor", "node_groups[].desired_nodes",
-    "node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types", "cni_version",
+    "node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types", "node_groups[].os",
+    "cni_version",
 )
 FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "windows_groups": ("node_groups[].os",),
@@ -863,13 +864,20 @@ def p_ipv6_family(ctx: Context) -> bool:
 
 
 def _warm_tunable(ctx: Context) -> bool:
-    """aws-node warm targets apply: an IPv4 cluster whose VPC CNI you run on EC2 nodes (not IPv6, Auto Mode or Fargate only)."""
-    return ctx.decisions.get("ip_family") == "ipv4" and not ctx.answers.operations.auto_mode and bool(ctx.answers.node_groups)
+    """aws-node warm targets apply: an IPv4 cluster whose VPC CNI you run on Linux EC2 nodes (not IPv6, Auto Mode,
+    Fargate or Windows only)."""
+    return ctx.decisions.get("ip_family") == "ipv4" and not ctx.answers.operations.auto_mode and bool(linux_groups(ctx))
 
 
 @predicate
 def p_fargate_only(ctx: Context) -> bool:
     return not ctx.answers.node_groups
+
+
+@predicate
+def p_no_linux_nodes(ctx: Context) -> bool:
+    """No Linux node group: nothing runs aws-node (Fargate only, Windows only, or both)."""
+    return not linux_groups(ctx)
 
 
 @predicate

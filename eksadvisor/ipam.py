@@ -189,7 +189,7 @@ class NodeUsage(BaseModel):
     prefix_delegation_requested: bool
     custom_networking: bool
     sgp: bool
-    settings: WarmSettings
+    settings: WarmSettings | None  # aws-node's warm targets; None on a Windows node (see windows_targets)
     max_pods: int
     max_pods_source: Literal["given", "calculator", "windows"]
     max_eni: int | None

@@ -78,7 +78,7 @@ PER_NODE_KEYS = (
     ("secondary_ips", "secondary IPs"), ("prefixes", "/28 prefixes"), ("pod_addresses", "pod addresses"),
     ("free_ips", "free (warm) IPs"), ("node_subnet_addresses", "node subnet addresses"),
     ("pod_subnet_addresses", "pod subnet addresses"), ("subnet_addresses", "subnet addresses"),
-    ("ipv6_prefixes", "IPv6 /80 prefixes"), ("flags", "ipamd flags"), ("notes", "notes"),
+    ("ipv6_prefixes", "IPv6 /80 prefixes"), ("flags", "flags"), ("notes", "notes"),
 )
 MODE_LABELS = {"secondary_ip": "secondary IP", "prefix": "prefix", "ipv6": "IPv6"}
 
@@ -696,8 +696,9 @@ def chart_figures(rec: "Recommendation", answers: "Answers") -> list[dict[str, A
     if budgets:
         specs.append((
             "ip-budget", "ip-budget",
-            "Subnet addresses each node holds: addresses for pods, warm addresses kept free by ipamd, "
-            "and the primary address of each ENI.",
+            "Subnet addresses each node holds: addresses for pods, warm addresses kept free by ipamd"
+            + (" (on Windows nodes, by the VPC resource controller)" if any(g.per_node.get("os") == "windows" for g in rec.node_groups) else "")
+            + ", and the primary address of each ENI.",
             charts.ip_budget_chart(charts.ip_budget_rows(budgets)),
         ))
     # Only what parses is drawn (a Recommendation from advise() always parses; the tables show the rest).

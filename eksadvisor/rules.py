@@ -81,8 +81,11 @@ def resolve_rule_id(rid: str) -> str:
         return retired_ids()[rid]
     import difflib
 
-    close = difflib.get_close_matches(rid, sorted(known), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else " (see `docs/decision-graph.md` for the list)"
+    close = difflib.get_close_matches(rid, sorted(known | set(retired_ids())), n=1)
+    if close:  # a near miss of a renamed id suggests the current one
+        hint = f"; did you mean {retired_ids().get(close[0], close[0])!r}?"
+    else:
+        hint = " (see `docs/decision-graph.md` for the list)."
     raise ValueError(f"{rid!r} is not a rule id{hint}")
 
 
@@ -181,12 +184,12 @@ def c_mixed_address_modes(ctx: Any) -> dict[str, Any] | None:
     bad, why = [], []
     from eksadvisor.graph import nitro_capable
 
-    non_nitro = [t for t in ctx.answers.instance_types() if not nitro_capable(ctx.catalog.get(t))]
+    non_nitro = [t for t in _linux_types(ctx) if not nitro_capable(ctx.catalog.get(t))]
     if non_nitro:
         bad += non_nitro
         why.append("not Nitro")
     if ctx.cni() < (1, 11, 0):  # CNI-README: prefix delegation on Nitro bare metal from 1.11
-        metal = [t for t in ctx.answers.instance_types()
+        metal = [t for t in _linux_types(ctx)
                  if ctx.catalog.get(t).bare_metal and not ctx.catalog.get(t).is_nitro and t not in non_nitro]
         if metal:
             bad += metal
@@ -272,14 +275,14 @@ def c_custom_networking_on(ctx: Any) -> dict[str, Any] | None:
 
     prefix = ctx.decisions.get("address_mode") == "prefix"
     parts = []
-    for t in ctx.answers.instance_types():
+    for t in _linux_types(ctx):  # custom networking does not apply to Windows nodes
         r = compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=True)
         shared = compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=prefix).max_pods
         if r.max_pods < shared:
             parts.append(f"{t}: {r.max_pods} instead of {shared}")
         else:
             parts.append(f"{t}: still {r.max_pods} after the cap (raw {r.raw_max_pods})")
-    return {"example": "; ".join(parts[:3]) or "see max_pods"}
+    return {"example": "; ".join(parts[:3])} if parts else None
 
 
 @condition
@@ -455,7 +458,7 @@ def c_sgp_needed(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx):
         return None
     branch = []
-    for t in ctx.answers.instance_types():
+    for t in _linux_types(ctx):
         it = ctx.catalog.get(t)
         if it.branch_enis:
             branch.append(f"{t}: {it.branch_enis} branch ENIs")
@@ -468,7 +471,7 @@ def c_sgp_trunk_nodes(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx):
         return None
     branch = []
-    for t in ctx.answers.instance_types():
+    for t in _linux_types(ctx):
         it = ctx.catalog.get(t)
         if it.trunking_compatible and it.branch_enis:
             branch.append(f"{t}: {it.branch_enis} branch ENIs")
@@ -512,9 +515,14 @@ def c_sgp_with_windows(ctx: Any) -> dict[str, Any] | None:
     return {"groups": _join(groups)} if groups else None
 
 
+def _linux_types(ctx: Any) -> list[str]:
+    """Instance types of the Linux node groups (aws-node, branch ENIs and kubelet max-pods apply to these only)."""
+    return sorted({t for g in ctx.answers.node_groups if g.os != "windows" for t in g.instance_types})
+
+
 def _windows_groups(ctx: Any) -> list[Any]:
     """Windows node groups that exist in this cluster (an IPv6 cluster leaves them out: ipv6-windows rules)."""
-    if ctx.answers.operations.auto_mode or ctx.decisions.get("ip_family") == "ipv6":
+    if ctx.decisions.get("ip_family") == "ipv6":
         return []
     return [g for g in ctx.groups if g.os == "windows"] if getattr(ctx, "groups", None) else []
 
@@ -542,9 +550,19 @@ def c_windows_with_custom_networking(ctx: Any) -> dict[str, Any] | None:
 @condition
 def c_windows_only(ctx: Any) -> dict[str, Any] | None:
     groups = ctx.answers.node_groups
+    if _auto(ctx):  # Auto Mode launches its own (Linux) nodes for the core system pods
+        return None
     if not groups or ctx.answers.fargate_pods > 0 or any(g.os != "windows" for g in groups):
         return None
     return {}
+
+
+@condition
+def c_windows_with_auto_mode(ctx: Any) -> dict[str, Any] | None:
+    if not _auto(ctx):
+        return None
+    groups = _windows_groups(ctx)
+    return {"groups": _join([g.name for g in groups])} if groups else None
 
 
 @condition
@@ -552,7 +570,7 @@ def c_sgp_non_trunking(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx):
         return None
     bad = []
-    for t in ctx.answers.instance_types():
+    for t in _linux_types(ctx):
         it = ctx.catalog.get(t)
         if not it.trunking_compatible:
             bad.append(t)
@@ -567,7 +585,7 @@ def c_sgp_branch_capacity_short(ctx: Any) -> dict[str, Any] | None:
     if want <= 0:
         return None
     short = []
-    for t in ctx.answers.instance_types():
+    for t in _linux_types(ctx):
         it = ctx.catalog.get(t)
         branch = (it.branch_enis or 0) if it.trunking_compatible else 0
         if branch < want:

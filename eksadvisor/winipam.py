@@ -23,7 +23,7 @@ from __future__ import annotations
 from eksadvisor.catalog import Catalog, InstanceType
 from eksadvisor.errors import InputError
 from eksadvisor.ipam import (
-    COOLDOWN_SECONDS, CooldownEffect, Flag, IntRange, IpUsageReport, NodeUsage, UsageRange, WarmSettings, _resolve_type,
+    COOLDOWN_SECONDS, CooldownEffect, Flag, IntRange, IpUsageReport, NodeUsage, UsageRange, _resolve_type,
     _whole, node_totals,
 )
 
@@ -85,8 +85,9 @@ def windows_node_usage(
     notes = [
         "Windows: the VPC resource controller, not ipamd, manages this node's addresses; one ENI only, so no ENI is "
         "ever attached for pods [EKS-WINDOWS].",
-        f"Warm pool: warm-ip-target {W}, minimum-ip-target {M} (amazon-vpc-cni ConfigMap; both default to 3); the "
-        "controller keeps exactly T (zero max deviation) and releases the surplus (pool.go ReconcilePool).",
+        f"Warm pool: warm-ip-target {W}, minimum-ip-target {M} as the controller reads them from the amazon-vpc-cni "
+        "ConfigMap (both keys absent: 3 and 3); it keeps exactly T (zero max deviation) and releases the surplus "
+        "(pool.go ReconcilePool).",
         "Custom networking, Security Groups for Pods and IPv6 do not apply to Windows nodes [EKS-WINDOWS].",
     ]
     usable = max(0, free - replaced_pods)
@@ -110,7 +111,7 @@ def windows_node_usage(
         enis=1, secondary_ips=T, prefixes=0, free_ips=free, node_subnet_addresses=node_addresses,
         pod_subnet_addresses=0, subnet_addresses=node_addresses,
         instance_type=itype.instance_type, mode="secondary_ip", prefix_delegation_requested=False,
-        custom_networking=False, sgp=False, settings=WarmSettings(), max_pods=C, max_pods_source="windows",
+        custom_networking=False, sgp=False, settings=None, max_pods=C, max_pods_source="windows",
         max_eni=None, pods=pods, pods_with_ip=placed, unplaced_pods=unplaced, pods_over_max_pods=unplaced,
         pod_enis=1, trunk_enis=0, pod_addresses=T, ipv4_per_eni=L, slots_per_eni=C, enis_instance=itype.max_enis,
         eni_cap=1, pod_eni_cap=1, range=rng, cooldown=cooldown, flags=flags, notes=notes, arithmetic=arithmetic,

@@ -10,8 +10,9 @@ from pages._common import Fields, catalog
 
 st.title("IP usage simulator")
 st.caption(
-    "The settled ipamd warm pool of a node (ENIs, secondary IPs or /28 prefixes, warm addresses), derived from "
-    "the VPC CNI source; then the subnet addresses of the whole node group against the subnet's capacity."
+    "The settled warm pool of a node (ENIs, secondary IPs or /28 prefixes, warm addresses): ipamd's, derived from "
+    "the VPC CNI source, or on a Windows node the VPC resource controller's; then the subnet addresses of the whole "
+    "node group against the subnet's capacity."
 )
 
 fields = Fields()
@@ -135,7 +136,8 @@ with right:
 
     st.markdown(f"**Totals for {int(nodes)} node(s)**")
     st.dataframe(pd.DataFrame([totals.model_dump()]).T.rename(columns={0: "value"}), width="stretch")
-    with st.expander("The arithmetic (ipamd model)", expanded=False):
+    with st.expander("The arithmetic (VPC resource controller pool)" if windows else "The arithmetic (ipamd model)",
+                     expanded=False):
         st.code("\n".join(usage.arithmetic), language="text")
         for note in usage.notes:
             st.caption(note)

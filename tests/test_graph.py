@@ -87,6 +87,11 @@ SCENARIOS: dict[str, tuple[dict, set, dict]] = {
     "multus-thick": ({"multus": {"needed": True, "plugin": "thick", "version": "v4.2.3"}},
                      {("multus_safety", "always")}, {"multus": "thick"}),
     "fargate-only": ({"node_groups": [], "fargate_pods": 200}, {("warm_tuning", "fargate_only")}, {"warm_tuning": "none"}),
+    "windows-only": ({"node_groups": [{"name": "win", "os": "windows", "instance_types": ["c5.large"], "pods_per_node": 8}],
+                      "network": {"separate_pod_cidr_required": True}},
+                     {("custom_networking", "no_linux_nodes"), ("address_mode", "no_linux_nodes"),
+                      ("warm_tuning", "no_linux_nodes")},
+                     {"custom_networking": False, "address_mode": "secondary_ip", "warm_tuning": "none"}),
 }
 
 
@@ -235,7 +240,8 @@ def test_untunable_warm_pool_options_are_rejected_not_possible(data):
 
 def test_warm_tuning_none_why_not_names_every_case():
     alts = _alts({})
-    assert alts["warm_tuning=none"]["reason"] == "Only IPv6, EKS Auto Mode and Fargate-only clusters skip warm-pool tuning."
+    assert alts["warm_tuning=none"]["reason"] == (
+        "Only IPv6, EKS Auto Mode and clusters without Linux nodes (Fargate or Windows only) skip warm-pool tuning.")
 
 
 def test_fargate_only_trace_says_no_aws_node():

@@ -85,6 +85,8 @@ CASES: dict[str, tuple[dict, dict]] = {
     "windows-no-custom-networking": (
         {"network": {"separate_pod_cidr_required": True}, "node_groups": [group(), group(name="win", os="windows", pods_per_node=8)]},
         {"node_groups": [group(), group(name="win", os="windows", pods_per_node=8)]}),
+    "windows-with-auto-mode": ({"operations": {"auto_mode": True}, "node_groups": [group(), group(name="win", os="windows", pods_per_node=8)]},
+                               {"operations": {"auto_mode": True}, "node_groups": [group(), group(name="win", pods_per_node=8)]}),
     "windows-needs-linux-nodes": ({"node_groups": [group(name="win", os="windows", pods_per_node=8)]},
                                   {"node_groups": [group(name="win", os="windows", pods_per_node=8)], "fargate_pods": 4}),
     "sgp-unsupported-windows": ({**SGP, "node_groups": [group(), group(name="win", os="windows")]},

@@ -70,7 +70,9 @@ def test_names_follow_the_mode(case):
     assert ("aws-node-probe-patch.yaml" in names) == ctx.data_intensive
     assert ("cni-ipv6-policy.json" in names) == ctx.ipv6
     assert ("subnet-cidr-reservations.sh" in names) == (ctx.prefix and not ctx.ipv6)
-    assert ("windows-ipam-configmap.yaml" in names) == (ctx.windows and not ctx.auto_mode)
+    windows_nodes = ctx.ip_family == "ipv4" and not ctx.auto_mode and any(g.os == "windows" for g in ctx.groups)
+    assert ("windows-ipam-configmap.yaml" in names) == windows_nodes
+    assert (json.loads(case.out["vpc-cni-addon.json"]).get("enableWindowsIpam") == "true") == windows_nodes
     linux = [g for g in ctx.groups if g.os == "linux"]
     assert [n for n in names if n.startswith("nodeadm-userdata-")] == [f"nodeadm-userdata-{g.k8s_name}.mime" for g in linux]
     for must in ("vpc-cni-addon.json", "addon-commands.sh", "eksctl-cluster.yaml", "terraform-eks.tf",

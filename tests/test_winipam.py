@@ -175,3 +175,48 @@ def test_mixed_windows_types_do_not_claim_one_kubelet_value():
     win = rec.node_groups[1]
     assert win.max_pods_by_type == {"c5.large": 9, "m5.xlarge": 14} and win.max_pods == 9  # sized for the smallest
     assert "mixed-instance-max-pods" not in [w.id for w in rec.warnings]
+
+
+def test_windows_only_cluster_gets_no_aws_node_decisions_even_when_exhausted():
+    # 30 Windows nodes in a /24: the node subnets are exhausted, but nothing runs aws-node, so neither prefix
+    # delegation nor custom networking (nor warm tuning) may be recommended for them
+    rec = advise(_answers(
+        node_groups=[{"name": "win", "os": "windows", "instance_types": ["c5.large"], "pods_per_node": 8,
+                      "desired_nodes": 10, "max_nodes": 30}],
+        fargate_pods=2, network={"vpc_cidr": "10.0.0.0/24"}))
+    assert (rec.address_mode, rec.custom_networking) == ("secondary_ip", False)
+    assert not any(k in rec.settings for k in ("ENABLE_PREFIX_DELEGATION", "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG",
+                                               "WARM_ENI_TARGET", "WARM_IP_TARGET", "WARM_PREFIX_TARGET"))
+    assert "eniconfigs.yaml" not in rec.snippets and "subnet-cidr-reservations.sh" not in rec.snippets
+    steps = {t.node: t for t in rec.trace}
+    assert steps["warm_tuning"].outcome == "none" and "Windows" in steps["warm_tuning"].reason
+    assert "No Linux node group" in steps["address_mode"].reason
+    ids = [w.id for w in rec.warnings]
+    assert "prefix-update-max-pods" not in ids and "windows-no-custom-networking" not in ids
+
+
+def test_linux_only_rules_name_only_linux_types():
+    both = [{"name": "lin", "instance_types": ["m5.large"]},
+            {"name": "win", "os": "windows", "instance_types": ["c5.large"], "pods_per_node": 8}]
+    rec = advise(_answers(node_groups=both, network={"separate_pod_cidr_required": True},
+                          security_groups_for_pods={"needed": True}))
+    for w in rec.warnings:
+        if w.id in ("custom-networking-max-pods", "sgp-counts-toward-max-pods", "sgp-tag-one-security-group"):
+            assert "c5.large" not in w.message, (w.id, w.message)
+    assert any(w.id == "custom-networking-max-pods" and "m5.large" in w.message for w in rec.warnings)
+
+
+def test_auto_mode_keeps_windows_figures_and_says_it_is_unconfirmed():
+    rec = advise(_answers(operations={"auto_mode": True}))
+    lin, win = rec.node_groups
+    assert win.max_pods == 9 and win.per_node["os"] == "windows" and win.per_node["enis"] == 1
+    ids = [w.id for w in rec.warnings]
+    assert "windows-with-auto-mode" in ids and "windows-needs-linux-nodes" not in ids
+    only = advise(_answers(operations={"auto_mode": True},
+                           node_groups=[{"name": "win", "os": "windows", "instance_types": ["c5.large"], "pods_per_node": 8}]))
+    assert "windows-needs-linux-nodes" not in [w.id for w in only.warnings]  # Auto Mode runs its own Linux nodes
+
+
+def test_windows_ip_usage_has_no_aws_node_settings():
+    u = windows_node_usage("c5.large", 4)
+    assert u.settings is None and u.windows_targets == {"warm_ip_target": 3, "minimum_ip_target": 3}

@@ -67,6 +67,9 @@ def addon_configuration(ctx: Context) -> dict[str, Any]:
     if ctx.data_intensive:
         config["livenessProbeTimeoutSeconds"] = PROBE_TIMEOUT_SECONDS
         config["readinessProbeTimeoutSeconds"] = PROBE_TIMEOUT_SECONDS
+    if ctx.windows:
+        # the add-on owns the amazon-vpc-cni ConfigMap: it writes enable-windows-ipam from this value [EKS-WINDOWS]
+        config["enableWindowsIpam"] = "true"
     return config
 
 

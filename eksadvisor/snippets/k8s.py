@@ -9,8 +9,8 @@ as a JSON *string* (``json.dumps`` of a dict here). AWS names host-device and ip
 macvlan is not named by AWS (UNCONFIRMED), which the header says when it is used [EKS-MULTUS].
 
 ``amazon-vpc-cni`` ConfigMap (``kube-system``): ``enable-windows-ipam: "true"`` turns on the VPC resource
-controller's IPAM for Windows nodes [EKS-WINDOWS]; its warm pool keys keep the controller's defaults
-(warm-ip-target 3, minimum-ip-target 3 [VRC-WIN-IPAM]). Windows prefix delegation
+controller's IPAM for Windows nodes [EKS-WINDOWS], for a self-managed VPC CNI (the managed add-on sets it from
+``enableWindowsIpam``); its warm pool keys are left alone (controller defaults 3 / 3 when absent [VRC-WIN-IPAM]). Windows prefix delegation
 (``enable-windows-prefix-delegation``) is left off: see rule windows-single-eni-max-pods.
 """
 
@@ -117,12 +117,16 @@ def windows_configmap_yaml(ctx: Context) -> str:
         f"Windows support for cluster {ctx.cluster} (node groups {groups}): the VPC resource controller assigns "
         "Windows pod addresses once this key is set [EKS-WINDOWS].",
         GENERATED_BY,
-        "Apply with `kubectl apply -f` (keys already in the ConfigMap are kept), or patch the one key: "
-        "kubectl patch configmap/amazon-vpc-cni -n kube-system --type merge -p "
-        "'{\"data\":{\"enable-windows-ipam\":\"true\"}}'. eksctl sets it itself when it creates a Windows node group.",
+        "EKS managed add-on: do not apply this; `enableWindowsIpam` in vpc-cni-addon.json sets the key (the add-on owns "
+        "this ConfigMap and would put a hand edit back).",
+        "Self-managed VPC CNI: `kubectl apply -f` this file (keys already in the ConfigMap are kept), or patch the one "
+        "key: kubectl patch configmap/amazon-vpc-cni -n kube-system --type merge -p "
+        "'{\"data\":{\"enable-windows-ipam\":\"true\"}}'.",
         "The cluster role also needs the AmazonEKSVPCResourceController managed policy (eksctl-cluster.yaml and "
         "terraform-eks.tf attach it).",
-        "Warm pool: the controller's defaults (warm-ip-target 3, minimum-ip-target 3) are what the subnet plan counts.",
+        "Warm pool: the subnet plan counts warm-ip-target 3 / minimum-ip-target 3, the controller's defaults when the "
+        "keys are absent. A ConfigMap rendered by the Helm chart or the add-on may carry its own values (reported: 1 / 3), "
+        "which hold no more addresses: check with kubectl get configmap amazon-vpc-cni -n kube-system -o yaml.",
         "Windows nodes: one ENI, no custom networking, no Security Groups for Pods, no IPv6 [EKS-WINDOWS].",
     ]
     return dump_yaml(windows_configmap_doc(ctx), header=header)

@@ -163,10 +163,11 @@ def _extra_steps(ctx: Context) -> list[Step]:
     if ctx.windows:
         steps.append(Step(
             "Windows support",
-            "Attach AmazonEKSVPCResourceController to the cluster role (eksctl and terraform-eks.tf do it) and enable "
-            "Windows IPAM in the `amazon-vpc-cni` ConfigMap before the first Windows node joins "
-            "(`windows-ipam-configmap.yaml`; eksctl does this itself when it creates a Windows node group). Windows "
-            "nodes use one ENI and the node subnet: no custom networking, Security Groups for Pods or IPv6.",
+            "Attach AmazonEKSVPCResourceController to the cluster role (the first command; eksctl and terraform-eks.tf "
+            "do it), then enable Windows IPAM before the first Windows node joins: the managed add-on does it from "
+            "`enableWindowsIpam` in `vpc-cni-addon.json`; a self-managed VPC CNI needs the second command "
+            "(`windows-ipam-configmap.yaml`, the `amazon-vpc-cni` ConfigMap). Windows nodes use one ENI and the node "
+            "subnet: no custom networking, Security Groups for Pods or IPv6.",
             [["aws", "iam", "attach-role-policy", "--role-name", placeholder("CLUSTER_ROLE_NAME"), "--policy-arn",
               f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"],
              ["kubectl", "apply", "-f", "windows-ipam-configmap.yaml"]]))

@@ -28,7 +28,7 @@ if aws eks describe-addon \
       --addon-name vpc-cni \
       --addon-version '<ADDON_VERSION:v1.19.2-eksbuild.N>' \
       --service-account-role-arn 'arn:aws:iam::<ACCOUNT_ID>:role/mixed-os-vpc-cni' \
-      --configuration-values '{"env":{"WARM_ENI_TARGET":"1"}}' \
+      --configuration-values '{"enableWindowsIpam":"true","env":{"WARM_ENI_TARGET":"1"}}' \
       --resolve-conflicts PRESERVE
 else
   aws eks create-addon \
@@ -37,7 +37,7 @@ else
       --addon-name vpc-cni \
       --addon-version '<ADDON_VERSION:v1.19.2-eksbuild.N>' \
       --service-account-role-arn 'arn:aws:iam::<ACCOUNT_ID>:role/mixed-os-vpc-cni' \
-      --configuration-values '{"env":{"WARM_ENI_TARGET":"1"}}' \
+      --configuration-values '{"enableWindowsIpam":"true","env":{"WARM_ENI_TARGET":"1"}}' \
       --resolve-conflicts OVERWRITE
 fi
 

@@ -30,6 +30,7 @@ module "eks" {
         "env" = {
           "WARM_ENI_TARGET" = "1"
         }
+        "enableWindowsIpam" = "true"
       })
     }
     "coredns" = {}
