@@ -22,6 +22,7 @@ _LAZY = {
     "MaxPodsResult": "eksadvisor.maxpods",
     "node_usage": "eksadvisor.ipam",
     "cluster_usage": "eksadvisor.ipam",
+    "windows_node_usage": "eksadvisor.winipam",
     "advise": "eksadvisor.advisor",
     "Answers": "eksadvisor.answers",
     "Recommendation": "eksadvisor.recommendation",
