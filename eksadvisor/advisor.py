@@ -44,6 +44,12 @@ def _windows_detail(itype: Any) -> dict[str, Any]:
     }
 
 
+def _windows_nodes(ctx: Context, g: Any) -> bool:
+    """A Windows group in an IPv4 cluster (IPv6 leaves Windows groups out): one ENI, the VPC resource controller's
+    pool, EKS's max pods -- beside Auto Mode too, since Windows nodes are not Auto Mode nodes [EKS-WINDOWS]."""
+    return g.os == "windows" and ctx.decisions["ip_family"] == "ipv4"
+
+
 def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
     from eksadvisor.maxpods import compute, ipv6_max_pods
 
@@ -52,7 +58,7 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
     custom = bool(ctx.decisions.get("custom_networking"))
     by_type: dict[str, int] = {}
     detail: dict[str, dict[str, Any]] = {}
-    windows = g.os == "windows" and not ipv6  # also beside Auto Mode: Windows nodes are not Auto Mode nodes
+    windows = _windows_nodes(ctx, g)
     for t in g.instance_types:
         itype = ctx.catalog.get(t)
         if windows:
@@ -177,7 +183,7 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
     for g in groups:
         worst = None
         pods = min(g.pods_per_node, g.max_pods)
-        windows = g.os == "windows" and d["ip_family"] == "ipv4"
+        windows = _windows_nodes(ctx, g)
         # pods with their own security groups ride on branch ENIs (one address each), not on ipamd
         branch = min(ctx.answers.security_groups_for_pods.pods_per_node, pods) if sgp and not windows else 0
         for t in g.instance_types:

@@ -223,7 +223,7 @@ def c_mixed_instance_max_pods(ctx: Any) -> dict[str, Any] | None:
 def c_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
     for g in ctx.groups:
         if g.pods_per_node > g.max_pods:
-            windows = g.os == "windows" and ctx.decisions.get("ip_family") == "ipv4" and not _auto(ctx)
+            windows = g in _windows_groups(ctx)
             return {"group": g.name, "pods": g.pods_per_node, "max_pods": g.max_pods,
                     "mode": "Windows one-ENI" if windows else ctx.decisions.get("address_mode", "").replace("_", "-")}
     return None
@@ -517,7 +517,9 @@ def c_sgp_with_windows(ctx: Any) -> dict[str, Any] | None:
 
 def _linux_types(ctx: Any) -> list[str]:
     """Instance types of the Linux node groups (aws-node, branch ENIs and kubelet max-pods apply to these only)."""
-    return sorted({t for g in ctx.answers.node_groups if g.os != "windows" for t in g.instance_types})
+    from eksadvisor.graph import linux_groups
+
+    return sorted({t for g in linux_groups(ctx) for t in g.instance_types})
 
 
 def _windows_groups(ctx: Any) -> list[Any]:
