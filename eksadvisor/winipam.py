@@ -26,15 +26,10 @@ from eksadvisor.ipam import (
     COOLDOWN_SECONDS, CooldownEffect, Flag, IntRange, IpUsageReport, NodeUsage, UsageRange, _resolve_type,
     _whole, node_totals,
 )
+from eksadvisor.maxpods import windows_max_pods
 
 DEFAULT_WARM_IP_TARGET = 3  # IPv4DefaultWinWarmIPTarget
 DEFAULT_MINIMUM_IP_TARGET = 3  # IPv4DefaultWinMinIPTarget
-SOURCE = "amazon-vpc-resource-controller-k8s (pkg/config/loader.go, pkg/pool/pool.go); EKS user guide, Windows support"
-
-
-def windows_capacity(itype: InstanceType) -> int:
-    """Secondary IPv4 addresses a Windows node can give pods: its one ENI's addresses minus the primary."""
-    return itype.ipv4_per_eni - 1
 
 
 def windows_node_usage(
@@ -61,7 +56,7 @@ def windows_node_usage(
     if L < 2:
         raise InputError(f"instance_type: {itype.instance_type} has {L} IPv4 address per ENI, none left for pods.",
                          field="instance_type")
-    C = windows_capacity(itype)
+    C = windows_max_pods(itype)  # the controller's capacity (getCapacity) is EKS's Windows max pods
     placed = min(pods, C)
     unplaced = pods - placed
     T = min(max(placed + W, M), C)

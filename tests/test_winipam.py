@@ -16,7 +16,7 @@ from eksadvisor.advisor import advise
 from eksadvisor.catalog import load_catalog
 from eksadvisor.errors import InputError
 from eksadvisor.maxpods import windows_max_pods
-from eksadvisor.winipam import windows_capacity, windows_node_usage
+from eksadvisor.winipam import windows_node_usage
 
 
 def test_max_pods_is_one_enis_addresses_minus_the_primary():
@@ -26,7 +26,8 @@ def test_max_pods_is_one_enis_addresses_minus_the_primary():
     assert windows_max_pods(cat.get("m5.xlarge")) == 14
     assert windows_max_pods(cat.get("m5.4xlarge")) == 29
     for it in cat:  # never the Linux calculator: independent of the ENI count
-        assert windows_max_pods(it) == it.ipv4_per_eni - 1 == windows_capacity(it)
+        assert windows_max_pods(it) == it.ipv4_per_eni - 1
+        assert windows_node_usage(it, 1000).pods_with_ip == it.ipv4_per_eni - 1  # the pool's capacity is the same
 
 
 @pytest.mark.parametrize(("pods", "secondary", "free", "pending"), [
