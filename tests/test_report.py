@@ -635,8 +635,12 @@ def test_golden_sample_fixture(sample, fmt):
     _check_golden(f"sample-fixture.{fmt}", normalise(render_report(rec, answers, fmt).decode()))
 
 
+# the shared examples plus the project's own answers fixtures (features no shared example has: Windows groups)
+REPORT_CASES = [*EXAMPLES, *sorted((ROOT / "tests" / "fixtures" / "answers").glob("*.yaml"))]
+
+
 @pytest.mark.parametrize("fmt", ["md", "html"])
-@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("example", REPORT_CASES, ids=[p.stem for p in REPORT_CASES])
 def test_golden_examples(example: Path, fmt):
     advise = _advise()
     answers = load_answers(example)
