@@ -1,7 +1,9 @@
 """eksadvisor: decide how pods get IP addresses on Amazon EKS.
 
-Import is kept light on purpose (no pydantic models built, no streamlit/altair/pandas): the public
-functions are loaded on first use, so ``eksadvisor max-pods`` starts as fast as a shell script.
+Import is kept light on purpose (no pydantic models built, no streamlit/altair/pandas/IPython): the public
+functions are loaded on first use, so ``eksadvisor max-pods`` starts as fast as a shell script. pandas is
+imported by :func:`compare` and :func:`advise_many` only when called; results display richly in Jupyter
+through ``_repr_html_`` methods that import :mod:`eksadvisor.display` only when a notebook shows them.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'eksadvisor' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    mod = import_module(module)
+    if module == "eksadvisor.layout":  # the subnet plan displays richly in Jupyter too (layout.py stays untouched)
+        from eksadvisor.display import install_subnet_plan_display
+
+        install_subnet_plan_display(mod.SubnetPlan)
+    value = getattr(mod, name)
     globals()[name] = value
     return value

@@ -224,6 +224,11 @@ class NodeUsage(BaseModel):
     def deterministic(self) -> bool:
         return self.range.deterministic
 
+    def _repr_html_(self) -> str:  # Jupyter display (eksadvisor.display; imported only when shown)
+        from eksadvisor.display import node_usage_html
+
+        return node_usage_html(self)
+
 
 class NodeTotals(BaseModel):
     """One node's figures times K nodes (min/max where the node is a range)."""
@@ -251,6 +256,11 @@ class IpUsageReport(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)  # ip-usage only: not built on advise's start-up path
     per_node: NodeUsage
     totals: NodeTotals
+
+    def _repr_html_(self) -> str:  # Jupyter display (eksadvisor.display; imported only when shown)
+        from eksadvisor.display import ip_usage_report_html
+
+        return ip_usage_report_html(self)
 
 
 # ----------------------------------------------------------------------------------- the closed form

@@ -67,6 +67,16 @@ class MaxPodsResult:
         data["formula"] = self.formula()
         return data
 
+    def _repr_html_(self) -> str:  # Jupyter display (eksadvisor.display; imported only when shown)
+        from eksadvisor.display import max_pods_html
+
+        return max_pods_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from eksadvisor.display import max_pods_markdown
+
+        return max_pods_markdown(self)
+
 
 def _ceiling(vcpus: int | None) -> int:
     # The script compares the EC2-reported vCPU count; with no count its `-gt` test fails and the

@@ -122,3 +122,8 @@ class Recommendation(_Model):
     snippets: dict[str, str] = Field(default_factory=lambda: {})
     plan_findings: list[dict[str, Any]] = Field(default_factory=lambda: [])  # overlaps etc. from the subnet planner
     provenance: Provenance
+
+    def _repr_html_(self) -> str:  # Jupyter and any IPython display front end
+        from eksadvisor.display import recommendation_html
+
+        return recommendation_html(self)
