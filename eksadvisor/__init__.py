@@ -33,6 +33,7 @@ _LAZY = {
     "build_snippets": "eksadvisor.snippets",
     "render_report": "eksadvisor.report",
     "export_answers_yaml": "eksadvisor.report",
+    "compare": "eksadvisor.whatif",
 }
 
 __all__ = ["__version__", *_LAZY]

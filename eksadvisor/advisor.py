@@ -322,13 +322,52 @@ class _Prepared:
     sizing: dict[str, Any]
 
 
+def plan_facts(plan: Any) -> dict[str, Any]:
+    """The subnet plan as the rules read it (``Context.plan``): advise() and compare() set the same dict."""
+    return {
+        "fits": plan.fits,
+        "shortfall": plan.shortfall.reason if plan.shortfall else "",
+        "findings": [f.model_dump(mode="json") for f in plan.findings],
+        "subnets": [
+            {"name": s.name, "role": s.role, "az": s.az, "cidr": s.cidr, "usable_ips": s.usable_ips,
+             "tags": dict(sorted(s.tags.items())), "existing": s.existing}
+            for s in plan.subnets
+        ],
+        "secondary_cidrs": list(plan.secondary_cidrs),
+    }
+
+
+def az_usage_out(at_max: Any, ipv6: bool) -> list[AzUsage]:
+    """Per-AZ nodes and subnet addresses at desired and at max (Recommendation.az_usage); IPv6 nodes take one
+    IPv4 node-subnet address each and pods none. compare() sums the same figures."""
+    out: list[AzUsage] = []
+    if at_max is None:
+        return out
+    for z in at_max.per_az:
+        if ipv6:
+            out.append(AzUsage(az=z.az, nodes_desired=z.desired.nodes, nodes_max=z.max.nodes,
+                               node_subnet_addresses_desired=z.desired.nodes, node_subnet_addresses_max=z.max.nodes))
+        else:
+            out.append(AzUsage(
+                az=z.az, nodes_desired=z.desired.nodes, nodes_max=z.max.nodes,
+                node_subnet_addresses_desired=z.desired.node_subnet_addresses,
+                node_subnet_addresses_max=z.max.node_subnet_addresses,
+                pod_subnet_addresses_desired=z.desired.pod_subnet_addresses,
+                pod_subnet_addresses_max=z.max.pod_subnet_addresses,
+            ))
+    return out
+
+
 def _prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog | None, *,
-             service_cidr: str | None = None, public_prefix: int | None = None) -> _Prepared:
+             service_cidr: str | None = None, public_prefix: int | None = None,
+             force: Mapping[str, Any] | None = None) -> _Prepared:
     """Decisions, max pods, warm pool, settings, usage and the subnet plan: what advise() and
-    subnet_plan() share, so both size subnets from the same figures."""
+    subnet_plan() share, so both size subnets from the same figures. Never raises for a plan that does not
+    fit (``plan.fits``/``plan.shortfall`` say so). ``force`` ({decision node id: outcome}, e.g.
+    ``{"address_mode": "prefix"}``) makes the walk take that outcome at that node (see graph.walk); compare() uses it."""
     a = load_answers(answers)
     ctx = Context(answers=a, catalog=catalog or load_catalog())
-    result = walk(ctx)
+    result = walk(ctx, force=force)
     azs = a.az_names()
     groups = [_group_max_pods(ctx, g) for g in a.node_groups]
     max_pods_detail = ctx.cache.pop("max_pods_detail", {})
@@ -364,19 +403,8 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
     catalog = ctx.catalog
     d = ctx.decisions
     ipv6 = d["ip_family"] == "ipv6"
-    plan_subnets_out = [
-        {"name": s.name, "role": s.role, "az": s.az, "cidr": s.cidr, "usable_ips": s.usable_ips,
-         "tags": dict(sorted(s.tags.items())), "existing": s.existing}
-        for s in plan.subnets
-    ]
-    findings = [f.model_dump(mode="json") for f in plan.findings]
-    ctx.plan = {
-        "fits": plan.fits,
-        "shortfall": plan.shortfall.reason if plan.shortfall else "",
-        "findings": findings,
-        "subnets": plan_subnets_out,
-        "secondary_cidrs": list(plan.secondary_cidrs),
-    }
+    ctx.plan = plan_facts(plan)
+    plan_subnets_out, findings = ctx.plan["subnets"], ctx.plan["findings"]
     strategies, strategy_step = choose_strategies(ctx)
     warnings = evaluate(ctx, a.suppress_rules)
 
@@ -398,20 +426,7 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
             node_subnet_addresses_at_max=node_at_max, pod_subnet_addresses_at_max=pod_at_max,
         ))
 
-    az_usage = []
-    if at_max is not None:
-        for z in at_max.per_az:
-            if ipv6:
-                az_usage.append(AzUsage(az=z.az, nodes_desired=z.desired.nodes, nodes_max=z.max.nodes,
-                                        node_subnet_addresses_desired=z.desired.nodes, node_subnet_addresses_max=z.max.nodes))
-            else:
-                az_usage.append(AzUsage(
-                    az=z.az, nodes_desired=z.desired.nodes, nodes_max=z.max.nodes,
-                    node_subnet_addresses_desired=z.desired.node_subnet_addresses,
-                    node_subnet_addresses_max=z.max.node_subnet_addresses,
-                    pod_subnet_addresses_desired=z.desired.pod_subnet_addresses,
-                    pod_subnet_addresses_max=z.max.pod_subnet_addresses,
-                ))
+    az_usage = az_usage_out(at_max, ipv6)
 
     all_types = sorted({t for g in groups for t in g.instance_types})
     # per type: the kubelet value you write (Linux groups first); a type only Windows groups use gets EKS's Windows figure

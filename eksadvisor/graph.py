@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import string
 from functools import lru_cache
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple
 
 from eksadvisor.versions import parse_cni_version
 
@@ -970,12 +970,14 @@ class Walk(NamedTuple):
     branches: list[tuple[str, str]]  # (node id, predicate of the branch taken)
 
 
-def walk(ctx: Context, graph: Graph | None = None) -> Walk:
+def walk(ctx: Context, graph: Graph | None = None, *, force: Mapping[str, Any] | None = None) -> Walk:
     """Walk the graph from its start: decisions land in ``ctx.decisions``; returns the trace and alternatives.
 
     At each node the first branch whose predicate holds is taken; the step records the node's inputs, the
     outcome, the filled-in reason and the seed section. Every option the node did not choose becomes an
     alternative: "possible" when one of its branches also held (a lower-priority match), else "rejected".
+    ``force`` ({node id: outcome}) overrides the choice at a node whose id is also its decision
+    (``ip_family``, ``custom_networking``, ``address_mode``, ...): used by compare() to plan every option.
     """
     graph = graph or load_graph()
     trace: list[dict[str, Any]] = []
@@ -998,6 +1000,19 @@ def walk(ctx: Context, graph: Graph | None = None) -> Walk:
                 else:
                     held.append(br)
         assert taken is not None, f"node {node.id}: no branch applies (the last must be `always`)"
+        forced_reason = ""
+        if force and node.id in force and node.decides == node.id and outcome_text(taken.outcome) != outcome_text(force[node.id]):
+            # compare(): plan an option the walk would not choose. Take the first branch with that outcome whose
+            # predicate holds, else the last one with that outcome; the step says it was forced and what the walk
+            # alone would have chosen. Feasibility nodes after it (prefix_support) still apply their own checks.
+            want = outcome_text(force[node.id])
+            with_outcome = [br for br in node.branches if outcome_text(br.outcome) == want]
+            if not with_outcome:
+                raise ValueError(f"force: node {node.id} has no outcome {want!r}")
+            forced_reason = (f"Forced by compare() to {want}; without forcing the walk chooses "
+                             f"{outcome_text(taken.outcome)}: {fill(taken.reason, ctx)}")
+            held = [br for br in held if br not in with_outcome]
+            taken = next((br for br in with_outcome if PREDICATES[br.when](ctx)), with_outcome[-1])
         taken_branches.append((node.id, taken.when))
         if taken.set:
             for key, value in taken.set:
@@ -1010,7 +1025,7 @@ def walk(ctx: Context, graph: Graph | None = None) -> Walk:
             "node": node.id,
             "inputs": inputs,
             "outcome": outcome_text(taken.outcome),
-            "reason": fill(taken.reason, ctx),
+            "reason": forced_reason or fill(taken.reason, ctx),
             "source": node.source,
         })
         chosen = ctx.decisions.get(node.decides, taken.outcome)

@@ -1,0 +1,168 @@
+"""compare(): every option planned by the same engine as advise(), one row each (DESIGN §2.6)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import eksadvisor
+from eksadvisor import errors
+from eksadvisor.advisor import advise
+from eksadvisor.whatif import COLUMNS, OPTIONS, compare, compare_rows
+from eksadvisor.errors import InputError
+
+from .conftest import EXAMPLES, SHARED
+
+DESIGN_COLUMNS = ["option", "recommended", "ip_family", "address_mode", "custom_networking", "max_pods",
+                  "subnet_addresses_desired", "subnet_addresses_max", "fits", "headroom_nodes", "critical_warnings"]
+TYPES = ["m5.large", "m5.xlarge", "c5.4xlarge", "t3.large", "m6i.2xlarge", "m4.large", "m6g.medium"]
+REFUSED = getattr(errors, "PlanDoesNotFit", InputError)  # issue 12: advise() refuses an incomplete plan
+
+
+def _label(rec) -> str:
+    if rec.ip_family == "ipv6":
+        return "IPv6"
+    base = "custom networking" if rec.custom_networking else ""
+    mode = "prefix" if rec.address_mode == "prefix" else ""
+    if base and mode:
+        return "custom networking + prefix"
+    return base or mode or "secondary IP"
+
+
+def assert_recommended_row_is_advise(rows, answers):
+    rec_rows = [r for r in rows if r["recommended"]]
+    assert len(rec_rows) == 1
+    row = rec_rows[0]
+    try:
+        rec = advise(answers)
+    except REFUSED:  # advise() refuses the plan: compare still gives the row, not fitting
+        assert row["fits"] is False
+        return
+    assert row["option"] == _label(rec)
+    assert (row["ip_family"], row["address_mode"], row["custom_networking"]) == (
+        rec.ip_family, rec.address_mode, rec.custom_networking)
+    assert row["max_pods"] == min(g.max_pods for g in rec.node_groups)
+    assert row["subnet_addresses_desired"] == sum(u.node_subnet_addresses_desired + u.pod_subnet_addresses_desired
+                                                  for u in rec.az_usage)
+    assert row["subnet_addresses_max"] == sum(u.node_subnet_addresses_max + u.pod_subnet_addresses_max
+                                              for u in rec.az_usage)
+    assert row["critical_warnings"] == sum(w.severity == "critical" for w in rec.warnings)
+    assert row["critical_warning_ids"] == ", ".join(sorted(w.id for w in rec.warnings if w.severity == "critical"))
+    assert row["fits"] == ("subnet-too-small" not in {w.id for w in rec.warnings})
+    assert row["secondary_cidrs"] == ", ".join(rec.secondary_cidrs)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_examples_dataframe_shape_and_recommended_row(path):
+    df = eksadvisor.compare(path)
+    assert list(df.columns) == list(COLUMNS) and set(DESIGN_COLUMNS) <= set(df.columns)
+    assert list(df.option) == list(OPTIONS)
+    assert int(df.recommended.sum()) == 1
+    assert_recommended_row_is_advise(df.to_dict("records"), path)
+
+
+def test_dense_platform_figures():
+    # dense-platform: m6i.2xlarge (4 ENIs x 15 IPv4, 8 vCPUs), 90 pods per node, 40 max nodes.
+    # secondary IP: 4 x (15 - 1) + 2 = 58; with custom networking the primary ENI holds no pods: 3 x 14 + 2 = 44;
+    # prefix: 4 x 14 x 16 + 2 = 898 capped at 110 (<= 30 vCPUs); AWS max-pods-calculator.sh.
+    df = compare(SHARED / "examples" / "dense-platform.yaml").set_index("option")
+    assert df.loc["secondary IP", "max_pods"] == 58
+    assert df.loc["custom networking", "max_pods"] == 44
+    assert df.loc["prefix", "max_pods"] == 110 and df.loc["custom networking + prefix", "max_pods"] == 110
+    assert bool(df.loc["prefix", "recommended"])
+    # IPv6: one IPv4 node-subnet address per node: 12 desired, 40 max nodes.
+    assert (df.loc["IPv6", "subnet_addresses_desired"], df.loc["IPv6", "subnet_addresses_max"]) == (12, 40)
+    # secondary IP cannot place the 90 pods (58 max), so the planner sizes for 58; still a complete plan
+    assert bool(df.loc["secondary IP", "fits"])
+
+
+def test_exhausted_onprem_ipv6_row_says_why_not_and_shared_modes_do_not_fit():
+    df = compare(SHARED / "examples" / "exhausted-onprem.yaml").set_index("option")
+    ipv6 = df.loc["IPv6"]
+    assert not ipv6.available and not ipv6.fits
+    assert "separate CIDR" in ipv6.note  # separate_pod_cidr_required: custom networking, not available with IPv6
+    # the /20 VPC with its nearly full /22s cannot hold the node subnets once pods share them
+    assert not df.loc["secondary IP", "fits"] and df.loc["secondary IP", "headroom_nodes"] == 0
+    assert "does not fit" in df.loc["secondary IP", "note"]
+    assert bool(df.loc["custom networking + prefix", "recommended"])
+
+
+def test_forced_rows_trace_the_forcing():
+    df = compare(SHARED / "examples" / "small-dev.yaml").set_index("option")
+    assert df.loc["prefix", "note"].startswith("Forced by compare() to prefix; without forcing the walk chooses secondary_ip")
+
+
+def test_options_filter_keeps_the_recommended_row():
+    rows = compare_rows(SHARED / "examples" / "small-dev.yaml", ["IPv6"])
+    assert [r["option"] for r in rows] == ["secondary IP", "IPv6"]
+    with pytest.raises(InputError, match="options: 'ipv7' is not one of"):
+        compare_rows({}, ["ipv7"])
+
+
+def test_old_cni_prefix_rows_unavailable():
+    # prefix delegation needs VPC CNI >= 1.9.0 (AWS: "Assign more IP addresses to Amazon EKS nodes with prefixes")
+    rows = {r["option"]: r for r in compare_rows({"cni_version": "1.7.5"})}
+    assert rows["prefix"]["available"] is False and "older than 1.9.0" in rows["prefix"]["note"]
+    assert rows["custom networking + prefix"]["available"] is False
+
+
+def test_headroom_hand_worked():
+    # Two AZs, one m5.large group (secondary IP, 10 pods, default WARM_ENI_TARGET=1), 4 max nodes: 2 per AZ.
+    # node_usage settles each node on 30 node-subnet addresses (ipamd-model.md §3; checked below), so 60 per AZ.
+    # The planner keeps each existing private /25 (123 usable: AWS reserves 5) and adds a second /25 per AZ for the
+    # upgrade surge. Free per AZ: a: 246 - 0 used - 60 = 186 -> 6 more nodes; b: 246 - 30 used - 60 = 156 -> 5.
+    # Extra nodes spread like ipam.spread (remainder to the first AZ listed): 5 + 5, and a takes one more: 11.
+    data = {"availability_zones": ["us-east-1a", "us-east-1b"], "region": "us-east-1",
+            "node_groups": [{"name": "g", "instance_types": ["m5.large"], "desired_nodes": 2, "max_nodes": 4,
+                             "pods_per_node": 10}],
+            "network": {"vpc_cidr": "10.0.0.0/16", "existing_subnets": [
+                {"cidr": "10.0.0.0/25", "az": "us-east-1a", "role": "private", "used_ips": 0},
+                {"cidr": "10.0.0.128/25", "az": "us-east-1b", "role": "private", "used_ips": 30}]}}
+    rec = advise(data)
+    assert rec.node_groups[0].per_node["subnet_addresses"] == 30
+    assert sorted(s.usable_ips for s in rec.subnets if s.role == "private") == [123] * 4
+    row = compare_rows(data, ["secondary IP"])[0]
+    assert row["recommended"] and row["fits"]
+    assert row["subnet_addresses_max"] == 120 and row["subnet_capacity"] == 4 * 123 - 30
+    assert row["headroom_nodes"] == 11
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    types=st.lists(st.sampled_from(TYPES), min_size=1, max_size=2, unique=True),
+    pods=st.integers(1, 200),
+    desired=st.integers(0, 20),
+    extra=st.integers(0, 40),
+    azs=st.integers(2, 3),
+    ready=st.booleans(), concern=st.booleans(), separate=st.booleans(),
+    cni=st.sampled_from(["1.19.2", "1.8.0", "1.10.0"]),
+    vpc=st.sampled_from(["10.0.0.0/16", "10.0.0.0/20", "10.0.0.0/24"]),
+)
+def test_compare_properties(types, pods, desired, extra, azs, ready, concern, separate, cni, vpc):
+    data = {
+        "availability_zones": azs, "cni_version": cni,
+        "node_groups": [{"name": "g", "instance_types": types, "pods_per_node": pods, "desired_nodes": desired,
+                         "max_nodes": max(desired + extra, 1)}],
+        "ipv6": {"ready": ready, "ipv4_exhaustion_concern": concern},
+        "network": {"separate_pod_cidr_required": separate, "vpc_cidr": vpc},
+    }
+    rows = {r["option"]: r for r in compare_rows(data)}
+    assert list(rows) == list(OPTIONS)
+    assert_recommended_row_is_advise(list(rows.values()), data)
+    ok = {k: r for k, r in rows.items() if r["available"]}
+    # prefix delegation never lowers max pods; custom networking never raises it (it takes the primary ENI's slots)
+    for without, with_ in (("secondary IP", "prefix"), ("custom networking", "custom networking + prefix")):
+        if without in ok and with_ in ok:
+            assert ok[with_]["max_pods"] >= ok[without]["max_pods"]
+    for shared, custom in (("secondary IP", "custom networking"), ("prefix", "custom networking + prefix")):
+        if shared in ok and custom in ok:
+            assert ok[custom]["max_pods"] <= ok[shared]["max_pods"]
+    for r in rows.values():
+        # fits is false exactly when the option's own rule evaluation reports the subnet shortfall
+        assert r["fits"] == (r["available"] and "subnet-too-small" not in r["critical_warning_ids"].split(", "))
+        if r["available"]:
+            assert r["subnet_addresses_desired"] <= r["subnet_addresses_max"]
+            assert r["headroom_nodes"] >= 0 and (r["fits"] or r["headroom_nodes"] == 0)
+        else:
+            assert r["note"]
