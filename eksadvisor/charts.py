@@ -10,6 +10,7 @@ Charts:
 - :func:`addresses_vs_nodes_chart` - subnet addresses a node group takes as it grows, against subnet capacity.
 - :func:`vpc_address_map_chart` - blocks by role laid over each VPC CIDR's address space.
 - :func:`max_pods_by_mode_chart` - max pods per instance type in each address mode (capped and raw).
+- :func:`compare_chart` - addresses vs nodes for every option of ``compare()``, with each option's subnet capacity.
 """
 
 from __future__ import annotations
@@ -322,3 +323,50 @@ def recommendation_charts(rec: Any, vpc_cidrs: Sequence[str]) -> dict[str, alt.T
         "address-map": recommendation_address_map(rec, vpc_cidrs),
     }
     return {k: v for k, v in out.items() if v is not None}
+
+
+# ------------------------------------------------------------------------------ compare options
+
+def compare_chart_rows(table: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Points and capacity rules for :func:`compare_chart` from compare()'s DataFrame (or its rows as dicts).
+
+    Per available option: (0, 0), (desired nodes, addresses at desired), (max nodes, addresses at max) -- the
+    engine's own figures, no interpolation between them -- and one rule at the usable addresses of the option's
+    planned node and pod subnets (``subnet_capacity``).
+    """
+    records = table.to_dict("records") if hasattr(table, "to_dict") else [dict(r) for r in table]
+    points: list[dict[str, Any]] = []
+    rules: list[dict[str, Any]] = []
+    for r in records:
+        if not r.get("available", True) or r.get("nodes_max") is None:
+            continue
+        name = str(r["option"]) + (" (recommended)" if r.get("recommended") else "")
+        seen: set[int] = set()
+        for n, a in ((0, 0), (r["nodes_desired"], r["subnet_addresses_desired"]), (r["nodes_max"], r["subnet_addresses_max"])):
+            if int(n) in seen:
+                continue
+            seen.add(int(n))
+            points.append({"option": name, "nodes": int(n), "addresses": int(a)})
+        if r.get("subnet_capacity") is not None:
+            rules.append({"option": name, "capacity": int(r["subnet_capacity"]),
+                          "label": f"{name}: {int(r['subnet_capacity'])} usable in its subnets"})
+    return points, rules
+
+
+@_unvalidated
+def compare_chart(table: Any, *, title: str = "Subnet addresses vs nodes, per option") -> alt.LayerChart:
+    """Addresses taken from the VPC against nodes for each option of compare(), each with its subnets' capacity
+    as a dashed rule of the same colour. ``compare(answers).pipe(compare_chart)``."""
+    points, rules = compare_chart_rows(table)
+    color = alt.Color("option:N", title=None, legend=alt.Legend(orient="bottom", columns=2))
+    lines = (
+        alt.Chart(alt.Data(values=points), title=title)
+        .mark_line(point=True)
+        .encode(x=alt.X("nodes:Q", title="nodes"), y=alt.Y("addresses:Q", title="subnet addresses"), color=color,
+                tooltip=[alt.Tooltip("option:N"), alt.Tooltip("nodes:Q"), alt.Tooltip("addresses:Q")])
+        .properties(width="container", height=300)
+    )
+    rule = alt.Chart(alt.Data(values=rules)).mark_rule(strokeDash=[6, 4], size=2).encode(
+        y=alt.Y("capacity:Q"), color=color, tooltip=[alt.Tooltip("label:N", title="capacity")]
+    )
+    return alt.layer(lines, rule)

@@ -56,8 +56,9 @@ SECTIONS = (
     ("warnings", "7. Warnings"),
     ("trace", "8. Decision trace"),
     ("alternatives", "9. Alternatives"),
-    ("configuration", "10. Generated configuration"),
-    ("provenance", "11. Provenance"),
+    ("compare", "10. Compare options"),
+    ("configuration", "11. Generated configuration"),
+    ("provenance", "12. Provenance"),
     ("appendix-answers", "Appendix: answers (re-importable)"),
 )
 SEVERITIES = (("critical", "Critical"), ("warning", "Warning"), ("info", "Info"))
@@ -149,12 +150,13 @@ def render_report(
 
         answers = load_answers(answers)
     when = generated_at if generated_at is not None else now_iso()
-    context = build_context(rec, answers, generated_at=when)
+    rows = compare_rows_for(rec, answers)
+    context = build_context(rec, answers, generated_at=when, compare=rows)
     if kind == "md":
         return render_markdown(context).encode("utf-8")
     if kind == "html":
-        return render_html(context, charts=chart_figures(rec, answers)).encode("utf-8")
-    html = render_html(context, charts=chart_figures(rec, answers), pdf_created=_pdf_date(when))
+        return render_html(context, charts=chart_figures(rec, answers, compare=rows)).encode("utf-8")
+    html = render_html(context, charts=chart_figures(rec, answers, compare=rows), pdf_created=_pdf_date(when))
     return html_to_pdf(html)
 
 
@@ -183,10 +185,42 @@ def now_iso() -> str:
 
 # ----------------------------------------------------------------------------------- view model
 
-def build_context(rec: "Recommendation", answers: "Answers", *, generated_at: str) -> dict[str, Any]:
+def compare_rows_for(rec: "Recommendation", answers: "Answers") -> list[dict[str, Any]] | None:
+    """compare()'s rows (:mod:`eksadvisor.whatif`) when ``rec`` was advised from ``answers`` (same digest), else None:
+    a recommendation shown beside other answers gets no comparison rather than one of different answers."""
+    try:
+        same = rec.provenance.answers_digest == answers.digest()
+    except Exception:  # answers built without validation (model_construct) may not serialise: no comparison
+        same = False
+    if not same:
+        return None
+    from eksadvisor.whatif import compare_rows
+
+    return compare_rows(answers)
+
+
+COMPARE_HEADERS = ["Option", "Recommended", "Max pods", "Addresses at desired", "Addresses at max",
+                   "Subnet capacity", "Fits", "Headroom (nodes)", "Critical warnings", "Note"]
+
+
+def _compare_table(rows: Sequence[Mapping[str, Any]] | None) -> list[list[Any]]:
+    out = []
+    for r in rows or []:
+        na = not r["available"]
+        note = r["note"] or "-"
+        out.append([r["option"], _yes_no(r["recommended"]), *("-" if na else r[k] for k in (
+            "max_pods", "subnet_addresses_desired", "subnet_addresses_max", "subnet_capacity")),
+            "not available" if na else _yes_no(r["fits"]), "-" if na else r["headroom_nodes"],
+            "-" if na else r["critical_warnings"], Rich(note)])
+    return out
+
+
+def build_context(rec: "Recommendation", answers: "Answers", *, generated_at: str,
+                  compare: Sequence[Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Everything the templates show: plain strings, numbers, :class:`Code` and :class:`Rich` values.
 
-    All formatting decisions live here so the Markdown and HTML reports say the same thing.
+    All formatting decisions live here so the Markdown and HTML reports say the same thing. ``compare``:
+    :func:`compare_rows_for`'s rows (the "Compare options" section is empty without them).
     """
     warnings_by_sev = {sev: [w for w in rec.warnings if w.severity == sev] for sev, _ in SEVERITIES}
     counts = [_count(len(warnings_by_sev[sev]), sev) for sev, _ in SEVERITIES if warnings_by_sev[sev]]
@@ -250,6 +284,8 @@ def build_context(rec: "Recommendation", answers: "Answers", *, generated_at: st
             for step in rec.trace
         ],
         "alternative_rows": [[Code(a.option), a.verdict, Rich(a.reason)] for a in rec.alternatives],
+        "compare_headers": COMPARE_HEADERS,
+        "compare_rows": _compare_table(compare),
         "snippets": [
             {"name": name, "text": text, "lang": snippet_language(name, text)} for name, text in rec.snippets.items()
         ],
@@ -687,7 +723,8 @@ def render_html(
     )
 
 
-def chart_figures(rec: "Recommendation", answers: "Answers") -> list[dict[str, Any]]:
+def chart_figures(rec: "Recommendation", answers: "Answers", *,
+                  compare: Sequence[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The report's charts as checked inline SVG: ``[{"id", "section", "caption", "svg": Markup}]``."""
     from eksadvisor import charts
 
@@ -710,6 +747,13 @@ def chart_figures(rec: "Recommendation", answers: "Answers") -> list[dict[str, A
             charts.vpc_address_map_chart(
                 charts.vpc_address_map_rows(vpc_cidrs, [s for s in rec.subnets if _parses(s.cidr)])
             ),
+        ))
+    if compare and any(r["available"] for r in compare):
+        specs.append((
+            "compare", "compare",
+            "Subnet addresses taken at 0, desired and max nodes under each option, with the usable addresses of "
+            "that option's planned node and pod subnets as a dashed line.",
+            charts.compare_chart(compare),
         ))
     return [
         {"id": cid, "section": section, "caption": caption, "svg": _chart_svg(chart, cid)}

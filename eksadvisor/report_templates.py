@@ -172,7 +172,17 @@ No decision trace.
 No alternatives considered.
 {% endif %}
 
-## 10. Generated configuration
+## 10. Compare options
+
+{% if compare_rows %}
+The same answers planned under each pod-addressing option by the same engine (`eksadvisor.compare`): addresses taken from the VPC at desired and at max nodes (warm pools included), whether the subnet plan fits, and how many more nodes its subnets hold.
+
+{{ table(compare_headers, compare_rows) }}
+{% else %}
+No comparison: the recommendation was not advised from these answers.
+{% endif %}
+
+## 11. Generated configuration
 
 {% for s in snippets %}
 ### {{ s.name }}
@@ -183,7 +193,7 @@ No alternatives considered.
 No generated configuration.
 
 {% endfor %}
-## 11. Provenance
+## 12. Provenance
 
 {{ table(["Item", "Value"], provenance_rows) }}
 
@@ -446,8 +456,21 @@ HTML_TEMPLATE = """\
 {% endif %}
 </section>
 
+<section id="compare">
+<h2>10. Compare options</h2>
+{% if compare_rows %}
+<p>The same answers planned under each pod-addressing option by the same engine (<code>eksadvisor.compare</code>): addresses taken from the VPC at desired and at max nodes (warm pools included), whether the subnet plan fits, and how many more nodes its subnets hold.</p>
+{{ table(compare_headers, compare_rows) }}
+{% for c in charts if c.section == "compare" %}
+{{ chart(c) }}
+{% endfor %}
+{% else %}
+<p>No comparison: the recommendation was not advised from these answers.</p>
+{% endif %}
+</section>
+
 <section id="configuration">
-<h2>10. Generated configuration</h2>
+<h2>11. Generated configuration</h2>
 {% for s in snippets %}
 <h3>{{ s.name }}</h3>
 <pre><code>{{ s.text }}</code></pre>
@@ -457,7 +480,7 @@ HTML_TEMPLATE = """\
 </section>
 
 <section id="provenance">
-<h2>11. Provenance</h2>
+<h2>12. Provenance</h2>
 {{ table(["Item", "Value"], provenance_rows) }}
 </section>
 

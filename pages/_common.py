@@ -138,3 +138,11 @@ def recommend(answers: dict[str, Any], fields: Fields) -> tuple[Any, Any] | tupl
     """``(Answers, Recommendation)`` for the answers dict, or ``(None, None)`` with the error shown inline."""
     result = fields.call(_advise, answers)
     return result if result is not None else (None, None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def compare_options(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """compare()'s rows (eksadvisor.whatif) for the answers: every pod-addressing option planned by the engine."""
+    from eksadvisor.whatif import compare_rows
+
+    return compare_rows(answers, catalog=catalog())

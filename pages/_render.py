@@ -52,9 +52,9 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
     c2.metric("address mode", rec.address_mode)
     c3.metric("endpoint access", rec.endpoint_access)
 
-    (t_why, t_warn, t_settings, t_pods, t_subnets, t_budget, t_snippets) = st.tabs(
+    (t_why, t_warn, t_settings, t_pods, t_subnets, t_budget, t_compare, t_snippets) = st.tabs(
         ["Why", f"Warnings ({len(rec.warnings)})", "Settings", "Max pods", "Subnets", "IP budget",
-         f"Snippets ({len(rec.snippets)})"]
+         "Compare options", f"Snippets ({len(rec.snippets)})"]
     )
     with t_why:
         st.markdown("**Why not the others**")
@@ -108,8 +108,33 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
             show_chart(chart)
         if rec.az_usage:
             _table([u.model_dump() for u in rec.az_usage])
+    with t_compare:
+        compare_options(answers)
     with t_snippets:
         snippets(rec)
+
+
+COMPARE_COLUMNS = {  # compare() column -> header shown
+    "option": "option", "recommended": "recommended", "max_pods": "max pods", "subnet_addresses_desired":
+    "addresses at desired", "subnet_addresses_max": "addresses at max", "subnet_capacity": "subnet capacity",
+    "fits": "fits", "headroom_nodes": "headroom (nodes)", "critical_warnings": "critical warnings",
+    "secondary_cidrs": "secondary CIDRs", "note": "note",
+}
+
+
+def compare_options(answers: dict[str, Any]) -> None:
+    """The same answers planned under every option (eksadvisor.whatif.compare_rows), table beside the chart."""
+    from pages._common import compare_options as rows_for
+
+    rows = rows_for(answers)
+    st.caption("The same answers planned under each pod-addressing option by the same engine as the "
+               "recommendation: max pods, subnet addresses at desired and max nodes (warm pools included), whether "
+               "the subnet plan fits, and how many more nodes its subnets hold.")
+    left, right = st.columns([3, 2])
+    with left:
+        _table([{COMPARE_COLUMNS[k]: r[k] for k in COMPARE_COLUMNS} for r in rows], wrap=True)
+    with right:
+        show_chart(charts.compare_chart(rows))
 
 
 def warnings(rec: Any) -> None:

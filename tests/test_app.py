@@ -241,6 +241,14 @@ def _expected(example: Path):
     return rec, f"Recommended: {mode_label(rec)}"
 
 
+def _label(rec) -> str:
+    if rec.ip_family == "ipv6":
+        return "IPv6"
+    custom, prefix = rec.custom_networking, rec.address_mode == "prefix"
+    return {(False, False): "secondary IP", (False, True): "prefix", (True, False): "custom networking",
+            (True, True): "custom networking + prefix"}[(custom, prefix)]
+
+
 @pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
 @pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 def test_advisor_with_each_example(example):
@@ -251,7 +259,13 @@ def test_advisor_with_each_example(example):
     assert heading in [s.value for s in at.subheader]
     # The questionnaire shows the example's answers, not the defaults.
     assert _text_input(at, "What is the EKS cluster called?").value == data["cluster_name"]
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 4  # IP budget, growth, address map, compare options
+    # the Compare options tab: one row per option, the recommended one marked (eksadvisor.whatif.compare_rows)
+    from eksadvisor.whatif import OPTIONS
+
+    table = next(t.value for t in at.table if "recommended" in t.value.columns)
+    assert list(table.index) == list(OPTIONS)
+    assert table["recommended"].sum() == 1 and bool(table.loc[_label(rec), "recommended"])
     codes = {c.value.strip() for c in at.code}
     for name in rec.snippets:  # every generated artefact is on the page (st.code adds the copy button)
         assert rec.snippets[name].strip() in codes, name

@@ -166,3 +166,36 @@ def test_compare_properties(types, pods, desired, extra, azs, ready, concern, se
             assert r["headroom_nodes"] >= 0 and (r["fits"] or r["headroom_nodes"] == 0)
         else:
             assert r["note"]
+
+
+def test_compare_chart_from_the_dataframe():
+    from eksadvisor import charts
+
+    df = compare(SHARED / "examples" / "exhausted-onprem.yaml")
+    spec = df.pipe(charts.compare_chart).to_dict()  # validates the whole Vega-Lite spec
+    points, rules = charts.compare_chart_rows(df)
+    # IPv6 is unavailable here: 4 options drawn, 3 points each (0, desired 20, max 60 nodes), one capacity rule each
+    assert {p["option"] for p in points} == {"secondary IP", "prefix", "custom networking",
+                                             "custom networking + prefix (recommended)"}
+    rec = df[df.recommended].iloc[0]
+    assert {"option": "custom networking + prefix (recommended)", "nodes": 60,
+            "addresses": int(rec.subnet_addresses_max)} in points
+    assert len(rules) == 4 and all(r["capacity"] >= 0 for r in rules)
+    assert len(spec["layer"]) == 2
+
+
+def test_report_section_shows_the_compare_rows():
+    from eksadvisor.report import render_report
+
+    path = SHARED / "examples" / "dense-platform.yaml"
+    rec = advise(path)
+    md = render_report(rec, path, "md", generated_at="2026-12-06T00:00:00Z").decode()
+    section = md.split("## 10. Compare options", 1)[1].split("## 11.", 1)[0]
+    for r in compare_rows(path):
+        assert (f"| {r['option']} | {'yes' if r['recommended'] else 'no'} | {r['max_pods']} | "
+                f"{r['subnet_addresses_desired']} | {r['subnet_addresses_max']} | {r['subnet_capacity']} |") in section
+    html = render_report(rec, path, "html", generated_at="2026-12-06T00:00:00Z").decode()
+    assert 'id="chart-compare"' in html
+    # a recommendation shown beside other answers gets no comparison of those other answers
+    other = render_report(rec, SHARED / "examples" / "small-dev.yaml", "md", generated_at="x").decode()
+    assert "No comparison: the recommendation was not advised from these answers." in other

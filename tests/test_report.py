@@ -327,7 +327,7 @@ def test_html_is_self_contained(sample_html):
     assert_loads_nothing(sample_html)
     doc = parse_html(sample_html)
     tags = [t for t, _ in doc.tags]
-    assert tags.count("svg") == 2  # IP budget and VPC address map, inline
+    assert tags.count("svg") == 3  # IP budget, VPC address map and compare options, inline
     assert "style" in tags and "@media print" in sample_html and "@page" in sample_html
     ids = [a["id"] for _, a in doc.tags if "id" in a]
     assert len(ids) == len(set(ids)), "duplicate ids"
@@ -786,7 +786,7 @@ def test_chromium_loads_nothing_and_runs_nothing(which, tmp_path):
             assert page.evaluate("window.__violations") == []
             assert page.evaluate("document.scripts.length") == 0
             assert page.evaluate("document.images.length") == 0
-            assert page.evaluate("document.querySelectorAll('figure.chart svg').length") == 2 - (which == "hostile")
+            assert page.evaluate("document.querySelectorAll('figure.chart svg').length") == (1 if which == "hostile" else 3)
             if which == "hostile":
                 assert "<script>alert(1)</script>" in page.evaluate("document.body.innerText")
         finally:
