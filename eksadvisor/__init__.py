@@ -34,6 +34,7 @@ _LAZY = {
     "render_report": "eksadvisor.report",
     "export_answers_yaml": "eksadvisor.report",
     "compare": "eksadvisor.whatif",
+    "advise_many": "eksadvisor.batch",
 }
 
 __all__ = ["__version__", *_LAZY]
