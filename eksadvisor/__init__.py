@@ -45,7 +45,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from eksadvisor.maxpods import MaxPodsResult, max_pods
 
 
+# submodules reachable as attributes without an explicit import (``eksadvisor.charts.compare_chart``)
+_SUBMODULES = frozenset({"charts", "display", "whatif", "batch", "report"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return import_module(f"eksadvisor.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'eksadvisor' has no attribute {name!r}")

@@ -42,3 +42,11 @@ def test_every_lazy_public_name_resolves():
 
     for name in eksadvisor._LAZY:
         assert getattr(eksadvisor, name).__name__ == name
+
+
+def test_notebook_api_imports_pandas_only_when_called():
+    mods = _modules_after("import eksadvisor\neksadvisor.compare, eksadvisor.advise_many\n"
+                          "from eksadvisor.whatif import compare_rows\ncompare_rows({})")
+    for heavy in [*HEAVY, "IPython", "eksadvisor.display"]:
+        assert heavy not in mods, heavy
+    assert "pandas" in _modules_after("import eksadvisor\neksadvisor.compare({})")
