@@ -238,27 +238,38 @@ def _per_node_dict(u: Any, ipv6: bool) -> dict[str, Any]:
     }
 
 
+def _per_az_need(ctx: Context, usage: Any, fargate_pods: int, azs: list[str]) -> tuple[int, int, int]:
+    """(node, pod, prefix) subnet figures per AZ for one cluster-usage scenario (surge and AZ loss included)."""
+    d = ctx.decisions
+    fargate_per_az = math.ceil(fargate_pods / len(azs)) if fargate_pods else 0
+    if usage is None:
+        return fargate_per_az, 0, 0
+    if d["ip_family"] == "ipv6":  # one IPv4 per node; pods take IPv6 from the node's /80
+        nodes = max(z.max.nodes for z in usage.per_az) + max((z.surge_extra.nodes for z in usage.per_az), default=0)
+        return nodes + fargate_per_az, 0, 0
+    node = max(z.worst_node_subnet_addresses for z in usage.per_az)
+    pod = max(z.worst_pod_subnet_addresses for z in usage.per_az)
+    prefixes = 0
+    if d["address_mode"] == "prefix":
+        prefixes = max(sum(g.per_node.prefixes * g.nodes_max.get(z.az, 0) for g in usage.groups) for z in usage.per_az)
+    return node + fargate_per_az, pod, prefixes
+
+
 def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str | None = None,
-          public_prefix: int | None = None) -> tuple[Any, dict[str, Any]]:
-    """The subnet plan sized from the cluster usage at max nodes x growth (surge included), and that sizing."""
+          public_prefix: int | None = None, max_usage: Any = None) -> tuple[Any, dict[str, Any]]:
+    """The subnet plan sized from the cluster usage at max nodes x growth (surge included), and that sizing.
+    When that does not fit, subnets may shrink to what ``max_usage`` (max nodes, no growth) needs."""
     from eksadvisor.layout import ExistingSubnetIn, PlanRequest, plan_subnets
 
     a = ctx.answers
     d = ctx.decisions
     ipv6 = d["ip_family"] == "ipv6"
-    fargate_per_az = math.ceil(a.fargate_pods * a.network.growth_factor / len(azs)) if a.fargate_pods else 0
-    node_per_az = pod_per_az = prefixes_per_az = 0
-    if growth_usage is not None:
-        node_per_az = max(z.worst_node_subnet_addresses for z in growth_usage.per_az)
-        pod_per_az = max(z.worst_pod_subnet_addresses for z in growth_usage.per_az)
-        if ipv6:  # one IPv4 per node; pods take IPv6 from the node's /80
-            node_per_az = max(z.max.nodes for z in growth_usage.per_az) + max(
-                (z.surge_extra.nodes for z in growth_usage.per_az), default=0)
-            pod_per_az = 0
-        elif d["address_mode"] == "prefix":
-            prefixes_per_az = max(
-                sum(g.per_node.prefixes * g.nodes_max.get(z.az, 0) for g in growth_usage.groups) for z in growth_usage.per_az
-            )
+    growth = a.network.growth_factor
+    node_per_az, pod_per_az, prefixes_per_az = _per_az_need(
+        ctx, growth_usage, math.ceil(a.fargate_pods * growth), azs)
+    fargate_per_az = math.ceil(a.fargate_pods * growth / len(azs)) if a.fargate_pods else 0
+    node_floor, pod_floor, _ = _per_az_need(ctx, max_usage if max_usage is not None else growth_usage,
+                                            a.fargate_pods, azs)
     req = PlanRequest(
         vpc_cidr=a.network.vpc_cidr,
         secondary_cidrs=list(a.network.secondary_cidrs),
@@ -267,8 +278,11 @@ def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str 
         cgnat_in_use=a.network.cgnat_in_use,
         azs=azs,
         cluster_name=a.cluster_name,
-        node_addresses_per_az=max(node_per_az + fargate_per_az, 1),
+        node_addresses_per_az=max(node_per_az, 1),
         pod_addresses_per_az=pod_per_az if d.get("custom_networking") else 0,
+        node_addresses_per_az_floor=max(min(node_floor, node_per_az), 1),
+        pod_addresses_per_az_floor=min(pod_floor, pod_per_az) if d.get("custom_networking") else 0,
+        add_secondary_cidrs=True,
         custom_networking=bool(d.get("custom_networking")),
         prefix_delegation=d["address_mode"] == "prefix" and not ipv6,
         prefixes_per_az=prefixes_per_az,
@@ -341,7 +355,7 @@ def _prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog
     warm = _warm(ctx)
     ctx.settings, ctx.init_settings = _settings(ctx, warm)
     at_max, at_growth = _usage(ctx, groups, warm, azs)
-    plan, sizing = _plan(ctx, azs, at_growth, service_cidr=service_cidr, public_prefix=public_prefix)
+    plan, sizing = _plan(ctx, azs, at_growth, service_cidr=service_cidr, public_prefix=public_prefix, max_usage=at_max)
     return _Prepared(a, ctx, result, groups, max_pods_detail, at_max, plan, sizing)
 
 
@@ -356,9 +370,15 @@ def subnet_plan(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: C
 def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None) -> Recommendation:
     """The Recommendation (DESIGN §2.2) for an answers file, mapping or model."""
     from eksadvisor import __version__
+    from eksadvisor.layout import shortfall_remedy
     from eksadvisor.rules import evaluate
 
     p = _prepare(answers, catalog)
+    if not p.plan.complete:  # DESIGN §2.4: a recommendation is complete and buildable, or refused
+        from eksadvisor.errors import PlanDoesNotFit
+        from eksadvisor.layout import refusal_sentence
+
+        raise PlanDoesNotFit(refusal_sentence(p.plan), field="network")
     a, ctx, result, groups, max_pods_detail, at_max, plan = (
         p.answers, p.ctx, p.result, p.groups, p.max_pods_detail, p.at_max, p.plan)
     catalog = ctx.catalog
@@ -376,6 +396,8 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
         "findings": findings,
         "subnets": plan_subnets_out,
         "secondary_cidrs": list(plan.secondary_cidrs),
+        "remedy": shortfall_remedy(plan) if not plan.complete else "",
+        "next_secondary": plan.next_secondary_cidr or "",
     }
     strategies, strategy_step = choose_strategies(ctx)
     warnings = evaluate(ctx, a.suppress_rules)

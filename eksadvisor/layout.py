@@ -133,6 +133,7 @@ class SubnetPlan(_Model):
     notes: list[str] = Field(default_factory=lambda: [])
     complete: bool = True
     missing: list[str] = Field(default_factory=lambda: [])
+    next_secondary_cidr: str | None = None  # the /16 to associate next for headroom (clear of everything listed)
 
 
 # ------------------------------------------------------------------------------------ allocation
@@ -373,8 +374,9 @@ def _validate(req: PlanRequest) -> _Ctx:
 
 # ------------------------------------------------------------------------------------ the planner
 def _public_prefix(req: PlanRequest, container_prefix: int) -> int:
-    """The hint, but at most 1/16 of the VPC's primary block per public subnet."""
-    return min(max(req.public_subnet_prefix, container_prefix + 4), C.SUBNET_MAX_PREFIX)
+    """The hint, but at most 1/16 of the VPC's primary block per public subnet, and never smaller than the /27 a
+    load balancer needs [ELB-ALB-SUBNETS]."""
+    return min(max(req.public_subnet_prefix, container_prefix + 4), PUBLIC_MIN_PREFIX)
 
 
 def _free_capacity(s: ExistingSubnetIn, net: IPv4Network, aligned: bool) -> int:
@@ -536,8 +538,7 @@ def _degradation_findings(needs: Sequence[_Need], placed: dict[tuple[str, str, i
             id="growth-headroom-reduced", severity="warning", ranges=[str(placed[n.key]) for n in shrunk],
             source=cite("VPC-SUBNET", "BP-SUBNETS"),
             message=("The VPC's free space holds the subnets at max_nodes but not at max_nodes x growth_factor, so they "
-                     "are sized down: " + "; ".join(parts) + ". Subnets cannot be resized later: associate a secondary "
-                     "CIDR (a /16) and add subnets in it before the cluster grows past max_nodes.")))
+                     "are sized down (subnets cannot be resized later): " + "; ".join(parts) + ".")))
     public = [n.prefixlen for n in needs if n.role == "public" and n.key in placed and n.prefixlen > n.desired]
     if public:
         notes.append(f"Public subnets shrunk to /{max(public)} to make the plan fit (not below the /27 a load balancer "
@@ -627,8 +628,12 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
                          f"the service CIDR and the Docker bridge, and allowed for a VPC whose CIDR comes from "
                          f"{chk.rule_row} — {C.ASSOCIATION_TABLE_NOTE}. A block cannot be resized after association, "
                          "so the plan takes a /16.")))
+    next_secondary: IPv4Network | None = None
     if degraded:
         _degradation_findings(r_needs, placed, degraded, findings, notes)
+        next_secondary = _pick_block(SECONDARY_PREFIX, _routable_search(req, ctx.primary),
+                                     [*vpc_blocks, *new_routable, *ctx.onprem, service_net, C.DOCKER_BRIDGE],
+                                     ctx.primary, [*vpc_blocks, *new_routable])
 
     # --- pod subnets (custom networking): existing CG-NAT secondaries first, then a new secondary CIDR
     new_secondaries: list[IPv4Network] = list(new_routable)
@@ -812,14 +817,16 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
                                 source=cite("VPC-CIDR", "VPC-SUBNET"), message=shortfall.reason))
 
     left = sorted([*space.blocks(), *pod_space_free], key=lambda n: (n.prefixlen, int(n.network_address)))
-    missing = [*(n.describe().replace("private", "node") + " (no room)" for n in
-                 sorted(all_unplaced, key=_Need.sort_key) if not n.optional), *_missing(req, subnets)]
+    missing = _missing(req, subnets)
+    if all_unplaced and not missing:  # every role is there, but not at the size the demand needs
+        missing = [f"{_ROLE_WORD[n.role]} subnet /{n.prefixlen} in {n.az}" for n in sorted(all_unplaced, key=_Need.sort_key)]
     findings.sort(key=lambda f: ({"critical": 0, "warning": 1, "info": 2}[f.severity], f.id, f.ranges, f.message))
     return SubnetPlan(
         vpc_cidr=str(ctx.primary), vpc_cidrs=[str(b) for b in vpc_blocks], azs=list(req.azs), subnets=subnets,
         secondary_cidrs=[str(s) for s in new_secondaries], service_cidr=service, findings=findings,
         fits=not all_unplaced, shortfall=shortfall, free_blocks_after=[str(b) for b in left[:16]],
-        free_addresses_after=sum(b.num_addresses for b in left), notes=notes, complete=not missing, missing=missing)
+        free_addresses_after=sum(b.num_addresses for b in left), notes=notes, complete=not missing, missing=missing,
+        next_secondary_cidr=str(next_secondary) if next_secondary else None)
 
 
 def _shortfall(req: PlanRequest, ctx: _Ctx, unplaced: list[_Need], pod_unplaced: list[_Need], oversize: list[_Need],
@@ -880,6 +887,31 @@ def _shortfall(req: PlanRequest, ctx: _Ctx, unplaced: list[_Need], pod_unplaced:
     sf.reason = "The plan does not fit: " + "; ".join(parts) + "."
     sf.suggestions = sugg
     return sf
+
+
+def shortfall_remedy(plan: SubnetPlan) -> str:
+    """The smallest change that would make an incomplete plan complete, from the facts the planner used."""
+    sf = plan.shortfall
+    if len(plan.azs) < MIN_CLUSTER_AZS:
+        return "answer at least two Availability Zones (EKS needs cluster subnets in two)"
+    if sf is not None and any(f.id == "subnet-too-small" and "one pod subnet" in f.message for f in plan.findings):
+        return "spread the nodes over more Availability Zones or plan IPv6 (each AZ has one pod subnet, at most a /16)"
+    if sf is not None and sf.smallest_vpc_cidr:
+        return f"a VPC CIDR of {sf.smallest_vpc_cidr} holds the whole plan, or lower max_nodes / growth_factor"
+    if sf is not None and sf.smallest_secondary_cidr:
+        return f"associate {sf.smallest_secondary_cidr} as a secondary CIDR"
+    return ("lower max_nodes or growth_factor, free a /16 that clears every connected range for a secondary CIDR "
+            f"(a VPC holds {C.VPC_CIDR_BLOCK_QUOTA_DEFAULT} IPv4 blocks by default), or plan IPv6")
+
+
+def refusal_sentence(plan: SubnetPlan) -> str:
+    """One sentence for a plan that is not complete: what does not fit, where, and the smallest change that would."""
+    blocks = ", ".join([*plan.vpc_cidrs, *plan.secondary_cidrs])
+    what = "; ".join(plan.missing) or "the subnets"
+    short = (f" (short by {plan.shortfall.needed_addresses:,} addresses)"
+             if plan.shortfall is not None and plan.shortfall.needed_addresses else "")
+    return (f"network: {blocks} cannot hold a complete subnet plan — no room for {what}{short}; smallest change: "
+            f"{shortfall_remedy(plan)}.")
 
 
 # ------------------------------------------------------------------------------ helpers for callers

@@ -344,11 +344,41 @@ def c_cluster_subnet_shared(ctx: Any) -> dict[str, Any] | None:
 def c_subnet_too_small(ctx: Any) -> dict[str, Any] | None:
     found = _planner(ctx, "subnet-too-small")
     if found:
-        return {"detail": str(found[0].get("message", "")).strip() or "A planned subnet is too small."}
+        return {"detail": str(found[0].get("message", "")).strip() or "A planned subnet is too small.",
+                "remedy": _remedy(ctx)}
     if ctx.plan and ctx.plan.get("fits") is False:
         short = ctx.plan.get("shortfall")
-        return {"detail": f"The address plan does not fit the VPC's CIDRs{f' ({short})' if short else ''}."}
+        return {"detail": short or "The address plan does not fit the VPC's CIDRs.", "remedy": _remedy(ctx)}
     return None
+
+
+def _remedy(ctx: Any) -> str:
+    """The shortfall's remedy, from the same facts the planner used (never a fixed range)."""
+    return ctx.plan.get("remedy") or "Lower max_nodes or growth_factor, or plan IPv6."
+
+
+@condition
+def c_control_plane_az_excluded(ctx: Any) -> dict[str, Any] | None:
+    from eksadvisor.regions import region
+
+    r = region(ctx.answers.region)
+    if r is None or not r.eks_excluded_az_ids:
+        return None
+    cluster_azs = {s["az"] for s in ctx.plan.get("subnets", []) if s["role"] == "cluster"}
+    if not cluster_azs:
+        return None
+    certain = len(cluster_azs) >= r.azs
+    return {"region": r.name, "az_ids": _join(list(r.eks_excluded_az_ids)),
+            "certain": (f": cluster subnets in all {r.azs} AZs of {r.name} put one of them there for certain"
+                        if certain else f": check that none of {_join(sorted(cluster_azs))} is that AZ")}
+
+
+@condition
+def c_growth_headroom_reduced(ctx: Any) -> dict[str, Any] | None:
+    found = _planner(ctx, "growth-headroom-reduced")
+    if not found:
+        return None
+    return {"detail": str(found[0].get("message", "")).strip(), "candidate": ctx.plan.get("next_secondary") or "a /16"}
 
 
 @condition
