@@ -367,18 +367,23 @@ def subnet_plan(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: C
     return p.plan, p.sizing
 
 
-def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None) -> Recommendation:
-    """The Recommendation (DESIGN §2.2) for an answers file, mapping or model."""
+def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None,
+           partial: bool = False) -> Recommendation:
+    """The Recommendation (DESIGN §2.2) for an answers file, mapping or model.
+
+    A recommendation is complete and buildable, or refused (DESIGN §2.4): when no complete subnet plan exists this
+    raises :class:`~eksadvisor.errors.PlanDoesNotFit` (one sentence: what does not fit, the smallest change). With
+    ``partial=True`` it returns the incomplete plan instead, marked ``complete=False`` with that sentence in
+    ``refusal`` and no generated artefacts -- a diagnosis, never a plan to build."""
     from eksadvisor import __version__
-    from eksadvisor.layout import shortfall_remedy
+    from eksadvisor.errors import PlanDoesNotFit
+    from eksadvisor.layout import refusal_sentence, shortfall_remedy
     from eksadvisor.rules import evaluate
 
     p = _prepare(answers, catalog)
-    if not p.plan.complete:  # DESIGN §2.4: a recommendation is complete and buildable, or refused
-        from eksadvisor.errors import PlanDoesNotFit
-        from eksadvisor.layout import refusal_sentence
-
-        raise PlanDoesNotFit(refusal_sentence(p.plan), field="network")
+    refusal = "" if p.plan.complete else refusal_sentence(p.plan)
+    if refusal and not partial:  # DESIGN §2.4: a recommendation is complete and buildable, or refused
+        raise PlanDoesNotFit(refusal, field="network")
     a, ctx, result, groups, max_pods_detail, at_max, plan = (
         p.answers, p.ctx, p.result, p.groups, p.max_pods_detail, p.at_max, p.plan)
     catalog = ctx.catalog
@@ -473,10 +478,10 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
             suppressed_rules=list(a.suppress_rules),
         ),
     )
-    try:
-        from eksadvisor.snippets import build_snippets  # being written concurrently
-    except ImportError:
-        build_snippets = None  # type: ignore[assignment]
-    if build_snippets is not None:
-        rec.snippets = dict(sorted(build_snippets(rec, a).items()))
+    if refusal:  # a diagnosis: no artefact may be built from an incomplete plan
+        rec.complete, rec.refusal = False, refusal
+        return rec
+    from eksadvisor.snippets import build_snippets
+
+    rec.snippets = dict(sorted(build_snippets(rec, a).items()))
     return rec

@@ -357,20 +357,33 @@ def _remedy(ctx: Any) -> str:
     return ctx.plan.get("remedy") or "Lower max_nodes or growth_factor, or plan IPv6."
 
 
-@condition
-def c_control_plane_az_excluded(ctx: Any) -> dict[str, Any] | None:
+def _excluded_az(ctx: Any) -> tuple[Any, set[str]] | None:
+    """The Region's facts and the plan's cluster-subnet AZs, when the Region has AZ IDs EKS refuses [EKS-NETREQ]."""
     from eksadvisor.regions import region
 
     r = region(ctx.answers.region)
-    if r is None or not r.eks_excluded_az_ids:
-        return None
     cluster_azs = {s["az"] for s in ctx.plan.get("subnets", []) if s["role"] == "cluster"}
-    if not cluster_azs:
+    if r is None or not r.eks_excluded_az_ids or not cluster_azs:
         return None
-    certain = len(cluster_azs) >= r.azs
-    return {"region": r.name, "az_ids": _join(list(r.eks_excluded_az_ids)),
-            "certain": (f": cluster subnets in all {r.azs} AZs of {r.name} put one of them there for certain"
-                        if certain else f": check that none of {_join(sorted(cluster_azs))} is that AZ")}
+    return r, cluster_azs
+
+
+@condition
+def c_control_plane_az_excluded(ctx: Any) -> dict[str, Any] | None:
+    found = _excluded_az(ctx)
+    if found is None or len(found[1]) < found[0].azs:
+        return None
+    r = found[0]
+    return {"region": r.name, "az_ids": _join(list(r.eks_excluded_az_ids)), "azs": r.azs}
+
+
+@condition
+def c_control_plane_az_check(ctx: Any) -> dict[str, Any] | None:
+    found = _excluded_az(ctx)
+    if found is None or len(found[1]) >= found[0].azs:
+        return None
+    r, names = found
+    return {"region": r.name, "az_ids": _join(list(r.eks_excluded_az_ids)), "names": _join(sorted(names))}
 
 
 @condition
