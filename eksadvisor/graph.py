@@ -367,6 +367,12 @@ def f_exhaustion(ctx: Context) -> dict[str, Any]:
     blocks = ", ".join(secondary.vpc_cidrs)
     free = sum(ipaddress.IPv4Network(b).num_addresses for b in secondary.free_blocks_after)
     need = secondary.shortfall.needed_addresses if secondary.shortfall else 0
+    private = [s for s in ctx.answers.network.existing_subnets if s.role == "private"]
+    if private:
+        usable = sum(max(ipaddress.IPv4Network(s.cidr).num_addresses - 5, 0) for s in private)
+        used = sum(s.used_ips for s in private)
+        blocks = (f"{blocks} (existing node subnets {used} of {usable} addresses used "
+                  f"({used / usable if usable else 1:.0%}), {usable - used} free)")
     if fits_secondary:
         detail = f"the free space of {blocks} holds new node subnets with pods on secondary IPs"
     elif fits_prefix:
