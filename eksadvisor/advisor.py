@@ -238,27 +238,38 @@ def _per_node_dict(u: Any, ipv6: bool) -> dict[str, Any]:
     }
 
 
+def _per_az_need(ctx: Context, usage: Any, fargate_pods: int, azs: list[str]) -> tuple[int, int, int]:
+    """(node, pod, prefix) subnet figures per AZ for one cluster-usage scenario (surge and AZ loss included)."""
+    d = ctx.decisions
+    fargate_per_az = math.ceil(fargate_pods / len(azs)) if fargate_pods else 0
+    if usage is None:
+        return fargate_per_az, 0, 0
+    if d["ip_family"] == "ipv6":  # one IPv4 per node; pods take IPv6 from the node's /80
+        nodes = max(z.max.nodes for z in usage.per_az) + max((z.surge_extra.nodes for z in usage.per_az), default=0)
+        return nodes + fargate_per_az, 0, 0
+    node = max(z.worst_node_subnet_addresses for z in usage.per_az)
+    pod = max(z.worst_pod_subnet_addresses for z in usage.per_az)
+    prefixes = 0
+    if d["address_mode"] == "prefix":
+        prefixes = max(sum(g.per_node.prefixes * g.nodes_max.get(z.az, 0) for g in usage.groups) for z in usage.per_az)
+    return node + fargate_per_az, pod, prefixes
+
+
 def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str | None = None,
-          public_prefix: int | None = None) -> tuple[Any, dict[str, Any]]:
-    """The subnet plan sized from the cluster usage at max nodes x growth (surge included), and that sizing."""
+          public_prefix: int | None = None, max_usage: Any = None) -> tuple[Any, dict[str, Any]]:
+    """The subnet plan sized from the cluster usage at max nodes x growth (surge included), and that sizing.
+    When that does not fit, subnets may shrink to what ``max_usage`` (max nodes, no growth) needs."""
     from eksadvisor.layout import ExistingSubnetIn, PlanRequest, plan_subnets
 
     a = ctx.answers
     d = ctx.decisions
     ipv6 = d["ip_family"] == "ipv6"
-    fargate_per_az = math.ceil(a.fargate_pods * a.network.growth_factor / len(azs)) if a.fargate_pods else 0
-    node_per_az = pod_per_az = prefixes_per_az = 0
-    if growth_usage is not None:
-        node_per_az = max(z.worst_node_subnet_addresses for z in growth_usage.per_az)
-        pod_per_az = max(z.worst_pod_subnet_addresses for z in growth_usage.per_az)
-        if ipv6:  # one IPv4 per node; pods take IPv6 from the node's /80
-            node_per_az = max(z.max.nodes for z in growth_usage.per_az) + max(
-                (z.surge_extra.nodes for z in growth_usage.per_az), default=0)
-            pod_per_az = 0
-        elif d["address_mode"] == "prefix":
-            prefixes_per_az = max(
-                sum(g.per_node.prefixes * g.nodes_max.get(z.az, 0) for g in growth_usage.groups) for z in growth_usage.per_az
-            )
+    growth = a.network.growth_factor
+    node_per_az, pod_per_az, prefixes_per_az = _per_az_need(
+        ctx, growth_usage, math.ceil(a.fargate_pods * growth), azs)
+    fargate_per_az = math.ceil(a.fargate_pods * growth / len(azs)) if a.fargate_pods else 0
+    node_floor, pod_floor, _ = _per_az_need(ctx, max_usage if max_usage is not None else growth_usage,
+                                            a.fargate_pods, azs)
     req = PlanRequest(
         vpc_cidr=a.network.vpc_cidr,
         secondary_cidrs=list(a.network.secondary_cidrs),
@@ -267,8 +278,11 @@ def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str 
         cgnat_in_use=a.network.cgnat_in_use,
         azs=azs,
         cluster_name=a.cluster_name,
-        node_addresses_per_az=max(node_per_az + fargate_per_az, 1),
+        node_addresses_per_az=max(node_per_az, 1),
         pod_addresses_per_az=pod_per_az if d.get("custom_networking") else 0,
+        node_addresses_per_az_floor=max(min(node_floor, node_per_az), 1),
+        pod_addresses_per_az_floor=min(pod_floor, pod_per_az) if d.get("custom_networking") else 0,
+        add_secondary_cidrs=True,
         custom_networking=bool(d.get("custom_networking")),
         prefix_delegation=d["address_mode"] == "prefix" and not ipv6,
         prefixes_per_az=prefixes_per_az,
@@ -324,6 +338,8 @@ class _Prepared:
 
 def plan_facts(plan: Any) -> dict[str, Any]:
     """The subnet plan as the rules read it (``Context.plan``): advise() and compare() set the same dict."""
+    from eksadvisor.layout import shortfall_remedy
+
     return {
         "fits": plan.fits,
         "shortfall": plan.shortfall.reason if plan.shortfall else "",
@@ -334,6 +350,8 @@ def plan_facts(plan: Any) -> dict[str, Any]:
             for s in plan.subnets
         ],
         "secondary_cidrs": list(plan.secondary_cidrs),
+        "remedy": shortfall_remedy(plan) if not plan.complete else "",
+        "next_secondary": plan.next_secondary_cidr or "",
     }
 
 
@@ -380,7 +398,7 @@ def _prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog
     warm = _warm(ctx)
     ctx.settings, ctx.init_settings = _settings(ctx, warm)
     at_max, at_growth = _usage(ctx, groups, warm, azs)
-    plan, sizing = _plan(ctx, azs, at_growth, service_cidr=service_cidr, public_prefix=public_prefix)
+    plan, sizing = _plan(ctx, azs, at_growth, service_cidr=service_cidr, public_prefix=public_prefix, max_usage=at_max)
     return _Prepared(a, ctx, result, groups, max_pods_detail, at_max, plan, sizing)
 
 
@@ -395,12 +413,23 @@ def subnet_plan(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: C
     return p.plan, p.sizing
 
 
-def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None) -> Recommendation:
-    """The Recommendation (DESIGN §2.2) for an answers file, mapping or model."""
+def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None,
+           partial: bool = False) -> Recommendation:
+    """The Recommendation (DESIGN §2.2) for an answers file, mapping or model.
+
+    A recommendation is complete and buildable, or refused (DESIGN §2.4): when no complete subnet plan exists this
+    raises :class:`~eksadvisor.errors.PlanDoesNotFit` (one sentence: what does not fit, the smallest change). With
+    ``partial=True`` it returns the incomplete plan instead, marked ``complete=False`` with that sentence in
+    ``refusal`` and no generated artefacts -- a diagnosis, never a plan to build."""
     from eksadvisor import __version__
+    from eksadvisor.errors import PlanDoesNotFit
+    from eksadvisor.layout import refusal_sentence, shortfall_remedy
     from eksadvisor.rules import evaluate
 
     p = _prepare(answers, catalog)
+    refusal = "" if p.plan.complete else refusal_sentence(p.plan)
+    if refusal and not partial:  # DESIGN §2.4: a recommendation is complete and buildable, or refused
+        raise PlanDoesNotFit(refusal, field="network")
     a, ctx, result, groups, max_pods_detail, at_max, plan = (
         p.answers, p.ctx, p.result, p.groups, p.max_pods_detail, p.at_max, p.plan)
     catalog = ctx.catalog
@@ -469,10 +498,10 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
             suppressed_rules=list(a.suppress_rules),
         ),
     )
-    try:
-        from eksadvisor.snippets import build_snippets  # being written concurrently
-    except ImportError:
-        build_snippets = None  # type: ignore[assignment]
-    if build_snippets is not None:
-        rec.snippets = dict(sorted(build_snippets(rec, a).items()))
+    if refusal:  # a diagnosis: no artefact may be built from an incomplete plan
+        rec.complete, rec.refusal = False, refusal
+        return rec
+    from eksadvisor.snippets import build_snippets
+
+    rec.snippets = dict(sorted(build_snippets(rec, a).items()))
     return rec

@@ -411,6 +411,13 @@ class Answers(_Model):
                 m = _AZ.fullmatch(az)
                 if m and m.group(1) != self.region:
                     raise _FieldError(f"availability_zones[{i}]", f"{az} is not in region {self.region}")
+        from eksadvisor.regions import region
+
+        known = region(self.region)
+        asked = len(self.availability_zones) if isinstance(self.availability_zones, list) else self.availability_zones
+        if known is not None and asked > known.azs:
+            raise _FieldError("availability_zones", f"{asked} Availability Zones asked, but {self.region} has "
+                              f"{known.azs} (AWS Regions and Availability Zones)")
         for i, s in enumerate(self.network.existing_subnets):
             m = _AZ.fullmatch(s.az)
             if m and m.group(1) != self.region:

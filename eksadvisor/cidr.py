@@ -26,6 +26,8 @@ SOURCES: dict[str, str] = {
     "VPC-RESV": "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html",
     "EC2-RESV-API": "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnetCidrReservation.html",
     "EKS-NETREQ": "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html",
+    "EKS-CIDR-2018": "https://aws.amazon.com/about-aws/whats-new/2018/10/amazon-eks-now-supports-additional-vpc-cidr-blocks/",
+    "ELB-ALB-SUBNETS": "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer",
     "EKS-CREATE": "https://docs.aws.amazon.com/eks/latest/userguide/create-cluster.html",
     "EKS-API-KNC": "https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html",
     "EKS-TSHOOT": "https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html",

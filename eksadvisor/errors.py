@@ -25,3 +25,8 @@ class UnknownInstanceType(InputError):
 
 class CatalogError(EksAdvisorError):
     """The instance catalog is missing or malformed (a packaging bug, not user input)."""
+
+
+class PlanDoesNotFit(InputError):
+    """The answers ask for more than the address space can hold: no complete, buildable subnet plan exists
+    (DESIGN §2.4). The message says what does not fit and the smallest change that would."""

@@ -9,6 +9,7 @@ section) and, for each option the node did not choose, why not.
 from __future__ import annotations
 
 import ipaddress
+import math
 import string
 from functools import lru_cache
 from typing import Any, Callable, Mapping, NamedTuple
@@ -19,8 +20,6 @@ GRAPH_FILE = "decision_graph.yaml"
 IPV6_MIN_CNI = (1, 10, 1)
 PD_MIN_CNI = (1, 9, 0)
 DENSITY_PREFIX_THRESHOLD = 30  # seed DO: "Use prefix delegation when running >30 pods per node"
-EXHAUSTED_UTILISATION = 0.8  # existing node subnets this full count as exhausted
-VPC_PRIVATE_SHARE = 0.75  # share of the VPC the seed's layout gives private subnets (3 x /18 of a /16)
 MULTUS_SEED_FIX = (4, 1, 1)  # seed: thick plugin safe from v4.1.1
 MULTUS_UPSTREAM_FIX = (4, 2, 3)  # fact sheet: upstream fix first in v4.2.3 (AWS: v4.1.4-eksbuild.3)
 
@@ -309,8 +308,8 @@ def f_density_summary(ctx: Context) -> str:
     return text or "Fargate only"
 
 
-def _per_node_estimate(ctx: Context, g: Any, *, custom: bool) -> int:
-    """Node-subnet addresses one node of the group takes in secondary-IP mode (ipamd model; Windows: its pool)."""
+def _per_node_estimate(ctx: Context, g: Any, *, custom: bool, prefix: bool = False) -> int:
+    """Node-subnet addresses one node of the group takes (ipamd model at default warm settings; Windows: its pool)."""
     from eksadvisor.ipam import node_usage
 
     t = min(g.instance_types, key=lambda n: ctx.catalog.get(n).max_enis * ctx.catalog.get(n).ipv4_per_eni)
@@ -318,40 +317,72 @@ def _per_node_estimate(ctx: Context, g: Any, *, custom: bool) -> int:
         from eksadvisor.winipam import windows_node_usage
 
         return int(windows_node_usage(ctx.catalog.get(t), g.pods_per_node, catalog=ctx.catalog).node_subnet_addresses)
-    u = node_usage(ctx.catalog.get(t), g.pods_per_node, custom_networking=custom, catalog=ctx.catalog,
-                   cni_version=ctx.answers.cni_version)
+    u = node_usage(ctx.catalog.get(t), g.pods_per_node, custom_networking=custom, prefix_delegation=prefix,
+                   catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
     return int(u.node_subnet_addresses)
+
+
+def _trial_plan(ctx: Context, *, prefix: bool) -> Any:
+    """Would the node subnets fit in the VPC's CIDR blocks as they are today (free primary space, existing subnets
+    at their free addresses, no new CIDR, pods in the node subnets)? The planner answers, sized per AZ from the
+    ipamd model at max nodes x growth, shrinkable to max nodes."""
+    from eksadvisor.layout import ExistingSubnetIn, PlanRequest, plan_subnets
+
+    a = ctx.answers
+    azs = a.az_names()
+    n = len(azs)
+    growth = a.network.growth_factor
+    per_node = {g.name: _per_node_estimate(ctx, g, custom=False, prefix=prefix and g.os != "windows")
+                for g in a.node_groups}
+
+    def per_az(factor: float) -> int:  # nodes spread evenly over the AZs, as the cluster-usage model does
+        nodes = sum(math.ceil(math.ceil(g.max_nodes * factor) / n) * per_node[g.name] for g in a.node_groups)
+        return max(nodes + math.ceil(math.ceil(a.fargate_pods * factor) / n), 1)
+
+    req = PlanRequest(
+        vpc_cidr=a.network.vpc_cidr, secondary_cidrs=list(a.network.secondary_cidrs),
+        existing_subnets=[ExistingSubnetIn(cidr=s.cidr, az=s.az, role=s.role, used_ips=s.used_ips)
+                          for s in a.network.existing_subnets],
+        onprem_cidrs=list(a.network.onprem_cidrs), cgnat_in_use=a.network.cgnat_in_use, azs=azs,
+        cluster_name=a.cluster_name, node_addresses_per_az=per_az(max(growth, 1.0)),
+        node_addresses_per_az_floor=per_az(1.0), prefix_delegation=prefix)
+    return plan_subnets(req)
+
+
+def _prefix_possible(ctx: Context) -> bool:
+    types = {t for g in linux_groups(ctx) for t in g.instance_types}
+    return bool(types) and ctx.cni() >= PD_MIN_CNI and all(nitro_capable(ctx.catalog.get(t)) for t in types)
 
 
 @fact
 def f_exhaustion(ctx: Context) -> dict[str, Any]:
-    """Is the node subnet CIDR exhausted? From the existing private subnets, else from the VPC's size."""
-    a = ctx.answers
-    private = [s for s in a.network.existing_subnets if s.role == "private"]
-    need_growth = sum(
-        max(g.max_nodes - g.desired_nodes, 0) * _per_node_estimate(ctx, g, custom=False) for g in a.node_groups
-    )
+    """Are the VPC's IPv4 CIDR blocks short of room for the node subnets? Answered by the planner on the VPC as it
+    is (free primary space counts; existing subnets count their free addresses), first with pods on secondary
+    IPs, then with prefix delegation where every Linux type and the CNI allow it: the escalation ladder's first
+    two rungs. ``exhausted`` means neither fits, so pods (or nodes) need another CIDR, or IPv6."""
+    secondary = _trial_plan(ctx, prefix=False)
+    prefix = _trial_plan(ctx, prefix=True) if not secondary.fits and _prefix_possible(ctx) else None
+    fits_secondary = secondary.fits
+    fits_prefix = prefix is not None and prefix.fits
+    blocks = ", ".join(secondary.vpc_cidrs)
+    free = sum(ipaddress.IPv4Network(b).num_addresses for b in secondary.free_blocks_after)
+    need = secondary.shortfall.needed_addresses if secondary.shortfall else 0
+    private = [s for s in ctx.answers.network.existing_subnets if s.role == "private"]
     if private:
         usable = sum(max(ipaddress.IPv4Network(s.cidr).num_addresses - 5, 0) for s in private)
         used = sum(s.used_ips for s in private)
-        free = usable - used
-        util = used / usable if usable else 1.0
-        exhausted = util >= EXHAUSTED_UTILISATION or free < need_growth
-        detail = (
-            f"existing node subnets {used} of {usable} addresses used ({util:.0%}), {free} free, "
-            f"about {need_growth} more needed to reach max_nodes"
-        )
-        return {"exhausted": exhausted, "detail": detail, "free": free, "need": need_growth}
-    need = sum(
-        int(g.max_nodes * a.network.growth_factor) * _per_node_estimate(ctx, g, custom=False) for g in a.node_groups
-    )
-    capacity = int((ipaddress.IPv4Network(a.network.vpc_cidr).num_addresses) * VPC_PRIVATE_SHARE)
-    exhausted = need > capacity
-    detail = (
-        f"about {need} node and pod addresses at max_nodes x {a.network.growth_factor:g} against ~{capacity} "
-        f"private addresses in {a.network.vpc_cidr}"
-    )
-    return {"exhausted": exhausted, "detail": detail, "free": capacity, "need": need}
+        blocks = (f"{blocks} (existing node subnets {used} of {usable} addresses used "
+                  f"({used / usable if usable else 1:.0%}), {usable - used} free)")
+    if fits_secondary:
+        detail = f"the free space of {blocks} holds new node subnets with pods on secondary IPs"
+    elif fits_prefix:
+        detail = (f"the free space of {blocks} is short by {need:,} addresses with pods on secondary IPs, but holds "
+                  "the node subnets with prefix delegation")
+    else:
+        detail = (f"the free space of {blocks} cannot hold the node subnets even at max_nodes "
+                  f"(short by {need:,} addresses in aligned blocks)")
+    return {"exhausted": not fits_secondary and not fits_prefix, "secondary_fits": fits_secondary,
+            "prefix_fits": fits_prefix, "detail": detail, "free": free, "need": need}
 
 
 @fact
@@ -366,7 +397,8 @@ def f_exhaustion_detail(ctx: Context) -> str:
 
 @fact
 def f_ip_constrained(ctx: Context) -> bool:
-    return ctx.answers.ipv6.ipv4_exhaustion_concern or ctx.fact("node_cidr_exhausted")
+    """IPv4 exhaustion is a stated concern, or pods on secondary IPs do not fit the VPC as it is."""
+    return ctx.answers.ipv6.ipv4_exhaustion_concern or not ctx.fact("exhaustion")["secondary_fits"]
 
 
 @fact
@@ -374,7 +406,7 @@ def f_constraint_detail(ctx: Context) -> str:
     parts = []
     if ctx.answers.ipv6.ipv4_exhaustion_concern:
         parts.append("IPv4 exhaustion is a stated concern")
-    if ctx.fact("node_cidr_exhausted"):
+    if not ctx.fact("exhaustion")["secondary_fits"]:
         parts.append(ctx.fact("exhaustion_detail"))
     return "; ".join(parts) or "not constrained"
 

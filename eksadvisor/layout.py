@@ -30,7 +30,12 @@ from eksadvisor.tags import check_cluster_name, subnet_tags
 
 SubnetRole = Literal["cluster", "public", "private", "pod"]
 ROLE_ORDER: dict[str, int] = {"cluster": 0, "public": 1, "private": 2, "pod": 3}
-PUBLIC_FLOOR_PREFIX = 26  # planner policy (not an AWS rule): public subnets are not shrunk below a /26
+PUBLIC_FLOOR_PREFIX = 26  # planner policy (not an AWS rule): public subnets shrink below a /26 only under pressure
+PUBLIC_MIN_PREFIX = 27  # an ALB/NLB subnet needs at least a /27 with 8 free addresses [ELB-ALB-SUBNETS]
+PUBLIC_MIN_FREE = 8
+CLUSTER_MIN_FREE = 6  # EKS needs at least 6 free addresses in each cluster subnet [EKS-NETREQ]
+MIN_CLUSTER_AZS = 2  # EKS needs cluster subnets in two Availability Zones [EKS-NETREQ]
+SECONDARY_PREFIX = 16  # a block cannot be resized once associated: take a /16 [VPC-QUOTA] [BP-CUSTNET]
 MAX_AZS = 16
 
 
@@ -63,6 +68,12 @@ class PlanRequest(_Model):
     cluster_name: str = "my-cluster"
     node_addresses_per_az: int = 0  # node-subnet addresses per AZ at max nodes x growth, incl. upgrade surge
     pod_addresses_per_az: int = 0  # pod-subnet addresses per AZ (custom networking only)
+    # what must fit at the least (max nodes, no growth); None = the figures above. Subnets shrink towards these
+    # only when the growth sizes do not fit, and the plan says so.
+    node_addresses_per_az_floor: int | None = None
+    pod_addresses_per_az_floor: int | None = None
+    public_subnets: bool = True  # load balancers and NAT gateways need public subnets
+    add_secondary_cidrs: bool = False  # associate new /16s when node, cluster or public subnets do not fit
     custom_networking: bool = False
     prefix_delegation: bool = False  # node (or pod) subnets then need free /28-aligned space
     public_subnet_prefix: int = 20  # a hint: shrunk inside small VPCs
@@ -104,6 +115,10 @@ class Shortfall(_Model):
 
 
 class SubnetPlan(_Model):
+    """The layout. ``fits``: every block was placed; ``complete``: the layout is buildable as a whole (DESIGN
+    §2.4) -- cluster subnets in two AZs, node (and public, and with custom networking pod) subnets in every
+    AZ; ``missing`` says what is not."""
+
     vpc_cidr: str
     vpc_cidrs: list[str]  # primary + already associated secondaries
     azs: list[str]
@@ -116,15 +131,29 @@ class SubnetPlan(_Model):
     free_blocks_after: list[str] = Field(default_factory=lambda: [])  # largest 16 holes left, largest first
     free_addresses_after: int = 0
     notes: list[str] = Field(default_factory=lambda: [])
+    complete: bool = True
+    missing: list[str] = Field(default_factory=lambda: [])
+    next_secondary_cidr: str | None = None  # the /16 to associate next for headroom (clear of everything listed)
 
 
 # ------------------------------------------------------------------------------------ allocation
 class _Need:
-    __slots__ = ("role", "az", "az_index", "prefixlen", "addresses", "pool", "seq")
+    """One block to place. ``prefixlen`` starts at the size wanted (growth included) and may be shrunk, one
+    step at a time, down to ``floor`` (the size that still holds the demand at max nodes); ``optional``
+    blocks (headroom-only node subnets, cluster subnets beyond the two EKS needs) may be dropped."""
 
-    def __init__(self, role: str, az: str, az_index: int, prefixlen: int, addresses: int, pool: str, seq: int) -> None:
+    __slots__ = ("role", "az", "az_index", "prefixlen", "addresses", "pool", "seq", "floor", "floor_addresses",
+                 "optional", "desired", "dropped")
+
+    def __init__(self, role: str, az: str, az_index: int, prefixlen: int, addresses: int, pool: str, seq: int,
+                 *, floor: int | None = None, floor_addresses: int | None = None, optional: bool = False) -> None:
         self.role, self.az, self.az_index, self.prefixlen = role, az, az_index, prefixlen
         self.addresses, self.pool, self.seq = addresses, pool, seq
+        self.desired = prefixlen
+        self.floor = prefixlen if floor is None else max(floor, prefixlen)
+        self.floor_addresses = addresses if floor_addresses is None else floor_addresses
+        self.optional = optional
+        self.dropped = False
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -136,6 +165,9 @@ class _Need:
     def sort_key(self) -> tuple[int, int, int, int]:
         return self.prefixlen, ROLE_ORDER[self.role], self.az_index, self.seq
 
+    def reset(self) -> None:
+        self.prefixlen, self.dropped = self.desired, False
+
 
 class _FreeSpace:
     """Free aligned blocks bucketed by prefix length; best fit = smallest block, lowest address."""
@@ -144,6 +176,12 @@ class _FreeSpace:
         self.buckets: dict[int, list[tuple[int, IPv4Network]]] = {}
         for b in blocks:
             self._add(b)
+
+    @classmethod
+    def from_buckets(cls, buckets: dict[int, list[tuple[int, IPv4Network]]]) -> "_FreeSpace":
+        space = cls(())
+        space.buckets = {p: list(v) for p, v in buckets.items()}  # sorted lists are valid heaps
+        return space
 
     def _add(self, b: IPv4Network) -> None:
         heapq.heappush(self.buckets.setdefault(b.prefixlen, []), (int(b.network_address), b))
@@ -164,6 +202,25 @@ class _FreeSpace:
         return sorted((b for bucket in self.buckets.values() for _, b in bucket), key=lambda n: (n.prefixlen, n))
 
 
+class _Holes:
+    """The free space of some containers, bucketed once so that each placement attempt starts from a copy."""
+
+    def __init__(self, holes: Iterable[IPv4Network]) -> None:
+        self.list = list(holes)
+        buckets: dict[int, list[tuple[int, IPv4Network]]] = {}
+        for b in self.list:
+            buckets.setdefault(b.prefixlen, []).append((int(b.network_address), b))
+        for v in buckets.values():
+            v.sort(key=lambda t: t[0])
+        self.buckets = buckets
+
+    def space(self) -> _FreeSpace:
+        return _FreeSpace.from_buckets(self.buckets)
+
+    def total(self) -> int:
+        return sum(b.num_addresses for b in self.list)
+
+
 def _holes(containers: Sequence[IPv4Network], occupied: Sequence[IPv4Network]) -> list[IPv4Network]:
     out: list[IPv4Network] = []
     for c in containers:
@@ -171,18 +228,71 @@ def _holes(containers: Sequence[IPv4Network], occupied: Sequence[IPv4Network]) -
     return out
 
 
-def _allocate(holes: Sequence[IPv4Network], needs: Sequence[_Need]
+def _allocate(holes: Sequence[IPv4Network] | _Holes, needs: Sequence[_Need]
               ) -> tuple[dict[tuple[str, str, int], IPv4Network], list[_Need], _FreeSpace]:
-    space = _FreeSpace(holes)
+    """Largest first, each into the smallest free block that holds it (lowest address on ties). Blocks are
+    aligned powers of two, so this places everything whenever any placement could."""
+    space = holes.space() if isinstance(holes, _Holes) else _FreeSpace(holes)
     placed: dict[tuple[str, str, int], IPv4Network] = {}
     unplaced: list[_Need] = []
-    for n in sorted(needs, key=_Need.sort_key):
+    for n in sorted((n for n in needs if not n.dropped), key=_Need.sort_key):
         got = space.take(n.prefixlen)
         if got is None:
             unplaced.append(n)
         else:
             placed[n.key] = got
     return placed, unplaced, space
+
+
+def _degrade_steps(needs: Sequence[_Need]) -> Iterable[str]:
+    """Make the demand smaller one step at a time, in the order the plan can best spare it (yields a note
+    per step): public subnets down to the planner's /26, node and pod subnets from their growth size down
+    to the size that holds max nodes (largest first), public subnets down to the /27 load balancers need,
+    then the optional blocks (headroom-only node subnets, cluster subnets beyond two)."""
+    public = [n for n in needs if n.role == "public"]
+    while public and any(n.prefixlen < max(PUBLIC_FLOOR_PREFIX, n.desired) for n in public):
+        for n in public:
+            n.prefixlen = max(n.prefixlen, min(n.prefixlen + 1, max(PUBLIC_FLOOR_PREFIX, n.desired)))
+        yield "public"
+    sized = [n for n in needs if n.role in ("private", "pod") and not n.optional]
+    while True:
+        cands = [n for n in sized if n.prefixlen < n.floor]
+        if not cands:
+            break
+        n = min(cands, key=lambda x: (x.prefixlen, -x.az_index, -x.seq))
+        n.prefixlen += 1
+        yield "sized"
+    while public and any(n.prefixlen < PUBLIC_MIN_PREFIX for n in public):
+        for n in public:
+            n.prefixlen = min(n.prefixlen + 1, PUBLIC_MIN_PREFIX) if n.prefixlen < PUBLIC_MIN_PREFIX else n.prefixlen
+        yield "public"
+    for n in sorted((n for n in needs if n.optional and n.role != "cluster"), key=lambda x: (x.prefixlen, -x.az_index)):
+        n.dropped = True
+        yield "headroom"
+    for n in sorted((n for n in needs if n.optional and n.role == "cluster"), key=lambda x: -x.az_index):
+        n.dropped = True
+        yield "cluster"
+
+
+def _fit(holes: _Holes, needs: Sequence[_Need]
+         ) -> tuple[dict[tuple[str, str, int], IPv4Network], list[_Need], _FreeSpace, set[str]]:
+    """Place ``needs`` in ``holes``, shrinking the demand (see :func:`_degrade_steps`) only as far as it must."""
+    for n in needs:
+        n.reset()
+    placed, unplaced, space = _allocate(holes, needs)
+    degraded: set[str] = set()
+    if unplaced:
+        for step in _degrade_steps(needs):
+            degraded.add(step)
+            placed, unplaced, space = _allocate(holes, needs)
+            if not unplaced:
+                return placed, unplaced, space, degraded
+        # even the least demand does not fit: show the plan at its intended sizes, with the shortfall
+        for n in needs:
+            n.reset()
+        placed, unplaced, space = _allocate(holes, needs)
+        degraded = set()
+    return placed, unplaced, space, degraded
 
 
 def _size(addresses: int, prefix_aligned: bool) -> int | None:
@@ -264,8 +374,28 @@ def _validate(req: PlanRequest) -> _Ctx:
 
 # ------------------------------------------------------------------------------------ the planner
 def _public_prefix(req: PlanRequest, container_prefix: int) -> int:
-    """The hint, but at most 1/16 of the VPC's primary block per public subnet."""
-    return min(max(req.public_subnet_prefix, container_prefix + 4), C.SUBNET_MAX_PREFIX)
+    """The hint, but at most 1/16 of the VPC's primary block per public subnet, and never smaller than the /27 a
+    load balancer needs [ELB-ALB-SUBNETS]."""
+    return min(max(req.public_subnet_prefix, container_prefix + 4), PUBLIC_MIN_PREFIX)
+
+
+def _free_capacity(s: ExistingSubnetIn, net: IPv4Network, aligned: bool) -> int:
+    """What a reused subnet still offers: its free addresses (usable - used_ips), never its size. For /28
+    prefixes, the whole free /28 blocks it is sure to have: each used address may break one block."""
+    if aligned:
+        from eksadvisor.prefixready import fresh_subnet_prefixes
+
+        return max(fresh_subnet_prefixes(net) - s.used_ips, 0) * C.PREFIX_SIZE
+    return max(C.usable_ips(net) - s.used_ips, 0)
+
+
+def _chunks(total: int, cap: int) -> list[int]:
+    """``total`` addresses as subnets of at most ``cap`` each (the largest AWS subnet is a /16)."""
+    out = []
+    while total > cap:
+        out.append(cap)
+        total -= cap
+    return [*out, total]
 
 
 def _build_needs(req: PlanRequest, ctx: _Ctx, public_prefix: int) -> tuple[list[_Need], list[tuple[str, str, int]],
@@ -282,40 +412,74 @@ def _build_needs(req: PlanRequest, ctx: _Ctx, public_prefix: int) -> tuple[list[
             if role == "pod" and not req.custom_networking:
                 continue
             ex = here[role]
-            for i, _, _ in ex:
-                reused.append((role, az, i))
             if role == "cluster":
-                if not ex:
+                ok = [t for t in ex if C.usable_ips(t[2]) - t[1].used_ips >= CLUSTER_MIN_FREE]
+                reused.extend((role, az, i) for i, _, _ in ok)
+                for i, s, n in ex:
+                    if (i, s, n) not in ok:
+                        findings.append(Finding(
+                            id="cluster-subnet-full", severity="warning", ranges=[str(n)], source=cite("EKS-NETREQ"),
+                            message=(f"Existing cluster subnet {n} in {az} has {max(C.usable_ips(n) - s.used_ips, 0)} "
+                                     f"free addresses; EKS needs at least {CLUSTER_MIN_FREE} free in each cluster subnet, "
+                                     "so a new one is planned.")))
+                if not ok:
                     needs.append(_Need(role, az, az_i, req.cluster_subnet_prefix, 0, "routable", seq))
+                    seq += 1
                 continue
             if role == "public":
-                if not ex:
-                    needs.append(_Need(role, az, az_i, public_prefix, 0, "routable", seq))
+                ok = [t for t in ex if t[2].prefixlen <= PUBLIC_MIN_PREFIX
+                      and C.usable_ips(t[2]) - t[1].used_ips >= PUBLIC_MIN_FREE]
+                reused.extend((role, az, i) for i, _, _ in (ok or ex))
+                if not ok and req.public_subnets:
+                    if ex:
+                        findings.append(Finding(
+                            id="public-subnet-too-small", severity="warning", ranges=[str(n) for _, _, n in ex],
+                            source=cite("ELB-ALB-SUBNETS"),
+                            message=(f"The existing public subnet(s) in {az} are smaller than a /27 or have fewer than "
+                                     f"{PUBLIC_MIN_FREE} free addresses, which a load balancer needs: a new one is "
+                                     "planned.")))
+                    needs.append(_Need(role, az, az_i, public_prefix, 0, "routable", seq, floor=PUBLIC_MIN_PREFIX))
+                    seq += 1
                 continue
+            reused.extend((role, az, i) for i, _, _ in ex)
             want = req.node_addresses_per_az if role == "private" else req.pod_addresses_per_az
+            floor_want = (req.node_addresses_per_az_floor if role == "private" else req.pod_addresses_per_az_floor)
+            floor_want = want if floor_want is None else min(floor_want, want)
             aligned = req.prefix_delegation and role == holder
-            have = sum(C.usable_ips(n) for _, _, n in ex)
-            if aligned:
-                from eksadvisor.prefixready import fresh_subnet_prefixes
-
-                have = sum(fresh_subnet_prefixes(n) * C.PREFIX_SIZE for _, _, n in ex)
+            have = sum(_free_capacity(s, n, aligned) for _, s, n in ex)
             if ex and have >= want:
                 continue
             rest = max(want - have, 0) if ex else max(want, 1)
-            p = _size(rest, aligned)
-            if p is None:
+            floor_rest = max(floor_want - have, 0) if ex else max(floor_want, 1)
+            cap = (C.usable_ips(IPv4Network("10.0.0.0/16")) if not aligned
+                   else (65536 // C.PREFIX_SIZE - 2) * C.PREFIX_SIZE)
+            pool = "pod" if role == "pod" else "routable"
+            if rest > cap and role == "pod":
+                # one ENIConfig per AZ names one pod subnet, so pods of an AZ cannot spread over several
                 findings.append(Finding(
-                    id="subnet-too-small", severity="critical", ranges=[],
-                    source=cite("VPC-SUBNET"),
-                    message=(f"{az}: {rest:,} {role}-subnet addresses do not fit one subnet: the largest AWS subnet "
-                             f"is a /16 ({C.usable_ips(IPv4Network('10.0.0.0/16')):,} usable"
-                             + (", 65,504 in whole /28 prefixes — DERIVED" if aligned else "") + "). Spread nodes over "
-                             "more AZs, or plan IPv6.")))
-                p = C.SUBNET_MIN_PREFIX
-                needs.append(_Need(role, az, az_i, p, rest, "oversize", seq))
-            else:
-                needs.append(_Need(role, az, az_i, p, rest, "pod" if role == "pod" else "routable", seq))
-            seq += 1
+                    id="subnet-too-small", severity="critical", ranges=[], source=cite("VPC-SUBNET", "EKS-CUSTNET"),
+                    message=(f"{az}: {rest:,} pod-subnet addresses do not fit one subnet (the largest AWS subnet is a "
+                             f"/16 with {cap:,} usable addresses) and custom networking gives each AZ one pod subnet: "
+                             "spread nodes over more AZs, or plan IPv6.")))
+                needs.append(_Need(role, az, az_i, C.SUBNET_MIN_PREFIX, rest, "oversize", seq))
+                seq += 1
+                continue
+            floor_left = floor_rest
+            for chunk in _chunks(rest, cap):
+                f = min(chunk, floor_left)
+                floor_left -= f
+                p = _size(chunk, aligned) or C.SUBNET_MIN_PREFIX
+                needs.append(_Need(role, az, az_i, p, chunk, pool, seq,
+                                   floor=(_size(f, aligned) or C.SUBNET_MIN_PREFIX) if f else p,
+                                   floor_addresses=f, optional=f == 0))
+                seq += 1
+    # EKS needs cluster subnets in two AZs; one per AZ when there is room
+    have_cluster = len({az for role, az, _ in reused if role == "cluster"})
+    mandatory = max(MIN_CLUSTER_AZS - have_cluster, 0)
+    for n in needs:
+        if n.role == "cluster":
+            n.optional = mandatory <= 0
+            mandatory -= 1
     return needs, reused, findings
 
 
@@ -341,10 +505,12 @@ def _pick_block(prefixlen: int, search: Sequence[IPv4Network], avoid: Sequence[I
 
 
 def _routable_search(req: PlanRequest, primary: IPv4Network) -> list[IPv4Network]:
-    """Where a secondary CIDR for node/public/cluster subnets may come from: the primary's private range,
-    then 100.64.0.0/10 unless it holds the pod subnets (custom networking) or is in use elsewhere."""
-    return [r for r in C.allowed_secondary_ranges(primary)
-            if r != C.CGNAT or not (req.custom_networking or req.cgnat_in_use)]
+    """Where a secondary CIDR for node/public/cluster subnets comes from, in order: 100.64.0.0/10 (unless it is in
+    use on connected networks, or holds the pod subnets under custom networking), 198.19.0.0/16 where the
+    association table allows it, then the private ranges the table allows [EKS-CIDR-2018] [VPC-CIDR]."""
+    cgnat_ok = not (req.custom_networking or req.cgnat_in_use)
+    rfc1918 = [r for r in C.allowed_secondary_ranges(primary) if r != C.CGNAT]
+    return [*([C.CGNAT] if cgnat_ok else []), C.BENCHMARK_198_19, *rfc1918]
 
 
 def _pools(req: PlanRequest, primary: IPv4Network, secondaries: Sequence[IPv4Network]
@@ -354,6 +520,47 @@ def _pools(req: PlanRequest, primary: IPv4Network, secondaries: Sequence[IPv4Net
         return [primary, *[s for s in secondaries if not s.subnet_of(C.CGNAT)]], \
             [s for s in secondaries if s.subnet_of(C.CGNAT)]
     return [primary, *secondaries], []
+
+
+_ROLE_WORD = {"cluster": "cluster", "public": "public", "private": "node", "pod": "pod"}
+
+
+def _degradation_findings(needs: Sequence[_Need], placed: dict[tuple[str, str, int], IPv4Network], degraded: set[str],
+                          findings: list[Finding], notes: list[str]) -> None:
+    """Say what the plan gave up to fit, with the numbers."""
+    shrunk = [n for n in needs if n.role in ("private", "pod") and n.key in placed and n.prefixlen > n.desired]
+    dropped = [n for n in needs if n.role in ("private", "pod") and n.dropped]
+    if shrunk or dropped:
+        parts = [f"{n.az} {_ROLE_WORD[n.role]} subnet /{n.prefixlen} ({C.usable_ips(IPv4Network(f'0.0.0.0/{n.prefixlen}')):,} "
+                 f"usable) instead of /{n.desired} (sized for {n.addresses:,} addresses)" for n in shrunk]
+        parts += [f"{n.az}: no extra {_ROLE_WORD[n.role]} subnet for {n.addresses:,} addresses of headroom" for n in dropped]
+        findings.append(Finding(
+            id="growth-headroom-reduced", severity="warning", ranges=[str(placed[n.key]) for n in shrunk],
+            source=cite("VPC-SUBNET", "BP-SUBNETS"),
+            message=("The VPC's free space holds the subnets at max_nodes but not at max_nodes x growth_factor, so they "
+                     "are sized down (subnets cannot be resized later): " + "; ".join(parts) + ".")))
+    public = [n.prefixlen for n in needs if n.role == "public" and n.key in placed and n.prefixlen > n.desired]
+    if public:
+        notes.append(f"Public subnets shrunk to /{max(public)} to make the plan fit (not below the /27 a load balancer "
+                     "needs, with 8 free addresses).")
+    if "cluster" in degraded:
+        notes.append("Cluster subnets are planned in two AZs only (what EKS needs): there was no room for one per AZ.")
+
+
+def _missing(req: PlanRequest, subnets: Sequence[PlannedSubnet]) -> list[str]:
+    """What a buildable layout lacks (DESIGN §2.4); empty when complete."""
+    out: list[str] = []
+    by_role: dict[str, set[str]] = {}
+    for s in subnets:
+        by_role.setdefault(s.role, set()).add(s.az)
+    cluster_azs = len(by_role.get("cluster", set()))
+    if cluster_azs < MIN_CLUSTER_AZS:
+        out.append(f"cluster subnets in two Availability Zones (the plan has {cluster_azs})")
+    for role, wanted in (("private", True), ("public", req.public_subnets), ("pod", req.custom_networking)):
+        lacking = [az for az in req.azs if az not in by_role.get(role, set())]
+        if wanted and lacking:
+            out.append(f"a {_ROLE_WORD[role]} subnet in {', '.join(lacking)}")
+    return out
 
 
 def plan_subnets(req: PlanRequest) -> SubnetPlan:
@@ -388,33 +595,48 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
         findings.append(Finding(id="eks-two-azs", severity="critical", ranges=[], source=cite("EKS-NETREQ"),
                                 message="EKS needs cluster subnets in at least two different Availability Zones."))
 
-    # --- routable blocks, shrinking public subnets inside small VPCs
+    # --- routable blocks: by priority, then size (see _degrade_steps); new /16s when nothing else fits
     public_p = _public_prefix(req, ctx.primary.prefixlen)
     if public_p != req.public_subnet_prefix:
         notes.append(f"Public subnets sized /{public_p} instead of the /{req.public_subnet_prefix} hint: at most 1/16 "
                      f"of the /{ctx.primary.prefixlen} VPC CIDR each (planner policy).")
-    floor = max(public_p, PUBLIC_FLOOR_PREFIX)
     routable_holes = _holes(routable, occupied)
-
-    def _try(pp: int):  # type: ignore[no-untyped-def]
-        needs, reused, size_findings = _build_needs(req, ctx, pp)
-        placed, unplaced, space = _allocate(routable_holes, [n for n in needs if n.pool == "routable"])
-        return needs, reused, size_findings, placed, unplaced, space
-
-    needs, reused, size_findings, placed, unplaced, space = _try(public_p)
-    if unplaced and any(n.role == "public" for n in needs):
-        for pp in range(public_p + 1, floor + 1):
-            attempt = _try(pp)
-            if not attempt[4]:
-                needs, reused, size_findings, placed, unplaced, space = attempt
-                notes.append(f"Public subnets shrunk to /{pp} to make the plan fit (planner policy: not below "
-                             f"/{floor}).")
-                break
+    needs, reused, size_findings = _build_needs(req, ctx, public_p)
     findings.extend(size_findings)
     oversize = [n for n in needs if n.pool == "oversize"]
+    r_needs = [n for n in needs if n.pool == "routable"]
+    placed, unplaced, space, degraded = _fit(_Holes(routable_holes), r_needs)
+    new_routable: list[IPv4Network] = []
+    if unplaced and req.add_secondary_cidrs:
+        search = _routable_search(req, ctx.primary)
+        avoid = [*vpc_blocks, *ctx.onprem, service_net, C.DOCKER_BRIDGE]
+        while unplaced and len(vpc_blocks) + len(new_routable) < C.VPC_CIDR_BLOCK_QUOTA_DEFAULT:
+            cand = _pick_block(SECONDARY_PREFIX, search, [*avoid, *new_routable], ctx.primary,
+                               [*vpc_blocks, *new_routable])
+            if cand is None:
+                break
+            new_routable.append(cand)
+            placed, unplaced, space, degraded = _fit(_Holes([*routable_holes, *new_routable]), r_needs)
+        for sec in new_routable:
+            chk = C.check_association(ctx.primary, sec, vpc_blocks)
+            findings.append(Finding(
+                id="secondary-cidr-association", severity="info", ranges=[str(ctx.primary), str(sec)],
+                source=cite("EKS-CIDR-2018", "VPC-CIDR"), confidence="unconfirmed",
+                message=(f"Associate {sec} with the VPC for node, cluster and public subnets: the VPC's own CIDRs "
+                         f"have no room for them. EKS accepts subnets from any associated IPv4 block (100.64.0.0/10 and "
+                         f"198.19.0.0/16 included); {sec} is clear of the VPC's CIDRs, every listed connected range, "
+                         f"the service CIDR and the Docker bridge, and allowed for a VPC whose CIDR comes from "
+                         f"{chk.rule_row} — {C.ASSOCIATION_TABLE_NOTE}. A block cannot be resized after association, "
+                         "so the plan takes a /16.")))
+    next_secondary: IPv4Network | None = None
+    if degraded:
+        _degradation_findings(r_needs, placed, degraded, findings, notes)
+        next_secondary = _pick_block(SECONDARY_PREFIX, _routable_search(req, ctx.primary),
+                                     [*vpc_blocks, *new_routable, *ctx.onprem, service_net, C.DOCKER_BRIDGE],
+                                     ctx.primary, [*vpc_blocks, *new_routable])
 
     # --- pod subnets (custom networking): existing CG-NAT secondaries first, then a new secondary CIDR
-    new_secondaries: list[IPv4Network] = []
+    new_secondaries: list[IPv4Network] = list(new_routable)
     pod_unplaced: list[_Need] = []
     pod_space_free: list[IPv4Network] = []
     p_needs = [n for n in needs if n.pool == "pod"]
@@ -447,7 +669,7 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
                 else:
                     bins.append([n])
             for b in bins:
-                q = max(min(_prefix_for_total(sum(_block_size(x.prefixlen) for x in b)), C.VPC_MAX_PREFIX), 16)
+                q = SECONDARY_PREFIX  # a block cannot be resized once associated: take a /16 [BP-CUSTNET]
                 cand = _pick_block(q, search, [*avoid, *new_secondaries], ctx.primary, [*vpc_blocks, *new_secondaries])
                 if cand is None and not req.cgnat_in_use:
                     fallback = [r for r in C.allowed_secondary_ranges(ctx.primary) if r != C.CGNAT]
@@ -468,7 +690,7 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
                 placed.update(got)
                 pod_unplaced.extend(left)
                 pod_space_free.extend(sp.blocks())
-            for sec in new_secondaries:
+            for sec in new_secondaries[len(new_routable):]:
                 chk = C.check_association(ctx.primary, sec, vpc_blocks)
                 findings.append(Finding(
                     id="secondary-cidr-association", severity="info", ranges=[str(ctx.primary), str(sec)],
@@ -513,8 +735,9 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
     for n in needs:
         net = placed.get(n.key)
         if net is not None:
+            sized_for = n.addresses if n.prefixlen <= n.desired else n.floor_addresses
             entries.append((ROLE_ORDER[n.role], n.az_index, 1, int(net.network_address), False,
-                            (n.role, n.az, net, n.addresses, None)))
+                            (n.role, n.az, net, sized_for, None)))
     entries.sort(key=lambda e: e[:4])
     for _, _, _, _, existing, (role, az, net, need, s) in entries:
         aligned = req.prefix_delegation and role == holder
@@ -594,12 +817,16 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
                                 source=cite("VPC-CIDR", "VPC-SUBNET"), message=shortfall.reason))
 
     left = sorted([*space.blocks(), *pod_space_free], key=lambda n: (n.prefixlen, int(n.network_address)))
+    missing = _missing(req, subnets)
+    if all_unplaced and not missing:  # every role is there, but not at the size the demand needs
+        missing = [f"{_ROLE_WORD[n.role]} subnet /{n.prefixlen} in {n.az}" for n in sorted(all_unplaced, key=_Need.sort_key)]
     findings.sort(key=lambda f: ({"critical": 0, "warning": 1, "info": 2}[f.severity], f.id, f.ranges, f.message))
     return SubnetPlan(
         vpc_cidr=str(ctx.primary), vpc_cidrs=[str(b) for b in vpc_blocks], azs=list(req.azs), subnets=subnets,
         secondary_cidrs=[str(s) for s in new_secondaries], service_cidr=service, findings=findings,
         fits=not all_unplaced, shortfall=shortfall, free_blocks_after=[str(b) for b in left[:16]],
-        free_addresses_after=sum(b.num_addresses for b in left), notes=notes)
+        free_addresses_after=sum(b.num_addresses for b in left), notes=notes, complete=not missing, missing=missing,
+        next_secondary_cidr=str(next_secondary) if next_secondary else None)
 
 
 def _shortfall(req: PlanRequest, ctx: _Ctx, unplaced: list[_Need], pod_unplaced: list[_Need], oversize: list[_Need],
@@ -629,7 +856,7 @@ def _shortfall(req: PlanRequest, ctx: _Ctx, unplaced: list[_Need], pod_unplaced:
                 sub.by_az_role = {}
                 needs, _, _ = _build_needs(req, sub, _public_prefix(req, q))
                 rn = [n for n in needs if n.pool == "routable"]
-                if not _allocate([hyp], rn)[1]:
+                if not _fit(_Holes([hyp]), rn)[1]:
                     sf.smallest_vpc_cidr = str(hyp)
                     sugg.append(f"A new VPC of {hyp} (a /{q}) holds the whole plan.")
                     break
@@ -644,7 +871,7 @@ def _shortfall(req: PlanRequest, ctx: _Ctx, unplaced: list[_Need], pod_unplaced:
             cand = _pick_block(q, _routable_search(req, ctx.primary), avoid, ctx.primary, vpc_blocks)
             if cand is None:
                 continue
-            if not _allocate([*routable_holes, cand], all_routable_needs)[1]:
+            if not _fit(_Holes([*routable_holes, cand]), all_routable_needs)[1]:
                 sf.smallest_secondary_cidr = str(cand)
                 sf.secondary_check = C.check_association(ctx.primary, cand, vpc_blocks)
                 sugg.append(f"Or associate the secondary CIDR {cand} (a /{q}, the smallest that works; "
@@ -660,6 +887,31 @@ def _shortfall(req: PlanRequest, ctx: _Ctx, unplaced: list[_Need], pod_unplaced:
     sf.reason = "The plan does not fit: " + "; ".join(parts) + "."
     sf.suggestions = sugg
     return sf
+
+
+def shortfall_remedy(plan: SubnetPlan) -> str:
+    """The smallest change that would make an incomplete plan complete, from the facts the planner used."""
+    sf = plan.shortfall
+    if len(plan.azs) < MIN_CLUSTER_AZS:
+        return "answer at least two Availability Zones (EKS needs cluster subnets in two)"
+    if sf is not None and any(f.id == "subnet-too-small" and "one pod subnet" in f.message for f in plan.findings):
+        return "spread the nodes over more Availability Zones or plan IPv6 (each AZ has one pod subnet, at most a /16)"
+    if sf is not None and sf.smallest_vpc_cidr:
+        return f"a VPC CIDR of {sf.smallest_vpc_cidr} holds the whole plan, or lower max_nodes / growth_factor"
+    if sf is not None and sf.smallest_secondary_cidr:
+        return f"associate {sf.smallest_secondary_cidr} as a secondary CIDR"
+    return ("lower max_nodes or growth_factor, free a /16 that clears every connected range for a secondary CIDR "
+            f"(a VPC holds {C.VPC_CIDR_BLOCK_QUOTA_DEFAULT} IPv4 blocks by default), or plan IPv6")
+
+
+def refusal_sentence(plan: SubnetPlan) -> str:
+    """One sentence for a plan that is not complete: what does not fit, where, and the smallest change that would."""
+    blocks = ", ".join([*plan.vpc_cidrs, *plan.secondary_cidrs])
+    what = "; ".join(plan.missing) or "the subnets"
+    short = (f" (short by {plan.shortfall.needed_addresses:,} addresses)"
+             if plan.shortfall is not None and plan.shortfall.needed_addresses else "")
+    return (f"network: {blocks} cannot hold a complete subnet plan — no room for {what}{short}; smallest change: "
+            f"{shortfall_remedy(plan)}.")
 
 
 # ------------------------------------------------------------------------------ helpers for callers

@@ -122,6 +122,10 @@ class Recommendation(_Model):
     snippets: dict[str, str] = Field(default_factory=lambda: {})
     plan_findings: list[dict[str, Any]] = Field(default_factory=lambda: [])  # overlaps etc. from the subnet planner
     provenance: Provenance
+    # DESIGN §2.4: advise() returns only complete plans; advise(..., partial=True) returns an incomplete one as a
+    # diagnosis (complete False, the refusal sentence, no snippets) for the app to show, clearly marked.
+    complete: bool = True
+    refusal: str = ""
 
     def _repr_html_(self) -> str:  # Jupyter and any IPython display front end
         from eksadvisor.display import recommendation_html

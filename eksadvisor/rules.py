@@ -344,11 +344,54 @@ def c_cluster_subnet_shared(ctx: Any) -> dict[str, Any] | None:
 def c_subnet_too_small(ctx: Any) -> dict[str, Any] | None:
     found = _planner(ctx, "subnet-too-small")
     if found:
-        return {"detail": str(found[0].get("message", "")).strip() or "A planned subnet is too small."}
+        return {"detail": str(found[0].get("message", "")).strip() or "A planned subnet is too small.",
+                "remedy": _remedy(ctx)}
     if ctx.plan and ctx.plan.get("fits") is False:
         short = ctx.plan.get("shortfall")
-        return {"detail": f"The address plan does not fit the VPC's CIDRs{f' ({short})' if short else ''}."}
+        return {"detail": short or "The address plan does not fit the VPC's CIDRs.", "remedy": _remedy(ctx)}
     return None
+
+
+def _remedy(ctx: Any) -> str:
+    """The shortfall's remedy, from the same facts the planner used (never a fixed range)."""
+    return ctx.plan.get("remedy") or "Lower max_nodes or growth_factor, or plan IPv6."
+
+
+def _excluded_az(ctx: Any) -> tuple[Any, set[str]] | None:
+    """The Region's facts and the plan's cluster-subnet AZs, when the Region has AZ IDs EKS refuses [EKS-NETREQ]."""
+    from eksadvisor.regions import region
+
+    r = region(ctx.answers.region)
+    cluster_azs = {s["az"] for s in ctx.plan.get("subnets", []) if s["role"] == "cluster"}
+    if r is None or not r.eks_excluded_az_ids or not cluster_azs:
+        return None
+    return r, cluster_azs
+
+
+@condition
+def c_control_plane_az_excluded(ctx: Any) -> dict[str, Any] | None:
+    found = _excluded_az(ctx)
+    if found is None or len(found[1]) < found[0].azs:
+        return None
+    r = found[0]
+    return {"region": r.name, "az_ids": _join(list(r.eks_excluded_az_ids)), "azs": r.azs}
+
+
+@condition
+def c_control_plane_az_check(ctx: Any) -> dict[str, Any] | None:
+    found = _excluded_az(ctx)
+    if found is None or len(found[1]) >= found[0].azs:
+        return None
+    r, names = found
+    return {"region": r.name, "az_ids": _join(list(r.eks_excluded_az_ids)), "names": _join(sorted(names))}
+
+
+@condition
+def c_growth_headroom_reduced(ctx: Any) -> dict[str, Any] | None:
+    found = _planner(ctx, "growth-headroom-reduced")
+    if not found:
+        return None
+    return {"detail": str(found[0].get("message", "")).strip(), "candidate": ctx.plan.get("next_secondary") or "a /16"}
 
 
 @condition

@@ -15,9 +15,10 @@ subnet planner and rules as advise(). There is no second model: every number is 
 - ``max_pods``: the lowest kubelet max pods over the node groups (``None`` without EC2 node groups).
 - ``subnet_addresses_desired`` / ``_max``: subnet addresses the cluster takes from the VPC at desired and at
   max nodes (node and pod subnets, warm pools included), the sums of ``Recommendation.az_usage``.
-- ``fits``: the plan is complete: every subnet placed, no shortfall, no subnet larger than AWS allows (exactly
-  when advise() reports the ``subnet-too-small`` critical warning, or refuses the plan, for that option). When
-  advise() refuses the recommended option, compare() still returns its row with ``fits`` False.
+- ``fits``: advise() would give this option a complete plan (``plan.complete``: it does not raise
+  :class:`~eksadvisor.errors.PlanDoesNotFit`) and report no shortfall (no ``subnet-too-small`` critical warning).
+  compare() never raises for a plan that does not fit: when advise() refuses the recommended option, compare()
+  still returns its row with ``fits`` False and the refusal sentence in ``note``.
 - ``headroom_nodes``: extra nodes (spread over the AZs like :func:`eksadvisor.ipam.spread`, each costing the
   costliest group's per-node addresses) the planned subnets still hold beyond max nodes before the first node or
   pod subnet in any AZ is full; addresses already used in reused subnets (``used_ips``) count as taken.
@@ -72,8 +73,10 @@ def _label_of(decided: Mapping[str, Any]) -> str:
 
 
 def _fits(plan: Any) -> bool:
-    """Complete without a shortfall: the condition of the subnet-too-small rule, negated (rules.c_subnet_too_small)."""
-    return bool(plan.fits) and plan.shortfall is None and not any(f.id == "subnet-too-small" for f in plan.findings)
+    """advise() neither refuses the plan (``plan.complete``, DESIGN §2.4) nor reports a shortfall (the condition of
+    the subnet-too-small rule, rules.c_subnet_too_small, negated)."""
+    return bool(getattr(plan, "complete", True)) and bool(plan.fits) and plan.shortfall is None \
+        and not any(f.id == "subnet-too-small" for f in plan.findings)
 
 
 def _norm(cidr: str) -> str:
@@ -146,8 +149,13 @@ def _row(p: Any, label: str, recommended: bool) -> dict[str, Any]:
     note = "" if recommended else next(
         (s["reason"] for s in p.result.trace if s["reason"].startswith("Forced by compare()")), "")
     if not fits:
-        reason = p.plan.shortfall.reason if p.plan.shortfall else next(
-            (f.message for f in p.plan.findings if f.id == "subnet-too-small"), "")
+        from eksadvisor.layout import refusal_sentence
+
+        if not getattr(p.plan, "complete", True):
+            reason = refusal_sentence(p.plan)  # the sentence advise() refuses this option with
+        else:
+            reason = p.plan.shortfall.reason if p.plan.shortfall else next(
+                (f.message for f in p.plan.findings if f.id == "subnet-too-small"), "")
         note = (reason if reason.startswith("The plan does not fit") else f"The plan does not fit: {reason}") \
             + (" " + note if note else "")
     return {

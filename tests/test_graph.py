@@ -14,6 +14,9 @@ EXHAUSTED_SUBNETS = [
     {"cidr": "10.0.0.0/24", "az": "us-east-1a", "role": "private", "used_ips": 240},
     {"cidr": "10.0.1.0/24", "az": "us-east-1b", "role": "private", "used_ips": 230},
 ]
+# Exhaustion is the planner's answer on the VPC as it is: the two crowded /24s fill a /23 primary (in a /16 the rest of
+# the VPC would hold new node subnets, which is not exhaustion).
+EXHAUSTED_NET = {"vpc_cidr": "10.0.0.0/23", "existing_subnets": EXHAUSTED_SUBNETS}
 IPV6 = {"ipv6": {"ready": True, "ipv4_exhaustion_concern": True}}
 
 
@@ -45,16 +48,16 @@ SCENARIOS: dict[str, tuple[dict, set, dict]] = {
                            {"ip_family": "ipv4", "custom_networking": True}),
     "ipv6-old-cni": ({**IPV6, "cni_version": "1.10.0"}, {("ip_family", "ipv6_blocked_cni")}, {"ip_family": "ipv4"}),
     # seed: avoid custom networking when ready for IPv6; IPv6 when exhaustion is a real concern (here: measured)
-    "exhausted-ipv6-ready": ({"ipv6": {"ready": True}, "network": {"existing_subnets": EXHAUSTED_SUBNETS}},
+    "exhausted-ipv6-ready": ({"ipv6": {"ready": True}, "network": EXHAUSTED_NET},
                              {("ip_family", "always"), ("ipv6_addressing", "always")},
                              {"ip_family": "ipv6", "custom_networking": False, "address_mode": "prefix"}),
-    "exhausted-ipv6-ready-windows": ({"ipv6": {"ready": True}, "network": {"existing_subnets": EXHAUSTED_SUBNETS},
+    "exhausted-ipv6-ready-windows": ({"ipv6": {"ready": True}, "network": EXHAUSTED_NET,
                                       "node_groups": [group(), group(name="win", os="windows")]},
                                      {("ip_family", "ipv6_blocked_windows"), ("custom_networking", "exhausted_with_other_cidrs")},
                                      {"ip_family": "ipv4", "custom_networking": True}),
-    "exhausted-cgnat": ({"network": {"existing_subnets": EXHAUSTED_SUBNETS, "cgnat_in_use": True}},
+    "exhausted-cgnat": ({"network": {**EXHAUSTED_NET, "cgnat_in_use": True}},
                         {("custom_networking", "exhausted_but_cgnat_in_use")}, {"custom_networking": False}),
-    "exhausted": ({"network": {"existing_subnets": EXHAUSTED_SUBNETS}},
+    "exhausted": ({"network": EXHAUSTED_NET},
                   {("custom_networking", "exhausted_with_other_cidrs")}, {"custom_networking": True}),
     "small-vpc": ({"network": {"vpc_cidr": "10.0.0.0/24"}, "node_groups": [group(max_nodes=20)]},
                   {("custom_networking", "exhausted_with_other_cidrs")}, {"custom_networking": True}),
@@ -123,12 +126,12 @@ def test_every_branch_has_a_scenario():
 STRATEGY_SCENARIOS = {
     "prefix_delegation": {"node_groups": [group(pods_per_node=50)]},
     "secondary_cidr": {"network": {"separate_pod_cidr_required": True}},
-    "custom_networking": {"network": {"existing_subnets": EXHAUSTED_SUBNETS}},
+    "custom_networking": {"network": EXHAUSTED_NET},
     "ipv6": IPV6,
     "private_nat_gateway": {"network": {"onprem_cidrs": ["10.0.0.0/8"]}},
     "subnet_cidr_reservation": {"node_groups": [group(pods_per_node=50)],
                                 "network": {"existing_subnets": [{"cidr": "10.0.0.0/20", "az": "us-east-1a", "used_ips": 100}]}},
-    "alternate_cni": {"network": {"existing_subnets": EXHAUSTED_SUBNETS, "cgnat_in_use": True}},
+    "alternate_cni": {"network": {**EXHAUSTED_NET, "cgnat_in_use": True}},
 }
 
 
@@ -294,7 +297,8 @@ def test_measured_exhaustion_makes_an_ipv6_ready_cluster_ipv6():
     _, w = run(SCENARIOS["exhausted-ipv6-ready"][0])
     step = next(s for s in w.trace if s["node"] == "ip_family")
     assert step["outcome"] == "ipv6"
-    assert "(the node subnet CIDR is exhausted: existing node subnets 470 of 502 addresses used (94%)" in step["reason"]
+    assert ("(the node subnet CIDR is exhausted: the free space of 10.0.0.0/23 (existing node subnets 470 of 502 addresses "
+            "used (94%), 32 free) cannot hold the node subnets even at max_nodes") in step["reason"]
     assert step["inputs"]["node_cidr_exhausted"] is True
     assert "custom_networking" not in {s["node"] for s in w.trace}
     _, w = run({"ipv6": {"ready": True}})

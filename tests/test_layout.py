@@ -97,7 +97,11 @@ def test_existing_subnets_are_respected_and_reused():
     assert [(s.az, s.cidr, s.existing) for s in clusters][0] == ("us-east-1a", "10.0.0.0/28", True)
     assert sum(1 for s in clusters if s.existing) == 1 and len(clusters) == 3
     priv_b = [s for s in plan.subnets if s.role == "private" and s.az == "us-east-1b"]
-    assert [(s.cidr, s.existing) for s in priv_b] == [("10.0.4.0/22", True)]  # 1019 usable >= 1000: reused
+    # 1019 usable - 200 used = 819 free < 1000: the existing subnet is reused at its FREE addresses and a new one
+    # holds the other 181 (a /24, 251 usable: the smallest that does)
+    assert [(s.cidr, s.existing) for s in priv_b][0] == ("10.0.4.0/22", True)
+    assert len(priv_b) == 2 and not priv_b[1].existing and priv_b[1].cidr.endswith("/24")
+    assert priv_b[1].needed_addresses == 1000 - (1019 - 200)
     assert not any(N(s.cidr).overlaps(N("10.0.128.0/17")) for s in plan.subnets)
     assert any(f.id == "existing-subnet-reused" and f.ranges == ["10.0.4.0/22"] for f in plan.findings)
 
@@ -144,9 +148,22 @@ def test_shortfall_names_smallest_vpc_and_secondary():
 
 
 def test_per_az_need_beyond_a_slash16():
-    plan = plan_subnets(PlanRequest(vpc_cidr="10.0.0.0/16", azs=AZS3, node_addresses_per_az=70000))
-    assert not plan.fits
-    assert "more than one /16 subnet holds" in plan.shortfall.reason
+    """70,000 node addresses per AZ: more than the largest AWS subnet (a /16, 65,531 usable), so each AZ gets a /16
+    and a second subnet for the other 4,469 (a /19, 8,187 usable). A /16 VPC cannot hold that; with new /16
+    secondary CIDRs allowed the plan associates as many as it needs (3 x /16 + 3 x /19 + small pieces: 4 blocks,
+    within the quota of 5)."""
+    req = PlanRequest(vpc_cidr="10.0.0.0/16", azs=AZS3, node_addresses_per_az=70000)
+    plan = plan_subnets(req)
+    assert not plan.fits and not plan.complete
+    assert "do not fit" in plan.shortfall.reason
+    grown = plan_subnets(req.model_copy(update={"add_secondary_cidrs": True}))
+    assert grown.fits and grown.complete, grown.missing
+    _assert_sound(grown, req.model_copy(update={"secondary_cidrs": grown.secondary_cidrs}))
+    for az in AZS3:
+        nodes = sorted(N(s.cidr).prefixlen for s in grown.subnets if s.role == "private" and s.az == az)
+        assert nodes == [16, 19]
+    assert len(grown.secondary_cidrs) == 3 and all(N(c).prefixlen == 16 for c in grown.secondary_cidrs)
+    assert N(grown.secondary_cidrs[0]).subnet_of(N("100.64.0.0/10"))  # CG-NAT first [EKS-CIDR-2018]
 
 
 def test_small_vpc_shrinks_public_subnets():
@@ -280,7 +297,16 @@ def test_plan_of_the_exhausted_onprem_example():
     assert sizing["custom_networking"] is True  # separate_pod_cidr_required
     assert plan.fits
     private = [s for s in plan.subnets if s.role == "private"]
-    assert [(s.cidr, s.existing) for s in private] == [("10.8.0.0/22", True), ("10.8.4.0/22", True), ("10.8.8.0/22", True)]
+    assert [(s.cidr, s.existing) for s in private if s.existing] == [
+        ("10.8.0.0/22", True), ("10.8.4.0/22", True), ("10.8.8.0/22", True)]
+    # The existing node subnets count their FREE addresses (1019 usable - used_ips: 39, 18 and 69), never their size:
+    # every AZ whose free addresses fall short of the per-AZ node need gets a new node subnet for the rest.
+    used = {"eu-central-1a": 980, "eu-central-1b": 1001, "eu-central-1c": 950}
+    need = sizing["node_addresses_per_az"]
+    for az, u in used.items():
+        new = sum(s.usable_ips for s in private if s.az == az and not s.existing)
+        assert (1019 - u) + new >= need, (az, need)
+        assert (new > 0) == (1019 - u < need)
     pods = [s for s in plan.subnets if s.role == "pod"]
     assert len(pods) == 3 and all(s.usable_ips >= sizing["pod_addresses_per_az"] for s in pods)
     assert len(plan.secondary_cidrs) == 1 and N(plan.secondary_cidrs[0]).subnet_of(N("100.64.0.0/10"))

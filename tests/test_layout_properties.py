@@ -84,12 +84,15 @@ def _check(req: PlanRequest):
         assert C.association_problems(vpcs[0], sec, vpcs[1:]) == []
         if not req.cgnat_in_use:
             assert sec.subnet_of(C.CGNAT) or any(f.id == "pod-cidr-fallback" for f in plan.findings)
+    # DESIGN §2.4: complete = cluster subnets in two AZs, node/public (and pod) subnets in every AZ
+    roles = ["public", "private"] + (["pod"] if req.custom_networking else [])
+    whole = len({s.az for s in plan.subnets if s.role == "cluster"}) >= 2 and all(
+        any(s.az == az and s.role == role for s in plan.subnets) for az in req.azs for role in roles)
+    assert plan.complete == (whole and plan.fits), plan.missing
+    assert plan.complete == (not plan.missing)
     if plan.fits:
         assert plan.shortfall is None
-        roles = ["cluster", "public", "private"] + (["pod"] if req.custom_networking else [])
-        for az in req.azs:
-            for role in roles:
-                assert any(s.az == az and s.role == role for s in plan.subnets), (az, role)
+        assert plan.complete or len(req.azs) < 2, plan.missing
     else:
         assert plan.shortfall is not None and plan.shortfall.reason
         assert any(f.id == "subnet-too-small" for f in plan.findings)

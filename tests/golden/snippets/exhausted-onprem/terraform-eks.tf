@@ -16,7 +16,7 @@ module "eks" {
   endpoint_private_access  = true
 
   vpc_id                   = "<VPC_ID>"
-  subnet_ids               = ["<SUBNET_ID:payments-private-eu-central-1a>", "<SUBNET_ID:payments-private-eu-central-1b>", "<SUBNET_ID:payments-private-eu-central-1c>"]
+  subnet_ids               = ["<SUBNET_ID:payments-private-eu-central-1a>", "<SUBNET_ID:payments-private-eu-central-1a-2>", "<SUBNET_ID:payments-private-eu-central-1b>", "<SUBNET_ID:payments-private-eu-central-1b-2>", "<SUBNET_ID:payments-private-eu-central-1c>"]
   control_plane_subnet_ids = ["<SUBNET_ID:payments-cluster-eu-central-1a>", "<SUBNET_ID:payments-cluster-eu-central-1b>", "<SUBNET_ID:payments-cluster-eu-central-1c>"]
 
   addons                   = {

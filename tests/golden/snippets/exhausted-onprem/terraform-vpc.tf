@@ -8,7 +8,7 @@ locals {
 
 # Secondary CIDRs to associate (the control plane may take up to an hour to recognise a new CIDR [EKS-NETREQ]).
 resource "aws_vpc_ipv4_cidr_block_association" "secondary" {
-  for_each   = toset(["100.64.0.0/18"])
+  for_each   = toset(["100.64.0.0/16"])
 
   vpc_id     = local.vpc_id
   cidr_block = each.value
@@ -19,7 +19,7 @@ resource "aws_subnet" "new" {
   for_each          = {
     "payments-cluster-eu-central-1a" = {
       "az" = "eu-central-1a"
-      "cidr" = "10.8.15.0/28"
+      "cidr" = "10.8.15.96/28"
       "role" = "cluster"
       "tags" = {
         "Name" = "payments-cluster-eu-central-1a"
@@ -28,7 +28,7 @@ resource "aws_subnet" "new" {
     }
     "payments-cluster-eu-central-1b" = {
       "az" = "eu-central-1b"
-      "cidr" = "10.8.15.16/28"
+      "cidr" = "10.8.15.112/28"
       "role" = "cluster"
       "tags" = {
         "Name" = "payments-cluster-eu-central-1b"
@@ -37,7 +37,7 @@ resource "aws_subnet" "new" {
     }
     "payments-cluster-eu-central-1c" = {
       "az" = "eu-central-1c"
-      "cidr" = "10.8.15.32/28"
+      "cidr" = "10.8.15.128/28"
       "role" = "cluster"
       "tags" = {
         "Name" = "payments-cluster-eu-central-1c"
@@ -72,6 +72,26 @@ resource "aws_subnet" "new" {
         "Name" = "payments-public-eu-central-1c"
         "kubernetes.io/cluster/payments" = "shared"
         "kubernetes.io/role/elb" = "1"
+      }
+    }
+    "payments-private-eu-central-1a-2" = {
+      "az" = "eu-central-1a"
+      "cidr" = "10.8.15.64/27"
+      "role" = "private"
+      "tags" = {
+        "Name" = "payments-private-eu-central-1a-2"
+        "kubernetes.io/cluster/payments" = "shared"
+        "kubernetes.io/role/internal-elb" = "1"
+      }
+    }
+    "payments-private-eu-central-1b-2" = {
+      "az" = "eu-central-1b"
+      "cidr" = "10.8.15.0/26"
+      "role" = "private"
+      "tags" = {
+        "Name" = "payments-private-eu-central-1b-2"
+        "kubernetes.io/cluster/payments" = "shared"
+        "kubernetes.io/role/internal-elb" = "1"
       }
     }
     "payments-pod-eu-central-1a" = {
@@ -117,6 +137,8 @@ resource "aws_route_table_association" "new" {
     "payments-public-eu-central-1a" = "<ROUTE_TABLE_ID:public-eu-central-1a>"
     "payments-public-eu-central-1b" = "<ROUTE_TABLE_ID:public-eu-central-1b>"
     "payments-public-eu-central-1c" = "<ROUTE_TABLE_ID:public-eu-central-1c>"
+    "payments-private-eu-central-1a-2" = "<ROUTE_TABLE_ID:private-eu-central-1a>"
+    "payments-private-eu-central-1b-2" = "<ROUTE_TABLE_ID:private-eu-central-1b>"
     "payments-pod-eu-central-1a" = "<ROUTE_TABLE_ID:private-eu-central-1a>"
     "payments-pod-eu-central-1b" = "<ROUTE_TABLE_ID:private-eu-central-1b>"
     "payments-pod-eu-central-1c" = "<ROUTE_TABLE_ID:private-eu-central-1c>"
