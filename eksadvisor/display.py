@@ -33,6 +33,7 @@ _MACROS = """
 
 _RECOMMENDATION = _MACROS + """
 <div class="eksa"><h4>eksadvisor: {{ cluster }}</h4>
+{% if refusal %}<p class="critical"><b>Not buildable</b> (a diagnosis, not a plan): {{ refusal|rich }}</p>{% endif %}
 <p><b>{{ mode }}</b>. {{ summary|rich }}</p>
 {{ table(["Figure", "Value"], facts) }}
 <p>Warnings: {% for sev, n in counts %}<span class="{{ sev }}">{{ n }} {{ sev }}</span>{% if not loop.last %}, {% endif %}{% else %}none{% endfor %}</p>
@@ -119,6 +120,7 @@ def recommendation_html(rec: Any, *, charts: bool = True) -> str:
                  ("nb-growth", "addresses used as node groups grow", ch.recommendation_growth(rec))]
     return _render(
         "rec", _RECOMMENDATION, cluster=rec.cluster_name, mode=mode_label(rec), summary=rec.summary,
+        refusal="" if getattr(rec, "complete", True) else (getattr(rec, "refusal", "") or "the subnet plan is incomplete"),
         facts=facts, counts=[(s, n) for s, n in counts if n],
         warnings=[(sev, [w for w in rec.warnings if w.severity == sev]) for sev, n in counts if n],
         groups=[[g.name, ", ".join(g.instance_types), g.max_pods, g.limiting_type or "-", g.desired_nodes,

@@ -98,8 +98,6 @@ def _capacity(p: Any) -> tuple[dict[tuple[str, str], int], int]:
 
 
 def _headroom(p: Any, ipv6: bool, free: Mapping[tuple[str, str], int]) -> int | None:
-    from eksadvisor.ipam import spread
-
     at_max = p.at_max
     if at_max is None:
         return None
@@ -120,14 +118,19 @@ def _headroom(p: Any, ipv6: bool, free: Mapping[tuple[str, str], int]) -> int | 
             # without custom networking pods share the node subnet (pod_cost is then 0 here)
             room.append(max(free.get((z.az, "pod"), 0) - pod_used, 0) // pod_cost)
         per_az.append(min(room) if room else 0)
-    # the largest k with spread(k, azs)[az] <= room[az] for every AZ
-    m = min(per_az)
-    k = m * len(per_az)
-    for r in per_az:
+    return spread_capacity(per_az)
+
+
+def spread_capacity(room: list[int]) -> int:
+    """The most extra nodes that fit when spread like :func:`eksadvisor.ipam.spread` (even, the remainder one each
+    to the first AZs listed) over AZs that each still hold ``room[i]`` nodes: the largest k with
+    spread(k)[i] <= room[i] for every AZ."""
+    m = min(room)
+    k = m * len(room)
+    for r in room:  # the remainder goes to the first AZs in order: each must hold one more than m
         if r <= m:
             break
         k += 1
-    assert all(spread(k, at_max.azs)[az] <= r for az, r in zip(at_max.azs, per_az))
     return k
 
 

@@ -46,11 +46,11 @@ NOTEBOOKS = {
         new_code_cell('dense = eksadvisor.compare(EXAMPLES / "dense-platform.yaml").set_index("option")\n'
                       'assert dense.loc["secondary IP", "max_pods"] == 58 and dense.loc["prefix", "max_pods"] == 110\n'
                       'dense[["recommended", "max_pods", "subnet_addresses_max", "fits", "headroom_nodes"]]'),
-        new_markdown_cell("An existing cluster whose node subnets are nearly full: only the custom-networking "
-                          "options fit, and IPv6 is ruled out (the row says why)."),
+        new_markdown_cell("An existing cluster whose node subnets are nearly full: each IPv4 option plans its "
+                          "subnets in a new secondary CIDR, and IPv6 is ruled out (the row says why)."),
         new_code_cell('onprem = eksadvisor.compare(EXAMPLES / "exhausted-onprem.yaml")\n'
-                      'assert list(onprem.fits) == [False, False, True, True, False]\n'
-                      'onprem[["option", "recommended", "available", "fits", "headroom_nodes", "note"]]'),
+                      'assert not onprem.set_index("option").loc["IPv6", "available"]\n'
+                      'onprem[["option", "recommended", "available", "fits", "secondary_cidrs", "headroom_nodes", "note"]]'),
         new_code_cell("onprem.pipe(eksadvisor.charts.compare_chart)"),
     ],
     "fleet": [

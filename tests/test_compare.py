@@ -77,15 +77,32 @@ def test_dense_platform_figures():
     assert bool(df.loc["secondary IP", "fits"])
 
 
-def test_exhausted_onprem_ipv6_row_says_why_not_and_shared_modes_do_not_fit():
+def test_exhausted_onprem_ipv6_row_says_why_not():
     df = compare(SHARED / "examples" / "exhausted-onprem.yaml").set_index("option")
     ipv6 = df.loc["IPv6"]
     assert not ipv6.available and not ipv6.fits
     assert "separate CIDR" in ipv6.note  # separate_pod_cidr_required: custom networking, not available with IPv6
-    # the /20 VPC with its nearly full /22s cannot hold the node subnets once pods share them
-    assert not df.loc["secondary IP", "fits"] and df.loc["secondary IP", "headroom_nodes"] == 0
-    assert "does not fit" in df.loc["secondary IP", "note"]
     assert bool(df.loc["custom networking + prefix", "recommended"])
+    # the nearly full /22s cannot take the nodes: every IPv4 option plans its subnets in a new secondary CIDR
+    for option in ("secondary IP", "prefix", "custom networking", "custom networking + prefix"):
+        assert df.loc[option, "fits"] and df.loc[option, "secondary_cidrs"]
+
+
+def test_refused_recommendation_still_has_its_row():
+    # A /24 VPC whose every private range is taken on-prem: no complete plan for any IPv4 option, so advise()
+    # refuses (PlanDoesNotFit, DESIGN §2.4); compare() still returns every row, the refused ones with fits False and
+    # advise()'s refusal sentence, and IPv6 (one IPv4 node address per node) fits.
+    data = {"cluster_name": "tight", "node_groups": [{"name": "g", "instance_types": ["t3.large"], "desired_nodes": 2,
+                                                      "max_nodes": 60, "pods_per_node": 15}],
+            "network": {"vpc_cidr": "10.0.0.0/24",
+                        "onprem_cidrs": ["100.64.0.0/10", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]}}
+    with pytest.raises(REFUSED) as refused:
+        advise(data)
+    rows = {r["option"]: r for r in compare_rows(data)}
+    rec = next(r for r in rows.values() if r["recommended"])
+    assert rec["fits"] is False and rec["headroom_nodes"] == 0 and str(refused.value) in rec["note"]
+    assert "subnet-too-small" in rec["critical_warning_ids"]
+    assert rows["IPv6"]["fits"] and rows["IPv6"]["headroom_nodes"] > 0
 
 
 def test_forced_rows_trace_the_forcing():
@@ -110,9 +127,9 @@ def test_old_cni_prefix_rows_unavailable():
 def test_headroom_hand_worked():
     # Two AZs, one m5.large group (secondary IP, 10 pods, default WARM_ENI_TARGET=1), 4 max nodes: 2 per AZ.
     # node_usage settles each node on 30 node-subnet addresses (ipamd-model.md §3; checked below), so 60 per AZ.
-    # The planner keeps each existing private /25 (123 usable: AWS reserves 5) and adds a second /25 per AZ for the
-    # upgrade surge. Free per AZ: a: 246 - 0 used - 60 = 186 -> 6 more nodes; b: 246 - 30 used - 60 = 156 -> 5.
-    # Extra nodes spread like ipam.spread (remainder to the first AZ listed): 5 + 5, and a takes one more: 11.
+    # The planner keeps each existing private /25 (123 usable: AWS reserves 5) and adds a /25 in a and a /24 (251)
+    # in b for growth and surge. Free per AZ: a: 123 + 123 - 0 used - 60 = 186 -> 6 more nodes of 30;
+    # b: 123 + 251 - 30 used - 60 = 284 -> 9. Spread evenly, 12 extra nodes (6 + 6) fit; a 13th would go to a.
     data = {"availability_zones": ["us-east-1a", "us-east-1b"], "region": "us-east-1",
             "node_groups": [{"name": "g", "instance_types": ["m5.large"], "desired_nodes": 2, "max_nodes": 4,
                              "pods_per_node": 10}],
@@ -121,11 +138,24 @@ def test_headroom_hand_worked():
                 {"cidr": "10.0.0.128/25", "az": "us-east-1b", "role": "private", "used_ips": 30}]}}
     rec = advise(data)
     assert rec.node_groups[0].per_node["subnet_addresses"] == 30
-    assert sorted(s.usable_ips for s in rec.subnets if s.role == "private") == [123] * 4
+    private = {(s.az, s.usable_ips, s.existing) for s in rec.subnets if s.role == "private"}
+    assert private == {("us-east-1a", 123, True), ("us-east-1a", 123, False), ("us-east-1b", 123, True),
+                       ("us-east-1b", 251, False)}
     row = compare_rows(data, ["secondary IP"])[0]
     assert row["recommended"] and row["fits"]
-    assert row["subnet_addresses_max"] == 120 and row["subnet_capacity"] == 4 * 123 - 30
-    assert row["headroom_nodes"] == 11
+    assert row["subnet_addresses_max"] == 120 and row["subnet_capacity"] == 3 * 123 + 251 - 30
+    assert row["headroom_nodes"] == 12
+
+
+@pytest.mark.parametrize("room, extra", [([6, 9], 12), ([7, 6], 13), ([6, 5, 6], 16), ([0, 4], 0), ([3], 3)])
+def test_spread_capacity_follows_ipam_spread(room, extra):
+    from eksadvisor.ipam import spread
+    from eksadvisor.whatif import spread_capacity
+
+    azs = [f"az{i}" for i in range(len(room))]
+    assert spread_capacity(room) == extra
+    assert all(spread(extra, azs)[az] <= r for az, r in zip(azs, room))
+    assert any(spread(extra + 1, azs)[az] > r for az, r in zip(azs, room))  # one more does not fit
 
 
 @settings(max_examples=20, deadline=None)

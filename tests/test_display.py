@@ -117,3 +117,15 @@ def test_display_imports_nothing_until_shown():
             "assert 'pandas' not in sys.modules and 'altair' not in sys.modules\nprint('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_partial_recommendation_says_it_is_not_buildable():
+    # advise(partial=True) on a plan that cannot be completed (DESIGN §2.4): the display leads with the refusal
+    data = {"node_groups": [{"name": "g", "instance_types": ["t3.large"], "desired_nodes": 2, "max_nodes": 60,
+                             "pods_per_node": 15}],
+            "network": {"vpc_cidr": "10.0.0.0/24",
+                        "onprem_cidrs": ["100.64.0.0/10", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]}}
+    rec = advise(data, partial=True)
+    assert not rec.complete
+    text = _text(rec._repr_html_())
+    assert text.index("Not buildable") < text.index("Max pods (lowest") and rec.refusal in text
