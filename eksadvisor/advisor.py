@@ -378,13 +378,19 @@ def az_usage_out(at_max: Any, ipv6: bool) -> list[AzUsage]:
 
 def _prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog | None, *,
              service_cidr: str | None = None, public_prefix: int | None = None,
-             force: Mapping[str, Any] | None = None) -> _Prepared:
+             force: Mapping[str, Any] | None = None, static_facts: Mapping[str, Any] | None = None) -> _Prepared:
     """Decisions, max pods, warm pool, settings, usage and the subnet plan: what advise() and
     subnet_plan() share, so both size subnets from the same figures. Never raises for a plan that does not
     fit (``plan.fits``/``plan.shortfall`` say so). ``force`` ({decision node id: outcome}, e.g.
-    ``{"address_mode": "prefix"}``) makes the walk take that outcome at that node (see graph.walk); compare() uses it."""
+    ``{"address_mode": "prefix"}``) makes the walk take that outcome at that node (see graph.walk); compare() uses it,
+    with ``static_facts`` (a previous context's cache for the same answers: only graph.STATIC_FACTS are taken, the
+    facts that depend on the answers alone) so the trial plans behind them run once, not once per option."""
+    from eksadvisor.graph import STATIC_FACTS
+
     a = load_answers(answers)
     ctx = Context(answers=a, catalog=catalog or load_catalog())
+    if static_facts:
+        ctx.cache.update({k: v for k, v in static_facts.items() if k in STATIC_FACTS})
     result = walk(ctx, force=force)
     azs = a.az_names()
     groups = [_group_max_pods(ctx, g) for g in a.node_groups]

@@ -200,6 +200,7 @@ def compare_rows(answers: Any, options: Iterable[str] | None = None, *, catalog:
     a = load_answers(answers)
     catalog = catalog or load_catalog()
     base = _prepare(a, catalog)  # advise()'s own path: the recommended row
+    static = dict(base.ctx.cache)  # answers-only facts (exhaustion trial plans): computed once
     chosen = _label_of(_decided(base.ctx))
     rows: dict[str, dict[str, Any]] = {chosen: _row(base, chosen, True)}
     for label in wanted:
@@ -213,7 +214,7 @@ def compare_rows(answers: Any, options: Iterable[str] | None = None, *, catalog:
             if blocked:
                 rows[label] = _unavailable(label, want, blocked[0])
                 continue
-        p = _prepare(a, catalog, force=want)
+        p = _prepare(a, catalog, force=want, static_facts=static)
         got = _decided(p.ctx)
         if _label_of(got) != label:
             # a feasibility node after the forced one changed it back (e.g. prefix_support: VPC CNI < 1.9.0)

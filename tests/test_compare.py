@@ -229,3 +229,16 @@ def test_report_section_shows_the_compare_rows():
     # a recommendation shown beside other answers gets no comparison of those other answers
     other = render_report(rec, SHARED / "examples" / "small-dev.yaml", "md", generated_at="x").decode()
     assert "No comparison: the recommendation was not advised from these answers." in other
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_shared_static_facts_change_no_row(path):
+    # compare() reuses the answers-only facts (graph.STATIC_FACTS) of advise()'s walk for the forced walks; each row
+    # must equal the row of a fresh, unshared _prepare(force=...).
+    from eksadvisor.advisor import _prepare
+    from eksadvisor.whatif import _row
+
+    for r in compare_rows(path):
+        if r["recommended"] or not r["available"]:
+            continue
+        assert r == _row(_prepare(path, None, force=OPTIONS[r["option"]]), r["option"], False)
