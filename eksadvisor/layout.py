@@ -472,9 +472,11 @@ def _build_needs(req: PlanRequest, ctx: _Ctx, public_prefix: int) -> tuple[list[
             for chunk in _chunks(rest, cap):
                 f = min(chunk, floor_left)
                 floor_left -= f
-                p = _size(chunk, aligned) or C.SUBNET_MIN_PREFIX
+                # node subnets carry the internal-ELB tag, so they must hold an internal load balancer: a /27 at least
+                smallest = PUBLIC_MIN_PREFIX if role == "private" else C.SUBNET_MAX_PREFIX
+                p = min(_size(chunk, aligned) or C.SUBNET_MIN_PREFIX, smallest)
                 needs.append(_Need(role, az, az_i, p, chunk, pool, seq,
-                                   floor=(_size(f, aligned) or C.SUBNET_MIN_PREFIX) if f else p,
+                                   floor=min(_size(f, aligned) or C.SUBNET_MIN_PREFIX, smallest) if f else p,
                                    floor_addresses=f, optional=f == 0))
                 seq += 1
     # EKS needs cluster subnets in two AZs; one per AZ when there is room
