@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from ipaddress import IPv4Network
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Iterable, Literal, NamedTuple, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -174,36 +174,38 @@ class _Need:
 
 
 class _FreeSpace:
-    """Free aligned blocks bucketed by prefix length; best fit = smallest block, lowest address."""
+    """Free aligned blocks as (address, prefix length) integers, bucketed by prefix length; best fit = smallest
+    block, lowest address. A larger block is split buddy-style (pure integer arithmetic: placement runs many
+    times per plan when the demand must shrink)."""
 
     def __init__(self, blocks: Iterable[IPv4Network]) -> None:
-        self.buckets: dict[int, list[tuple[int, IPv4Network]]] = {}
+        self.buckets: dict[int, list[int]] = {}
         for b in blocks:
-            self._add(b)
+            heapq.heappush(self.buckets.setdefault(b.prefixlen, []), int(b.network_address))
 
     @classmethod
-    def from_buckets(cls, buckets: dict[int, list[tuple[int, IPv4Network]]]) -> "_FreeSpace":
+    def from_buckets(cls, buckets: dict[int, list[int]]) -> "_FreeSpace":
         space = cls(())
         space.buckets = {p: list(v) for p, v in buckets.items()}  # sorted lists are valid heaps
         return space
 
-    def _add(self, b: IPv4Network) -> None:
-        heapq.heappush(self.buckets.setdefault(b.prefixlen, []), (int(b.network_address), b))
-
-    def take(self, prefixlen: int) -> IPv4Network | None:
+    def take(self, prefixlen: int) -> int | None:
+        """The address of a free aligned /prefixlen block, now taken (None when none is left)."""
         for p in range(prefixlen, -1, -1):
             bucket = self.buckets.get(p)
             if bucket:
-                _, blk = heapq.heappop(bucket)
-                got = next(blk.subnets(new_prefix=prefixlen)) if p < prefixlen else blk
-                if got != blk:
-                    for rest in blk.address_exclude(got):
-                        self._add(rest)
-                return got
+                addr = heapq.heappop(bucket)
+                for level in range(p + 1, prefixlen + 1):  # the upper halves left over, one per level
+                    heapq.heappush(self.buckets.setdefault(level, []), addr + (1 << (32 - level)))
+                return addr
         return None
 
     def blocks(self) -> list[IPv4Network]:
-        return sorted((b for bucket in self.buckets.values() for _, b in bucket), key=lambda n: (n.prefixlen, n))
+        return sorted((IPv4Network((a, p)) for p, bucket in self.buckets.items() for a in bucket),
+                      key=lambda n: (n.prefixlen, n))
+
+    def total(self) -> int:
+        return sum(len(v) << (32 - p) for p, v in self.buckets.items())
 
 
 class _Holes:
@@ -211,11 +213,11 @@ class _Holes:
 
     def __init__(self, holes: Iterable[IPv4Network]) -> None:
         self.list = list(holes)
-        buckets: dict[int, list[tuple[int, IPv4Network]]] = {}
+        buckets: dict[int, list[int]] = {}
         for b in self.list:
-            buckets.setdefault(b.prefixlen, []).append((int(b.network_address), b))
+            buckets.setdefault(b.prefixlen, []).append(int(b.network_address))
         for v in buckets.values():
-            v.sort(key=lambda t: t[0])
+            v.sort()
         self.buckets = buckets
 
     def space(self) -> _FreeSpace:
@@ -232,12 +234,15 @@ def _holes(containers: Sequence[IPv4Network], occupied: Sequence[IPv4Network]) -
     return out
 
 
-def _allocate(holes: Sequence[IPv4Network] | _Holes, needs: Sequence[_Need]
-              ) -> tuple[dict[tuple[str, str, int], IPv4Network], list[_Need], _FreeSpace]:
+Key = tuple[str, str, int]
+
+
+def _allocate_raw(holes: Sequence[IPv4Network] | _Holes, needs: Sequence[_Need]
+                  ) -> tuple[dict[Key, int], list[_Need], _FreeSpace]:
     """Largest first, each into the smallest free block that holds it (lowest address on ties). Blocks are
-    aligned powers of two, so this places everything whenever any placement could."""
+    aligned powers of two, so this places everything whenever any placement could. Placed blocks as addresses."""
     space = holes.space() if isinstance(holes, _Holes) else _FreeSpace(holes)
-    placed: dict[tuple[str, str, int], IPv4Network] = {}
+    placed: dict[Key, int] = {}
     unplaced: list[_Need] = []
     for n in sorted((n for n in needs if not n.dropped), key=_Need.sort_key):
         got = space.take(n.prefixlen)
@@ -246,6 +251,17 @@ def _allocate(holes: Sequence[IPv4Network] | _Holes, needs: Sequence[_Need]
         else:
             placed[n.key] = got
     return placed, unplaced, space
+
+
+def _networks(placed: dict[Key, int], needs: Sequence[_Need]) -> dict[Key, IPv4Network]:
+    size = {n.key: n.prefixlen for n in needs}
+    return {k: IPv4Network((a, size[k])) for k, a in placed.items()}
+
+
+def _allocate(holes: Sequence[IPv4Network] | _Holes, needs: Sequence[_Need]
+              ) -> tuple[dict[Key, IPv4Network], list[_Need], _FreeSpace]:
+    placed, unplaced, space = _allocate_raw(holes, needs)
+    return _networks(placed, needs), unplaced, space
 
 
 def _degrade_steps(needs: Sequence[_Need]) -> Iterable[str]:
@@ -278,25 +294,24 @@ def _degrade_steps(needs: Sequence[_Need]) -> Iterable[str]:
         yield "cluster"
 
 
-def _fit(holes: _Holes, needs: Sequence[_Need]
-         ) -> tuple[dict[tuple[str, str, int], IPv4Network], list[_Need], _FreeSpace, set[str]]:
+def _fit(holes: _Holes, needs: Sequence[_Need]) -> tuple[dict[Key, IPv4Network], list[_Need], _FreeSpace, set[str]]:
     """Place ``needs`` in ``holes``, shrinking the demand (see :func:`_degrade_steps`) only as far as it must."""
     for n in needs:
         n.reset()
-    placed, unplaced, space = _allocate(holes, needs)
+    placed, unplaced, space = _allocate_raw(holes, needs)
     degraded: set[str] = set()
     if unplaced:
         for step in _degrade_steps(needs):
             degraded.add(step)
-            placed, unplaced, space = _allocate(holes, needs)
+            placed, unplaced, space = _allocate_raw(holes, needs)
             if not unplaced:
-                return placed, unplaced, space, degraded
+                return _networks(placed, needs), unplaced, space, degraded
         # even the least demand does not fit: show the plan at its intended sizes, with the shortfall
         for n in needs:
             n.reset()
-        placed, unplaced, space = _allocate(holes, needs)
+        placed, unplaced, space = _allocate_raw(holes, needs)
         degraded = set()
-    return placed, unplaced, space, degraded
+    return _networks(placed, needs), unplaced, space, degraded
 
 
 def _size(addresses: int, prefix_aligned: bool) -> int | None:
@@ -630,6 +645,26 @@ def _missing(req: PlanRequest, subnets: Sequence[PlannedSubnet]) -> list[str]:
         if wanted and lacking:
             out.append(f"a {_ROLE_WORD[role]} subnet in {', '.join(lacking)}")
     return out
+
+
+class FitCheck(NamedTuple):
+    fits: bool
+    short_by: int  # addresses of the blocks that found no room (at their least size)
+    free: int  # free addresses in aligned holes of the VPC's blocks before placement
+
+
+def fits_as_is(req: PlanRequest) -> FitCheck:
+    """Do the routable subnets fit the VPC's CIDR blocks as they are (no new CIDR)? The planner's placement only: no
+    findings, names or shortfall search, so the decision graph can ask it cheaply."""
+    ctx = _validate(req)
+    routable, _ = _pools(req, ctx.primary, ctx.secondaries)
+    holes = _holes(routable, [n for _, _, n in ctx.existing])
+    needs, _, _ = _build_needs(req, ctx, _public_prefix(req, ctx.primary.prefixlen))
+    r_needs = [n for n in needs if n.pool == "routable"]
+    _, unplaced, _, _ = _fit(_Holes(holes), r_needs)
+    oversize = any(n.pool == "oversize" for n in needs)
+    return FitCheck(not unplaced and not oversize, sum(_block_size(n.prefixlen) for n in unplaced),
+                    sum(b.num_addresses for b in holes))
 
 
 def plan_subnets(req: PlanRequest) -> SubnetPlan:
