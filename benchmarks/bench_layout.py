@@ -82,3 +82,26 @@ def test_prefix_check_slash16_40k_packed_ranges(benchmark):
     r = benchmark(prefix_readiness, VPC, used, prefixes_needed=8)
     assert r.used_addresses == 156 * 256 + 64 - 4  # base..base+3 are AWS-reserved, not "used"
     assert _median(benchmark) < TARGET_S
+
+
+def test_plan_slash16_500_existing_under_pressure(benchmark):
+    """The pressure path (issue 12): 500 scattered subnets over the whole /16 with used addresses, node subnets that
+    fit only after shrinking from max x growth towards max nodes, then in new /16 secondary CIDRs."""
+    existing = _existing_500(region=VPC)
+    for i, e in enumerate(existing):
+        e["used_ips"] = i % 7
+    req = _request(existing, 8000).model_copy(update={
+        "node_addresses_per_az_floor": 3000, "add_secondary_cidrs": True, "custom_networking": False,
+        "pod_addresses_per_az": 0, "routable_for_overlap": True, "onprem_cidrs": ["10.0.0.0/12"]})
+    plan = benchmark(plan_subnets, req)
+    assert plan.fits and plan.complete
+    assert _median(benchmark) < TARGET_S
+
+
+def test_plan_tiny_vpc_degrades(benchmark):
+    """A /20 with six AZs: every degradation step (public, node, public to /27, optional blocks) is tried."""
+    req = PlanRequest(vpc_cidr="10.0.0.0/20", azs=[f"us-east-1{c}" for c in "abcdef"], cluster_name="bench",
+                      node_addresses_per_az=2000, node_addresses_per_az_floor=400)
+    plan = benchmark(plan_subnets, req)
+    assert plan.fits and plan.complete
+    assert _median(benchmark) < TARGET_S

@@ -283,6 +283,7 @@ def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str 
         node_addresses_per_az_floor=max(min(node_floor, node_per_az), 1),
         pod_addresses_per_az_floor=min(pod_floor, pod_per_az) if d.get("custom_networking") else 0,
         add_secondary_cidrs=True,
+        routable_for_overlap=True,
         custom_networking=bool(d.get("custom_networking")),
         prefix_delegation=d["address_mode"] == "prefix" and not ipv6,
         prefixes_per_az=prefixes_per_az,

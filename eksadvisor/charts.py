@@ -27,8 +27,8 @@ T = TypeVar("T")
 # One colour per meaning, shared by every chart (the report reuses them).
 BUDGET_ORDER = ("pod IPs", "warm IPs", "ENI primary IPs")
 BUDGET_COLORS = ("#4C78A8", "#F58518", "#9D9D9D")
-ROLE_ORDER = ("cluster", "public", "private", "pod", "existing", "secondary", "free")
-ROLE_COLORS = ("#E45756", "#72B7B2", "#4C78A8", "#54A24B", "#B279A2", "#EECA3B", "#E0E0E0")
+ROLE_ORDER = ("cluster", "public", "private", "pod", "transit", "existing", "secondary", "free")
+ROLE_COLORS = ("#E45756", "#72B7B2", "#4C78A8", "#54A24B", "#FF9DA6", "#B279A2", "#EECA3B", "#E0E0E0")
 MODE_ORDER = ("secondary IP", "prefix", "custom networking", "custom networking + prefix", "IPv6")
 
 

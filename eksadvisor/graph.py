@@ -322,11 +322,11 @@ def _per_node_estimate(ctx: Context, g: Any, *, custom: bool, prefix: bool = Fal
     return int(u.node_subnet_addresses)
 
 
-def _trial_plan(ctx: Context, *, prefix: bool) -> Any:
+def _trial_plan(ctx: Context, *, prefix: bool) -> Any:  # -> layout.FitCheck
     """Would the node subnets fit in the VPC's CIDR blocks as they are today (free primary space, existing subnets
     at their free addresses, no new CIDR, pods in the node subnets)? The planner answers, sized per AZ from the
     ipamd model at max nodes x growth, shrinkable to max nodes."""
-    from eksadvisor.layout import ExistingSubnetIn, PlanRequest, plan_subnets
+    from eksadvisor.layout import ExistingSubnetIn, PlanRequest, fits_as_is
 
     a = ctx.answers
     azs = a.az_names()
@@ -346,7 +346,7 @@ def _trial_plan(ctx: Context, *, prefix: bool) -> Any:
         onprem_cidrs=list(a.network.onprem_cidrs), cgnat_in_use=a.network.cgnat_in_use, azs=azs,
         cluster_name=a.cluster_name, node_addresses_per_az=per_az(max(growth, 1.0)),
         node_addresses_per_az_floor=per_az(1.0), prefix_delegation=prefix)
-    return plan_subnets(req)
+    return fits_as_is(req)
 
 
 def _prefix_possible(ctx: Context) -> bool:
@@ -364,9 +364,9 @@ def f_exhaustion(ctx: Context) -> dict[str, Any]:
     prefix = _trial_plan(ctx, prefix=True) if not secondary.fits and _prefix_possible(ctx) else None
     fits_secondary = secondary.fits
     fits_prefix = prefix is not None and prefix.fits
-    blocks = ", ".join(secondary.vpc_cidrs)
-    free = sum(ipaddress.IPv4Network(b).num_addresses for b in secondary.free_blocks_after)
-    need = secondary.shortfall.needed_addresses if secondary.shortfall else 0
+    blocks = ", ".join([ctx.answers.network.vpc_cidr, *ctx.answers.network.secondary_cidrs])
+    free = secondary.free
+    need = secondary.short_by
     private = [s for s in ctx.answers.network.existing_subnets if s.role == "private"]
     if private:
         usable = sum(max(ipaddress.IPv4Network(s.cidr).num_addresses - 5, 0) for s in private)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 from ipaddress import IPv4Network
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Iterable, Literal, NamedTuple, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,8 +28,9 @@ from eksadvisor.cidr import Finding, LabeledRange, ServiceCidr, cite
 from eksadvisor.errors import InputError
 from eksadvisor.tags import check_cluster_name, subnet_tags
 
-SubnetRole = Literal["cluster", "public", "private", "pod"]
-ROLE_ORDER: dict[str, int] = {"cluster": 0, "public": 1, "private": 2, "pod": 3}
+SubnetRole = Literal["cluster", "public", "private", "pod", "transit"]
+ROLE_ORDER: dict[str, int] = {"cluster": 0, "public": 1, "private": 2, "pod": 3, "transit": 4}
+ROUTABLE_PREFIX = 24  # the routable block for overlap: up to 6 AZs x (cluster /28 + transit /28) = 192 addresses
 PUBLIC_FLOOR_PREFIX = 26  # planner policy (not an AWS rule): public subnets shrink below a /26 only under pressure
 PUBLIC_MIN_PREFIX = 27  # an ALB/NLB subnet needs at least a /27 with 8 free addresses [ELB-ALB-SUBNETS]
 PUBLIC_MIN_FREE = 8
@@ -74,6 +75,9 @@ class PlanRequest(_Model):
     pod_addresses_per_az_floor: int | None = None
     public_subnets: bool = True  # load balancers and NAT gateways need public subnets
     add_secondary_cidrs: bool = False  # associate new /16s when node, cluster or public subnets do not fit
+    # When a VPC block overlaps a connected (on-prem) range: put the cluster subnets and one transit subnet per AZ
+    # (private NAT gateway, Transit Gateway attachment) in a block that overlaps none [BP private NAT pattern].
+    routable_for_overlap: bool = False
     custom_networking: bool = False
     prefix_delegation: bool = False  # node (or pod) subnets then need free /28-aligned space
     public_subnet_prefix: int = 20  # a hint: shrunk inside small VPCs
@@ -170,36 +174,38 @@ class _Need:
 
 
 class _FreeSpace:
-    """Free aligned blocks bucketed by prefix length; best fit = smallest block, lowest address."""
+    """Free aligned blocks as (address, prefix length) integers, bucketed by prefix length; best fit = smallest
+    block, lowest address. A larger block is split buddy-style (pure integer arithmetic: placement runs many
+    times per plan when the demand must shrink)."""
 
     def __init__(self, blocks: Iterable[IPv4Network]) -> None:
-        self.buckets: dict[int, list[tuple[int, IPv4Network]]] = {}
+        self.buckets: dict[int, list[int]] = {}
         for b in blocks:
-            self._add(b)
+            heapq.heappush(self.buckets.setdefault(b.prefixlen, []), int(b.network_address))
 
     @classmethod
-    def from_buckets(cls, buckets: dict[int, list[tuple[int, IPv4Network]]]) -> "_FreeSpace":
+    def from_buckets(cls, buckets: dict[int, list[int]]) -> "_FreeSpace":
         space = cls(())
         space.buckets = {p: list(v) for p, v in buckets.items()}  # sorted lists are valid heaps
         return space
 
-    def _add(self, b: IPv4Network) -> None:
-        heapq.heappush(self.buckets.setdefault(b.prefixlen, []), (int(b.network_address), b))
-
-    def take(self, prefixlen: int) -> IPv4Network | None:
+    def take(self, prefixlen: int) -> int | None:
+        """The address of a free aligned /prefixlen block, now taken (None when none is left)."""
         for p in range(prefixlen, -1, -1):
             bucket = self.buckets.get(p)
             if bucket:
-                _, blk = heapq.heappop(bucket)
-                got = next(blk.subnets(new_prefix=prefixlen)) if p < prefixlen else blk
-                if got != blk:
-                    for rest in blk.address_exclude(got):
-                        self._add(rest)
-                return got
+                addr = heapq.heappop(bucket)
+                for level in range(p + 1, prefixlen + 1):  # the upper halves left over, one per level
+                    heapq.heappush(self.buckets.setdefault(level, []), addr + (1 << (32 - level)))
+                return addr
         return None
 
     def blocks(self) -> list[IPv4Network]:
-        return sorted((b for bucket in self.buckets.values() for _, b in bucket), key=lambda n: (n.prefixlen, n))
+        return sorted((IPv4Network((a, p)) for p, bucket in self.buckets.items() for a in bucket),
+                      key=lambda n: (n.prefixlen, n))
+
+    def total(self) -> int:
+        return sum(len(v) << (32 - p) for p, v in self.buckets.items())
 
 
 class _Holes:
@@ -207,11 +213,11 @@ class _Holes:
 
     def __init__(self, holes: Iterable[IPv4Network]) -> None:
         self.list = list(holes)
-        buckets: dict[int, list[tuple[int, IPv4Network]]] = {}
+        buckets: dict[int, list[int]] = {}
         for b in self.list:
-            buckets.setdefault(b.prefixlen, []).append((int(b.network_address), b))
+            buckets.setdefault(b.prefixlen, []).append(int(b.network_address))
         for v in buckets.values():
-            v.sort(key=lambda t: t[0])
+            v.sort()
         self.buckets = buckets
 
     def space(self) -> _FreeSpace:
@@ -228,12 +234,15 @@ def _holes(containers: Sequence[IPv4Network], occupied: Sequence[IPv4Network]) -
     return out
 
 
-def _allocate(holes: Sequence[IPv4Network] | _Holes, needs: Sequence[_Need]
-              ) -> tuple[dict[tuple[str, str, int], IPv4Network], list[_Need], _FreeSpace]:
+Key = tuple[str, str, int]
+
+
+def _allocate_raw(holes: Sequence[IPv4Network] | _Holes, needs: Sequence[_Need]
+                  ) -> tuple[dict[Key, int], list[_Need], _FreeSpace]:
     """Largest first, each into the smallest free block that holds it (lowest address on ties). Blocks are
-    aligned powers of two, so this places everything whenever any placement could."""
+    aligned powers of two, so this places everything whenever any placement could. Placed blocks as addresses."""
     space = holes.space() if isinstance(holes, _Holes) else _FreeSpace(holes)
-    placed: dict[tuple[str, str, int], IPv4Network] = {}
+    placed: dict[Key, int] = {}
     unplaced: list[_Need] = []
     for n in sorted((n for n in needs if not n.dropped), key=_Need.sort_key):
         got = space.take(n.prefixlen)
@@ -242,6 +251,17 @@ def _allocate(holes: Sequence[IPv4Network] | _Holes, needs: Sequence[_Need]
         else:
             placed[n.key] = got
     return placed, unplaced, space
+
+
+def _networks(placed: dict[Key, int], needs: Sequence[_Need]) -> dict[Key, IPv4Network]:
+    size = {n.key: n.prefixlen for n in needs}
+    return {k: IPv4Network((a, size[k])) for k, a in placed.items()}
+
+
+def _allocate(holes: Sequence[IPv4Network] | _Holes, needs: Sequence[_Need]
+              ) -> tuple[dict[Key, IPv4Network], list[_Need], _FreeSpace]:
+    placed, unplaced, space = _allocate_raw(holes, needs)
+    return _networks(placed, needs), unplaced, space
 
 
 def _degrade_steps(needs: Sequence[_Need]) -> Iterable[str]:
@@ -274,25 +294,24 @@ def _degrade_steps(needs: Sequence[_Need]) -> Iterable[str]:
         yield "cluster"
 
 
-def _fit(holes: _Holes, needs: Sequence[_Need]
-         ) -> tuple[dict[tuple[str, str, int], IPv4Network], list[_Need], _FreeSpace, set[str]]:
+def _fit(holes: _Holes, needs: Sequence[_Need]) -> tuple[dict[Key, IPv4Network], list[_Need], _FreeSpace, set[str]]:
     """Place ``needs`` in ``holes``, shrinking the demand (see :func:`_degrade_steps`) only as far as it must."""
     for n in needs:
         n.reset()
-    placed, unplaced, space = _allocate(holes, needs)
+    placed, unplaced, space = _allocate_raw(holes, needs)
     degraded: set[str] = set()
     if unplaced:
         for step in _degrade_steps(needs):
             degraded.add(step)
-            placed, unplaced, space = _allocate(holes, needs)
+            placed, unplaced, space = _allocate_raw(holes, needs)
             if not unplaced:
-                return placed, unplaced, space, degraded
+                return _networks(placed, needs), unplaced, space, degraded
         # even the least demand does not fit: show the plan at its intended sizes, with the shortfall
         for n in needs:
             n.reset()
-        placed, unplaced, space = _allocate(holes, needs)
+        placed, unplaced, space = _allocate_raw(holes, needs)
         degraded = set()
-    return placed, unplaced, space, degraded
+    return _networks(placed, needs), unplaced, space, degraded
 
 
 def _size(addresses: int, prefix_aligned: bool) -> int | None:
@@ -468,9 +487,11 @@ def _build_needs(req: PlanRequest, ctx: _Ctx, public_prefix: int) -> tuple[list[
             for chunk in _chunks(rest, cap):
                 f = min(chunk, floor_left)
                 floor_left -= f
-                p = _size(chunk, aligned) or C.SUBNET_MIN_PREFIX
+                # node subnets carry the internal-ELB tag, so they must hold an internal load balancer: a /27 at least
+                smallest = PUBLIC_MIN_PREFIX if role == "private" else C.SUBNET_MAX_PREFIX
+                p = min(_size(chunk, aligned) or C.SUBNET_MIN_PREFIX, smallest)
                 needs.append(_Need(role, az, az_i, p, chunk, pool, seq,
-                                   floor=(_size(f, aligned) or C.SUBNET_MIN_PREFIX) if f else p,
+                                   floor=min(_size(f, aligned) or C.SUBNET_MIN_PREFIX, smallest) if f else p,
                                    floor_addresses=f, optional=f == 0))
                 seq += 1
     # EKS needs cluster subnets in two AZs; one per AZ when there is room
@@ -522,7 +543,67 @@ def _pools(req: PlanRequest, primary: IPv4Network, secondaries: Sequence[IPv4Net
     return [primary, *secondaries], []
 
 
-_ROLE_WORD = {"cluster": "cluster", "public": "public", "private": "node", "pod": "pod"}
+def _place_for_overlap(req: PlanRequest, ctx: _Ctx, needs: list[_Need], occupied: Sequence[IPv4Network],
+                       service_net: IPv4Network, new_blocks: list[IPv4Network], findings: list[Finding]
+                       ) -> tuple[dict[tuple[str, str, int], IPv4Network], list[_Need]]:
+    """The private NAT gateway pattern for a VPC that overlaps a connected range: the overlapping space stays for
+    nodes and pods (it is not routable to on-prem anyway); the cluster subnets (the private endpoint's ENIs) and one
+    transit subnet per AZ (private NAT gateway, Transit Gateway attachment) go into a block that overlaps nothing
+    connected -- a clear existing secondary CIDR, else a new /24 to associate [BP-CUSTNET] [EKS-NETREQ]."""
+    vpc_blocks = [ctx.primary, *ctx.secondaries]
+    overlapping = [b for b in vpc_blocks if any(b.overlaps(o) for o in ctx.onprem)]
+    if not req.routable_for_overlap or not overlapping:
+        return {}, []
+    moved = [n for n in needs if n.role == "cluster"]
+    seq = max((n.seq for n in needs), default=0) + 1
+    transit = [_Need("transit", az, i, C.SUBNET_MAX_PREFIX, 0, "overlap", seq + i) for i, az in enumerate(req.azs)]
+    needs.extend(transit)
+    for n in moved:
+        n.pool = "overlap"
+    want = [*moved, *transit]
+    clear = [b for b in vpc_blocks if not any(b.overlaps(o) for o in ctx.onprem)]
+    placed, unplaced, _ = _allocate(_holes(clear, occupied), want)
+    new_block = None
+    if unplaced:
+        size = sum(_block_size(n.prefixlen) for n in want)
+        q = min(ROUTABLE_PREFIX, _prefix_for_total(size))
+        # private ranges first (what on-prem can usually route to), CG-NAT space when it is free on connected networks
+        search = [*(r for r in C.allowed_secondary_ranges(ctx.primary) if r != C.CGNAT),
+                  *([C.CGNAT] if not req.cgnat_in_use else [])]
+        new_block = _pick_block(q, search, [*vpc_blocks, *ctx.onprem, service_net, C.DOCKER_BRIDGE, *new_blocks],
+                                ctx.primary, [*vpc_blocks, *new_blocks])
+        if new_block is None:  # nothing clears every connected range: keep the plain layout and say so
+            needs[:] = [n for n in needs if n.role != "transit"]
+            for n in moved:
+                n.pool = "routable"
+            findings.append(Finding(
+                id="overlap-routable-subnets", severity="warning", ranges=[str(b) for b in overlapping],
+                source=cite("BP-CUSTNET", "VPC-CIDR"),
+                message=(f"{', '.join(map(str, overlapping))} overlaps connected ranges, and no block this VPC may "
+                         "associate clears every connected range, so no routable subnets for a private NAT gateway "
+                         "could be planned: re-address one side, or take a routable block from your own IP address "
+                         "plan and put the cluster subnets and a private NAT gateway there.")))
+            return {}, []
+        new_blocks.append(new_block)
+        placed, unplaced, _ = _allocate([*_holes(clear, occupied), new_block], want)
+    where = str(new_block) if new_block is not None else ", ".join(map(str, clear)) or "no block"
+    over = ", ".join(sorted({str(o) for o in ctx.onprem for b in overlapping if b.overlaps(o)}))
+    findings.append(Finding(
+        id="overlap-routable-subnets", severity="warning" if new_block is not None else "info",
+        ranges=[*(str(b) for b in overlapping), where], source=cite("BP-CUSTNET", "EKS-NETREQ"),
+        message=(f"{', '.join(map(str, overlapping))} overlaps the connected range(s) {over}, so on-prem cannot route "
+                 f"to it: the cluster subnets (the private API endpoint's network interfaces) and one transit subnet "
+                 f"per AZ for a private NAT gateway and the Transit Gateway attachment are planned in {where}, which "
+                 "overlaps nothing connected"
+                 + (f" — associate {where}, or a block of that size from your own IP address plan that on-prem can "
+                    "route to" if new_block is not None else "")
+                 + ". Nodes and pods stay in the overlapping range and reach on-prem through the private NAT gateway "
+                 "(route on-prem destinations from the node subnets to it, and from the transit subnets to the "
+                 "Transit Gateway).")))
+    return placed, unplaced
+
+
+_ROLE_WORD = {"cluster": "cluster", "public": "public", "private": "node", "pod": "pod", "transit": "transit"}
 
 
 def _degradation_findings(needs: Sequence[_Need], placed: dict[tuple[str, str, int], IPv4Network], degraded: set[str],
@@ -556,11 +637,34 @@ def _missing(req: PlanRequest, subnets: Sequence[PlannedSubnet]) -> list[str]:
     cluster_azs = len(by_role.get("cluster", set()))
     if cluster_azs < MIN_CLUSTER_AZS:
         out.append(f"cluster subnets in two Availability Zones (the plan has {cluster_azs})")
-    for role, wanted in (("private", True), ("public", req.public_subnets), ("pod", req.custom_networking)):
+    overlap = req.routable_for_overlap and any(
+        IPv4Network(b).overlaps(IPv4Network(o)) for b in [req.vpc_cidr, *req.secondary_cidrs] for o in req.onprem_cidrs)
+    for role, wanted in (("private", True), ("public", req.public_subnets), ("pod", req.custom_networking),
+                         ("transit", overlap)):
         lacking = [az for az in req.azs if az not in by_role.get(role, set())]
         if wanted and lacking:
             out.append(f"a {_ROLE_WORD[role]} subnet in {', '.join(lacking)}")
     return out
+
+
+class FitCheck(NamedTuple):
+    fits: bool
+    short_by: int  # addresses of the blocks that found no room (at their least size)
+    free: int  # free addresses in aligned holes of the VPC's blocks before placement
+
+
+def fits_as_is(req: PlanRequest) -> FitCheck:
+    """Do the routable subnets fit the VPC's CIDR blocks as they are (no new CIDR)? The planner's placement only: no
+    findings, names or shortfall search, so the decision graph can ask it cheaply."""
+    ctx = _validate(req)
+    routable, _ = _pools(req, ctx.primary, ctx.secondaries)
+    holes = _holes(routable, [n for _, _, n in ctx.existing])
+    needs, _, _ = _build_needs(req, ctx, _public_prefix(req, ctx.primary.prefixlen))
+    r_needs = [n for n in needs if n.pool == "routable"]
+    _, unplaced, _, _ = _fit(_Holes(holes), r_needs)
+    oversize = any(n.pool == "oversize" for n in needs)
+    return FitCheck(not unplaced and not oversize, sum(_block_size(n.prefixlen) for n in unplaced),
+                    sum(b.num_addresses for b in holes))
 
 
 def plan_subnets(req: PlanRequest) -> SubnetPlan:
@@ -604,9 +708,14 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
     needs, reused, size_findings = _build_needs(req, ctx, public_p)
     findings.extend(size_findings)
     oversize = [n for n in needs if n.pool == "oversize"]
+    new_routable: list[IPv4Network] = []
+    overlap_placed, overlap_unplaced = _place_for_overlap(req, ctx, needs, occupied, service_net, new_routable,
+                                                          findings)
+    if overlap_placed:
+        routable_holes = _holes(routable, [*occupied, *overlap_placed.values()])
     r_needs = [n for n in needs if n.pool == "routable"]
     placed, unplaced, space, degraded = _fit(_Holes(routable_holes), r_needs)
-    new_routable: list[IPv4Network] = []
+    overlap_blocks = list(new_routable)
     if unplaced and req.add_secondary_cidrs:
         search = _routable_search(req, ctx.primary)
         avoid = [*vpc_blocks, *ctx.onprem, service_net, C.DOCKER_BRIDGE]
@@ -616,8 +725,9 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
             if cand is None:
                 break
             new_routable.append(cand)
-            placed, unplaced, space, degraded = _fit(_Holes([*routable_holes, *new_routable]), r_needs)
-        for sec in new_routable:
+            placed, unplaced, space, degraded = _fit(
+                _Holes([*routable_holes, *(b for b in new_routable if b not in overlap_blocks)]), r_needs)
+        for sec in new_routable[len(overlap_blocks):]:
             chk = C.check_association(ctx.primary, sec, vpc_blocks)
             findings.append(Finding(
                 id="secondary-cidr-association", severity="info", ranges=[str(ctx.primary), str(sec)],
@@ -628,6 +738,8 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
                          f"the service CIDR and the Docker bridge, and allowed for a VPC whose CIDR comes from "
                          f"{chk.rule_row} — {C.ASSOCIATION_TABLE_NOTE}. A block cannot be resized after association, "
                          "so the plan takes a /16.")))
+    placed.update(overlap_placed)
+    unplaced.extend(overlap_unplaced)
     next_secondary: IPv4Network | None = None
     if degraded:
         _degradation_findings(r_needs, placed, degraded, findings, notes)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 Severity = Literal["info", "warning", "critical"]
-SubnetRole = Literal["cluster", "public", "private", "pod"]
+SubnetRole = Literal["cluster", "public", "private", "pod", "transit"]  # transit: private NAT gateway / TGW
 Strategy = Literal[
     "prefix_delegation", "secondary_cidr", "custom_networking", "ipv6",
     "private_nat_gateway", "subnet_cidr_reservation", "alternate_cni",

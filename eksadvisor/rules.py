@@ -307,11 +307,29 @@ def c_overlapping_cidrs(ctx: Any) -> dict[str, Any] | None:
             if block.overlaps(ipaddress.IPv4Network(c)):
                 pairs.append((str(block), c))
     if pairs:
-        return {"detail": "; ".join(f"VPC range {v} overlaps connected network {o}" for v, o in pairs)}
+        return {"detail": "; ".join(f"VPC range {v} overlaps connected network {o}" for v, o in pairs),
+                "remedy": _overlap_remedy(ctx)}
     found = _planner(ctx, "overlapping-cidrs")
     if found:
-        return {"detail": str(found[0].get("message", "")).rstrip(".") or _join(found[0].get("ranges") or [])}
+        return {"detail": str(found[0].get("message", "")).rstrip(".") or _join(found[0].get("ranges") or []),
+                "remedy": "Move one of the ranges: choose planned ranges that overlap nothing connected, or re-address "
+                          "one side."}
     return None
+
+
+def _overlap_remedy(ctx: Any) -> str:
+    """The private NAT gateway pattern, in the plan's own ranges (the same facts the planner placed subnets by)."""
+    transit = [s for s in ctx.plan.get("subnets", []) if s["role"] == "transit"]
+    if not transit:
+        return ("Put the cluster subnets and a private NAT gateway in a range that overlaps nothing connected, reach "
+                "on-prem through it and a Transit Gateway, or re-address one side.")
+    n = ctx.answers.network
+    candidates = [ipaddress.IPv4Network(c) for c in [*ctx.plan.get("secondary_cidrs", []), n.vpc_cidr, *n.secondary_cidrs]]
+    blocks = sorted({str(b) for b in candidates for s in transit if ipaddress.IPv4Network(s["cidr"]).subnet_of(b)})
+    return (f"Create a private NAT gateway in each transit subnet ({_join([s['cidr'] for s in transit])}, in "
+            f"{_join(blocks)}), attach the Transit Gateway there, and route on-prem destinations from the node and pod "
+            "subnets to the private NAT gateway of their AZ; the cluster subnets sit in the same routable range, so the "
+            "private API endpoint is reachable from on-prem. Or re-address one side.")
 
 
 DOCKER = ipaddress.IPv4Network("172.17.0.0/16")

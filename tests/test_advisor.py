@@ -156,7 +156,9 @@ def test_exhausted_onprem(shared_dir):
     assert "prefix-fragmented-subnet" not in ids  # prefixes come from the new pod subnets, not the full node subnets
     assert "subnet_cidr_reservation" not in rec.strategies
     assert "private_nat_gateway" in rec.strategies
-    assert rec.secondary_cidrs and rec.secondary_cidrs[0].startswith("100.64.")
+    # the pod CIDR is a /16 of CG-NAT space; the routable /24 holds cluster and transit subnets (private NAT pattern)
+    assert any(c == "100.64.0.0/16" for c in rec.secondary_cidrs)
+    assert {s.role for s in rec.subnets if s.cidr.startswith("10.16.0.")} == {"cluster", "transit"}
     pods = [s for s in rec.subnets if s.role == "pod"]
     assert len(pods) == 3 and all(s.cidr.startswith("100.64.") for s in pods)
     reused = [s for s in rec.subnets if s.existing]

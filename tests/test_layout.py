@@ -309,8 +309,16 @@ def test_plan_of_the_exhausted_onprem_example():
         assert (new > 0) == (1019 - u < need)
     pods = [s for s in plan.subnets if s.role == "pod"]
     assert len(pods) == 3 and all(s.usable_ips >= sizing["pod_addresses_per_az"] for s in pods)
-    assert len(plan.secondary_cidrs) == 1 and N(plan.secondary_cidrs[0]).subnet_of(N("100.64.0.0/10"))
-    assert all(N(s.cidr).subnet_of(N(plan.secondary_cidrs[0])) for s in pods)
+    # the VPC (10.8.0.0/20) overlaps on-prem 10.0.0.0/12: cluster subnets and one transit subnet per AZ (private NAT
+    # gateway, Transit Gateway attachment) go into a /24 that overlaps nothing connected; pods into a /16 of CG-NAT
+    routable, pod_cidr = map(N, plan.secondary_cidrs)
+    assert routable.prefixlen == 24 and not routable.overlaps(N("10.0.0.0/12")) and not routable.overlaps(N("172.16.0.0/12"))
+    assert pod_cidr == N("100.64.0.0/16")
+    assert all(N(s.cidr).subnet_of(pod_cidr) for s in pods)
+    for role in ("cluster", "transit"):
+        subs = [s for s in plan.subnets if s.role == role]
+        assert [s.az for s in subs] == plan.azs and all(N(s.cidr).subnet_of(routable) for s in subs)
+    assert any(f.id == "overlap-routable-subnets" for f in plan.findings)
     assert any(f.id == "overlapping-cidrs" and f.ranges == ["10.0.0.0/12", "10.8.0.0/20"] for f in plan.findings)
 
 

@@ -46,6 +46,14 @@ def _complete(rec, answers: dict) -> None:
     assert len(by_role.get("cluster", set())) >= 2, rec.subnets
     assert by_role.get("private", set()) == set(azs)
     assert by_role.get("public", set()) == set(azs)
+    vpc_blocks = [N(answers["network"]["vpc_cidr"]), *(N(c) for c in answers["network"].get("secondary_cidrs", []))]
+    if any(b.overlaps(N(o)) for b in vpc_blocks for o in answers["network"].get("onprem_cidrs", [])) and \
+            by_role.get("transit"):
+        # the private NAT gateway pattern: a transit subnet per AZ, cluster subnets beside them, both clear of on-prem
+        assert by_role["transit"] == set(azs)
+        for x in rec.subnets:
+            if x.role in ("transit", "cluster") and not x.existing:
+                assert not any(N(x.cidr).overlaps(N(o)) for o in answers["network"]["onprem_cidrs"])
     if rec.custom_networking:
         assert by_role.get("pod", set()) == set(azs)
     # public subnets can hold a load balancer: at least a /27 [ELB-ALB-SUBNETS]
@@ -60,7 +68,10 @@ def _complete(rec, answers: dict) -> None:
     # secondary CIDRs clear every connected range, and CG-NAT space when it is in use [issue: overlap]
     onprem = [N(c) for c in answers["network"].get("onprem_cidrs", [])]
     for sec in map(N, rec.secondary_cidrs):
-        assert sec.prefixlen == 16  # a block cannot be resized once associated
+        # a block cannot be resized once associated: /16s, except the small routable block of the private NAT gateway
+        # pattern (cluster + transit subnets) for a VPC that overlaps a connected range
+        transit = [N(x.cidr) for x in rec.subnets if x.role == "transit"]
+        assert sec.prefixlen == 16 or (transit and all(t.subnet_of(sec) for t in transit))
         assert not any(sec.overlaps(o) for o in onprem)
         if answers["network"].get("cgnat_in_use"):
             assert not sec.overlaps(C.CGNAT)

@@ -439,8 +439,8 @@ def build_context(rec: Any, answers: Any) -> Context:
             raise _fail(f"{f}.name", f"{name!r} is used by two subnets.")
         seen_names.add(name)
         role = get(s, "role")
-        if role not in ("cluster", "public", "private", "pod"):
-            raise _fail(f"{f}.role", f"{role!r} must be cluster, public, private or pod.")
+        if role not in ("cluster", "public", "private", "pod", "transit"):
+            raise _fail(f"{f}.role", f"{role!r} must be cluster, public, private, pod or transit.")
         tags = {}
         for k, v in dict(get(s, "tags", {}) or {}).items():
             if not isinstance(k, str) or not isinstance(v, str):

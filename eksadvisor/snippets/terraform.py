@@ -191,6 +191,10 @@ def _per_subnet_tags(ctx: Context, kinds: tuple[tuple[str, str], ...]) -> dict[s
     return out
 
 
+def _route_kind(role: str) -> str:
+    return {"public": "public", "transit": "transit"}.get(role, "private")
+
+
 def _pod_subnet_map(ctx: Context, subnets: list[SubnetView]) -> dict[str, Any]:
     from eksadvisor.snippets.subnets import tags_for
 
@@ -246,6 +250,18 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
         tag.set("key", Expr("each.value.key"))
         tag.set("value", Expr("each.value.value"))
         blocks.append(tag)
+    transit = ctx.subnets_of("transit")
+    if transit:
+        sub = Block("resource", ["aws_subnet", "transit"], comments=[
+            "Transit subnets (private NAT gateway, Transit Gateway attachment) in the routable CIDR block: the module",
+            "has no such kind; route on-prem destinations from here to the Transit Gateway."])
+        sub.set("for_each", _pod_subnet_map(ctx, transit)).blank()
+        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
+        sub.set("cidr_block", Expr("each.value.cidr"))
+        sub.set("availability_zone", Expr("each.value.az"))
+        sub.set("tags", Expr("each.value.tags"))
+        sub.set("depends_on", [Expr("module.vpc")])
+        blocks.append(sub)
     pods = ctx.subnets_of("pod")
     if pods:
         sub = Block("resource", ["aws_subnet", "pod"], comments=[
@@ -295,12 +311,13 @@ def _existing_vpc_blocks(ctx: Context) -> list[Block]:
         if ctx.new_secondary_cidrs:
             sub.set("depends_on", [Expr("aws_vpc_ipv4_cidr_block_association.secondary")])
         blocks.append(sub)
-        routed = [s for s in new if s.role in ("public", "private", "pod")]
+        routed = [s for s in new if s.role in ("public", "private", "pod", "transit")]
         if routed:
             rta = Block("resource", ["aws_route_table_association", "new"], comments=[
                 "Route new public subnets like the existing public ones, private and pod subnets like the private",
-                "ones of their AZ (cluster subnets keep the main route table)."])
-            rta.set("for_each", {s.name: placeholder("ROUTE_TABLE_ID", f"{'public' if s.role == 'public' else 'private'}-{s.az}")
+                "ones of their AZ, transit subnets (private NAT gateway, Transit Gateway attachment) through their own",
+                "table that sends on-prem destinations to the Transit Gateway (cluster subnets keep the main table)."])
+            rta.set("for_each", {s.name: placeholder("ROUTE_TABLE_ID", f"{_route_kind(s.role)}-{s.az}")
                                  for s in routed}).blank()
             rta.set("subnet_id", Expr("aws_subnet.new[each.key].id"))
             rta.set("route_table_id", Expr("each.value"))

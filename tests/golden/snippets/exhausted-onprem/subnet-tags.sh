@@ -6,17 +6,17 @@ set -euo pipefail
 # The next line stops the script while any placeholder is left.
 if grep -Eq '<[A-Z][A-Z0-9_]*(:[A-Za-z0-9._-]+)?>' "$0"; then echo 'eksadvisor: this script still has placeholders; replace them first.' >&2; exit 1; fi
 
-# payments-cluster-eu-central-1a: cluster subnet 10.8.15.96/28 in eu-central-1a.
+# payments-cluster-eu-central-1a: cluster subnet 10.16.0.0/28 in eu-central-1a.
 aws ec2 create-tags \
     --region eu-central-1 \
     --resources '<SUBNET_ID:payments-cluster-eu-central-1a>' \
     --tags '[{"Key":"kubernetes.io/cluster/payments","Value":"shared"}]'
-# payments-cluster-eu-central-1b: cluster subnet 10.8.15.112/28 in eu-central-1b.
+# payments-cluster-eu-central-1b: cluster subnet 10.16.0.16/28 in eu-central-1b.
 aws ec2 create-tags \
     --region eu-central-1 \
     --resources '<SUBNET_ID:payments-cluster-eu-central-1b>' \
     --tags '[{"Key":"kubernetes.io/cluster/payments","Value":"shared"}]'
-# payments-cluster-eu-central-1c: cluster subnet 10.8.15.128/28 in eu-central-1c.
+# payments-cluster-eu-central-1c: cluster subnet 10.16.0.32/28 in eu-central-1c.
 aws ec2 create-tags \
     --region eu-central-1 \
     --resources '<SUBNET_ID:payments-cluster-eu-central-1c>' \

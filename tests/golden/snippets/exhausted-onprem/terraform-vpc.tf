@@ -8,7 +8,7 @@ locals {
 
 # Secondary CIDRs to associate (the control plane may take up to an hour to recognise a new CIDR [EKS-NETREQ]).
 resource "aws_vpc_ipv4_cidr_block_association" "secondary" {
-  for_each   = toset(["100.64.0.0/16"])
+  for_each   = toset(["10.16.0.0/24", "100.64.0.0/16"])
 
   vpc_id     = local.vpc_id
   cidr_block = each.value
@@ -19,7 +19,7 @@ resource "aws_subnet" "new" {
   for_each          = {
     "payments-cluster-eu-central-1a" = {
       "az" = "eu-central-1a"
-      "cidr" = "10.8.15.96/28"
+      "cidr" = "10.16.0.0/28"
       "role" = "cluster"
       "tags" = {
         "Name" = "payments-cluster-eu-central-1a"
@@ -28,7 +28,7 @@ resource "aws_subnet" "new" {
     }
     "payments-cluster-eu-central-1b" = {
       "az" = "eu-central-1b"
-      "cidr" = "10.8.15.112/28"
+      "cidr" = "10.16.0.16/28"
       "role" = "cluster"
       "tags" = {
         "Name" = "payments-cluster-eu-central-1b"
@@ -37,7 +37,7 @@ resource "aws_subnet" "new" {
     }
     "payments-cluster-eu-central-1c" = {
       "az" = "eu-central-1c"
-      "cidr" = "10.8.15.128/28"
+      "cidr" = "10.16.0.32/28"
       "role" = "cluster"
       "tags" = {
         "Name" = "payments-cluster-eu-central-1c"
@@ -121,6 +121,30 @@ resource "aws_subnet" "new" {
         "kubernetes.io/cluster/payments" = "shared"
       }
     }
+    "payments-transit-eu-central-1a" = {
+      "az" = "eu-central-1a"
+      "cidr" = "10.16.0.48/28"
+      "role" = "transit"
+      "tags" = {
+        "Name" = "payments-transit-eu-central-1a"
+      }
+    }
+    "payments-transit-eu-central-1b" = {
+      "az" = "eu-central-1b"
+      "cidr" = "10.16.0.64/28"
+      "role" = "transit"
+      "tags" = {
+        "Name" = "payments-transit-eu-central-1b"
+      }
+    }
+    "payments-transit-eu-central-1c" = {
+      "az" = "eu-central-1c"
+      "cidr" = "10.16.0.80/28"
+      "role" = "transit"
+      "tags" = {
+        "Name" = "payments-transit-eu-central-1c"
+      }
+    }
   }
 
   vpc_id            = local.vpc_id
@@ -131,7 +155,8 @@ resource "aws_subnet" "new" {
 }
 
 # Route new public subnets like the existing public ones, private and pod subnets like the private
-# ones of their AZ (cluster subnets keep the main route table).
+# ones of their AZ, transit subnets (private NAT gateway, Transit Gateway attachment) through their own
+# table that sends on-prem destinations to the Transit Gateway (cluster subnets keep the main table).
 resource "aws_route_table_association" "new" {
   for_each       = {
     "payments-public-eu-central-1a" = "<ROUTE_TABLE_ID:public-eu-central-1a>"
@@ -142,6 +167,9 @@ resource "aws_route_table_association" "new" {
     "payments-pod-eu-central-1a" = "<ROUTE_TABLE_ID:private-eu-central-1a>"
     "payments-pod-eu-central-1b" = "<ROUTE_TABLE_ID:private-eu-central-1b>"
     "payments-pod-eu-central-1c" = "<ROUTE_TABLE_ID:private-eu-central-1c>"
+    "payments-transit-eu-central-1a" = "<ROUTE_TABLE_ID:transit-eu-central-1a>"
+    "payments-transit-eu-central-1b" = "<ROUTE_TABLE_ID:transit-eu-central-1b>"
+    "payments-transit-eu-central-1c" = "<ROUTE_TABLE_ID:transit-eu-central-1c>"
   }
 
   subnet_id      = aws_subnet.new[each.key].id
