@@ -121,6 +121,28 @@ def windows_case():
     return advise(answers), answers
 
 
+def auto_mode_answers():
+    """An EKS Auto Mode cluster with two node groups (issue 13: nodes must not land in the cluster /28s)."""
+    from eksadvisor.answers import validate_answers
+
+    return validate_answers({
+        "version": 1, "cluster_name": "auto-prod", "region": "eu-west-1", "availability_zones": 3,
+        "node_groups": [
+            {"name": "general", "instance_types": ["m6i.xlarge", "m6a.xlarge"], "desired_nodes": 3, "max_nodes": 12,
+             "pods_per_node": 30},
+            {"name": "batch", "instance_types": ["c6i.2xlarge"], "desired_nodes": 2, "max_nodes": 20, "pods_per_node": 40},
+        ],
+        "operations": {"auto_mode": True},
+    })
+
+
+def auto_mode_case():
+    from eksadvisor.advisor import advise
+
+    answers = auto_mode_answers()
+    return advise(answers), answers
+
+
 def example_answers(name: str):
     from eksadvisor.answers import load_answers
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from eksadvisor.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, compact_json, dump_yaml, placeholder
 from eksadvisor.snippets.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
-from eksadvisor.snippets.automode import BUILT_IN_NODE_POOLS, UNSUPPORTED
+from eksadvisor.snippets.automode import PLACEMENT_NOTE, UNSUPPORTED
 from eksadvisor.snippets.iam import ipv6_policy, managed_cni_policy_arn
 
 WINDOWS_AMI_FAMILY = "WindowsServer2022CoreContainer"
@@ -58,8 +58,10 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
     if subnets:
         vpc["subnets"] = subnets
     cfg["vpc"] = vpc
-    if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from node pools [EKS-AUTO-NET]
-        cfg["autoModeConfig"] = {"enabled": True, "nodePools": list(BUILT_IN_NODE_POOLS)}
+    if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from our NodePools [EKS-AUTO-NET]
+        # Built-in node pools off (nodePools: [], no nodeRoleARN): their default NodeClass would put nodes in the
+        # cluster subnets. AWS: "Cluster without built-in node pools", create-node-pool.html [EKS-AUTO-NC].
+        cfg["autoModeConfig"] = {"enabled": True, "nodePools": []}
         return cfg
 
     cni: dict[str, Any] = {"name": "vpc-cni", "version": ctx.addon_version_hint}
@@ -102,8 +104,8 @@ def eksctl_yaml(ctx: Context) -> str:
     ]
     if ctx.auto_mode:
         header += [
-            "EKS Auto Mode: AWS runs pod networking, so no vpc-cni add-on, settings or managed node groups are written; "
-            "nodes come from the built-in node pools or a NodePool using automode-nodeclass.yaml.",
+            "EKS Auto Mode: AWS runs pod networking, so no vpc-cni add-on, settings or managed node groups are written.",
+            "controlPlaneSubnetIDs are the cluster subnets; vpc.subnets.private are the node subnets. " + PLACEMENT_NOTE,
             f"Not supported in Auto Mode: {UNSUPPORTED}.",
         ]
         if ctx.ipv6:

@@ -214,7 +214,7 @@ def _multus_text(ctx: Context) -> str:
 
 
 def _auto_mode_steps(ctx: Context) -> list[Step]:
-    from eksadvisor.snippets.automode import UNSUPPORTED, node_role_arn
+    from eksadvisor.snippets.automode import PLACEMENT_NOTE, UNSUPPORTED, node_role_arn, nodeclass_doc, nodepool_docs
 
     steps = [
         Step("Build or check the subnets and their tags", "`terraform-vpc.tf`, `subnet-tags.sh`."
@@ -222,10 +222,13 @@ def _auto_mode_steps(ctx: Context) -> list[Step]:
         Step("Create the cluster with EKS Auto Mode",
              "`eksctl-cluster.yaml` (`autoModeConfig`) or `terraform-eks.tf` (`compute_config`). AWS runs pod "
              "networking: there is no aws-node to configure and no vpc-cni add-on, CNI role or node group to create."),
-        Step("Apply the NodeClass and point a NodePool at it",
-             "`automode-nodeclass.yaml`; a NodePool uses it through `nodeClassRef` (group `eks.amazonaws.com`, kind "
-             "`NodeClass`). Its node role needs an access entry of type EC2 with AmazonEKSAutoNodePolicy (the "
-             "built-in node pools get theirs automatically). Max pods is the lower of 110 and the ENI calculation.",
+        Step("Give the node role access, then apply the NodeClass and NodePools",
+             "`automode-nodeclass.yaml` holds the NodeClass (node subnets by ID"
+             + (", pod subnets through `podSubnetSelectorTerms`" if "podSubnetSelectorTerms" in nodeclass_doc(ctx)["spec"] else "")
+             + ") and one NodePool per node group (" + ", ".join(f"`{d['metadata']['name']}`" for d in nodepool_docs(ctx))
+             + "), each pointing at it through `nodeClassRef` (group `eks.amazonaws.com`, kind `NodeClass`). "
+             + PLACEMENT_NOTE + " The node role needs an access entry of type EC2 with AmazonEKSAutoNodePolicy first "
+             "(EKS creates one only for the built-in node pools). Max pods is the lower of 110 and the ENI calculation.",
              [["aws", "eks", "create-access-entry", "--cluster-name", ctx.cluster, "--region", ctx.region,
                "--principal-arn", node_role_arn(ctx), "--type", "EC2"],
               ["aws", "eks", "associate-access-policy", "--cluster-name", ctx.cluster, "--region", ctx.region,

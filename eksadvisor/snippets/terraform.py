@@ -53,10 +53,12 @@ def _eks_module(ctx: Context) -> Block:
         if ctx.subnets_of("cluster"):
             m.set("control_plane_subnet_ids", Expr("module.vpc.intra_subnets"))
     m.blank()
-    if ctx.auto_mode:  # AWS runs pod networking and the core add-ons; nodes come from node pools [EKS-AUTO-NET]
-        from eksadvisor.snippets.automode import BUILT_IN_NODE_POOLS
-
-        m.set("compute_config", {"enabled": True, "node_pools": list(BUILT_IN_NODE_POOLS)})
+    if ctx.auto_mode:  # AWS runs pod networking and the core add-ons; nodes come from our NodePools [EKS-AUTO-NET]
+        # Built-in node pools off: their default NodeClass would put nodes in the control-plane subnets. No module
+        # node role: EKS refuses a node role without node pools (terraform-aws-eks issues #3238, #3483); the
+        # custom NodeClass names its own role, which gets an access entry in the runbook.
+        m.set("compute_config", {"enabled": True, "node_pools": []})
+        m.set("create_node_iam_role", False)
         return m
     cni: dict[str, Any] = {
         "before_compute": True,
@@ -127,14 +129,17 @@ def _irsa_blocks(ctx: Context) -> list[Block]:
 
 def terraform_eks(ctx: Context) -> str:
     if ctx.auto_mode:
-        from eksadvisor.snippets.automode import UNSUPPORTED
+        from eksadvisor.snippets.automode import PLACEMENT_NOTE, UNSUPPORTED
 
         header = [
             f"terraform-aws-modules/eks/aws {EKS_MODULE_VERSION} inputs for cluster {ctx.cluster} (EKS Auto Mode).",
             GENERATED_BY,
             PLACEHOLDER_NOTE,
             "EKS Auto Mode: AWS runs pod networking, so no vpc-cni add-on, aws-node role or managed node groups are "
-            "written; nodes come from the built-in node pools or a NodePool using automode-nodeclass.yaml.",
+            "written.",
+            "control_plane_subnet_ids are the cluster subnets; subnet_ids are the node subnets. " + PLACEMENT_NOTE,
+            "create_node_iam_role = false: EKS refuses a node role without node pools (reported in "
+            "terraform-aws-modules/terraform-aws-eks issues #3238 and #3483); the NodeClass names the node role.",
             f"Not supported in Auto Mode: {UNSUPPORTED}.",
         ]
         if ctx.ipv6:
