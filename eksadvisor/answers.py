@@ -237,7 +237,7 @@ class MultusNetwork(_Model):
     name: str = Field(description="NetworkAttachmentDefinition name (a DNS label).")
     type: Literal["macvlan", "ipvlan", "host-device"] = Field(description="CNI plugin of the secondary interface.")
     master: str = Field("eth1", description="Host interface the plugin attaches to.")
-    cidr: str = Field(description="IPv4 range of the secondary network (host-local IPAM).")
+    cidr: str = Field(description="IPv4 range of the secondary network: one VPC subnet its extra ENIs come from (whereabouts IPAM); it must overlap nothing planned or connected.")
 
     @field_validator("name")
     @classmethod

@@ -532,14 +532,11 @@ def f_multus_version(ctx: Context) -> str:
 
 
 def multus_fix_traced(multus: Any) -> bool:
-    """The fact sheet traces the thick-plugin race fixes to upstream v4.2.3+ or AWS's v4.1.4-eksbuild.3 (and later builds)."""
-    import re
+    """The fact sheet traces the thick-plugin race fixes to upstream v4.2.3+ or AWS's v4.1.4-eksbuild.3 (and later
+    builds): one home, :func:`eksadvisor.multus.thick_fix_included`."""
+    from eksadvisor.multus import thick_fix_included
 
-    v = multus.version_tuple()
-    if v >= MULTUS_UPSTREAM_FIX:
-        return True
-    build = re.search(r"eksbuild\.(\d+)", multus.version)
-    return v >= (4, 1, 4) and build is not None and int(build.group(1)) >= 3
+    return thick_fix_included(multus.version)
 
 
 @fact
@@ -554,7 +551,7 @@ def f_thin_why_not(ctx: Context) -> str:
     m = ctx.answers.multus
     if not m.needed:
         return "Multus is not needed."
-    return f"The thick plugin {m.version} was asked for and includes the race fix per the seed (v4.1.1+)."
+    return f"The thick plugin {m.version} was asked for and includes the start-up race fix."
 
 
 @fact
@@ -575,8 +572,9 @@ def f_thick_why_not(ctx: Context) -> str:
     if not m.needed:
         return "Multus is not needed."
     if m.plugin == "thin":
-        return "Thin-plugin mode avoids the thick plugin's pod-lookup race."
-    return f"Thick plugin {m.version} predates the pod-lookup race fix (v4.1.1+)."
+        return "Thin-plugin mode avoids the thick plugin's start-up race."
+    return (f"Thick plugin {m.version} predates the start-up race fix (AWS's v4.1.4-eksbuild.3 manifest, upstream "
+            "v4.2.3).")
 
 
 def _warm_advice(ctx: Context) -> Any:
@@ -855,7 +853,7 @@ def p_multus_thin(ctx: Context) -> bool:
 
 @predicate
 def p_multus_thick_unsafe(ctx: Context) -> bool:
-    return ctx.answers.multus.needed and ctx.answers.multus.version_tuple() < MULTUS_SEED_FIX
+    return ctx.answers.multus.needed and not multus_fix_traced(ctx.answers.multus)
 
 
 @predicate

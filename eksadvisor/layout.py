@@ -88,6 +88,7 @@ class PlannedSubnet(_Model):
     usable_ips: int
     tags: dict[str, str] = Field(default_factory=lambda: {})
     existing: bool = False
+    network: str | None = None  # Multus network name (role "multus")
     needed_addresses: int = 0  # what this subnet was sized for (0 for reused ones)
     prefix_capacity: int | None = None  # whole /28 blocks (prefix delegation), DERIVED
     reservations: list[Reservation] = Field(default_factory=lambda: [])

@@ -114,7 +114,7 @@ def test_multus_thin_v4_is_not_an_aws_manifest(shared_dir):
     text = out["runbook.md"]
     assert "AWS publishes no thin manifest for v4.1.1" in text
     assert "thin v3.7.2, v3.8.0, v3.9.0, v3.9.1, v3.9.2; thick v4.0.2, v4.1.4" in text
-    assert "UNCONFIRMED" in text
+    assert "AWS publishes no Multus version support matrix that we could find." in text
     assert "the manifest AWS publishes for that version" not in text
 
 
@@ -186,11 +186,11 @@ def test_auto_mode_with_sgp_and_multus_says_what_is_unsupported(shared_dir):
     assert "securitygrouppolicy.yaml" not in out
     (doc,) = _docs(out["eksctl-cluster.yaml"])
     assert "vpcResourceControllerPolicy" not in doc["iam"]
-    assert "Multus there is UNCONFIRMED" in out["multus-nad.yaml"]
+    assert "Multus in Auto Mode is not confirmed by AWS (likely unsupported)" in out["multus-nad.yaml"]
     ctx = build_context(rec, answers)
     text = runbook_md(ctx, list(out))
     assert "Security Groups for Pods were asked for: they need a cluster without Auto Mode." in text
-    assert "Multus there is UNCONFIRMED (likely unsupported)" in text
+    assert "Multus in Auto Mode is not confirmed by AWS (likely unsupported)" in text
 
 
 # ------------------------------------------------------------------------------------------- Windows

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 
 import jsonschema
+import pytest
 import yaml
 
 from eksadvisor.snippets import build_context, build_snippets
@@ -97,3 +98,146 @@ def test_auto_mode_pod_subnets_stay_out_of_the_node_selector(shared_dir):
     assert [t["id"] for t in nodeclass["spec"]["podSubnetSelectorTerms"]] == [
         f"<SUBNET_ID:pod-eu-central-1{z}>" for z in "abc"]
     assert [p["metadata"]["name"] for p in pools] == ["workers"]
+
+
+# --------------------------------------------------------------------------------------------- Multus
+
+def _nad_configs(text: str) -> list[tuple[dict, dict]]:
+    """(NAD object, parsed CNI config) per document; each NAD validates against the published CRD schema."""
+    import json
+
+    from .test_snippets_support import crd_schema, strict
+
+    schema = strict(crd_schema("networkattachmentdefinition-crd.k8s.cni.cncf.io-v1.yaml", "v1"))
+    out = []
+    for doc in _docs(text):
+        jsonschema.Draft4Validator(schema).validate(doc)
+        out.append((doc, json.loads(doc["spec"]["config"])))  # spec.config is CNI JSON inside YAML
+    return out
+
+
+def _assert_disjoint(rec, answers, configs) -> None:
+    """Every NAD range is disjoint from every planned non-Multus subnet and every connected range."""
+    from eksadvisor.cidr import default_service_cidr
+
+    vpc = [ipaddress.ip_network(answers.network.vpc_cidr)]
+    connected = [ipaddress.ip_network(c) for c in answers.network.onprem_cidrs]
+    connected += [ipaddress.ip_network(s.cidr) for s in answers.network.existing_subnets]
+    connected.append(ipaddress.ip_network(default_service_cidr(vpc).cidr))
+    planned = [ipaddress.ip_network(s.cidr) for s in rec.subnets if s.role != "multus"]
+    assert planned and connected
+    for _, config in configs:
+        ipam = config["ipam"]
+        first, last = ipaddress.ip_address(ipam["range_start"]), ipaddress.ip_address(ipam["range_end"])
+        rng = ipaddress.ip_network(ipam["range"])
+        assert first in rng and last in rng
+        for other in planned + connected:
+            assert not rng.overlaps(other), (ipam, other)
+
+
+def test_multus_answers_ranges_use_whereabouts_and_skip_aws_reserved(shared_dir):
+    from .test_snippets_support import multus_case
+
+    rec, answers = multus_case()
+    configs = _nad_configs(rec.snippets["multus-nad.yaml"])
+    # hand-worked: 10.0.240.0/24 has 256 addresses; AWS keeps .0-.3 and .255 [VPC-SUBNET] -> .4 to .254 (251)
+    # 10.0.241.0/25: 128 addresses -> .4 to .126 (123 = 128 - 5)
+    assert [(d["metadata"]["name"], c["type"], c.get("mode"), c["ipam"]) for d, c in configs] == [
+        ("sig", "ipvlan", "l2", {"type": "whereabouts", "range": "10.0.240.0/24", "range_start": "10.0.240.4",
+                                 "range_end": "10.0.240.254"}),
+        ("media", "macvlan", "bridge", {"type": "whereabouts", "range": "10.0.241.0/25", "range_start": "10.0.241.4",
+                                        "range_end": "10.0.241.126"}),
+    ]
+    _assert_disjoint(rec, answers, configs)
+    text = rec.snippets["multus-nad.yaml"]
+    assert "host-local" not in text.split("\n---", 1)[1]
+    assert "node.k8s.amazonaws.com/no_manage=true" in text
+    assert "macvlan (media): macvlan gives each pod its own MAC address; the VPC drops frames" in text
+    # the ordered ENI note, in the NAD header and in the runbook alike
+    for name in ("multus-nad.yaml", "runbook.md"):
+        body = rec.snippets[name]
+        steps = [body.index(f"{n}. ") for n in range(1, 7)]
+        assert steps == sorted(steps), name
+        assert "Lower MAX_ENI on aws-node and kubelet max-pods by the number of extra ENIs" in body
+        assert "assign-private-ip-addresses" in body
+    warnings = {w.id: w for w in rec.warnings}
+    assert warnings["multus-macvlan-no-cross-node"].severity == "warning"
+    assert "do not reach other nodes" in warnings["multus-macvlan-no-cross-node"].message
+    assert "multus-extra-enis" in warnings
+
+
+def test_multus_planned_subnets_give_one_nad_per_network_per_az(shared_dir):
+    """SIMULATED planner output (see PLANNED_MULTUS): role-"multus" subnets appended to advise()'s Recommendation."""
+    from .test_snippets_support import PLANNED_MULTUS, multus_planned_case
+
+    rec, answers = multus_planned_case()
+    configs = _nad_configs(rec.snippets["multus-nad.yaml"])
+    # hand-worked: a /26 is 64 addresses -> base+4 .. base+62; a /27 is 32 -> base+4 .. base+30 [VPC-SUBNET]
+    assert [(d["metadata"]["name"], c["name"], c["ipam"]["range"], c["ipam"]["range_start"], c["ipam"]["range_end"])
+            for d, c in configs] == [
+        ("sig-us-east-1a", "sig-us-east-1a", "10.0.250.0/26", "10.0.250.4", "10.0.250.62"),
+        ("sig-us-east-1b", "sig-us-east-1b", "10.0.250.64/26", "10.0.250.68", "10.0.250.126"),
+        ("media-us-east-1a", "media-us-east-1a", "10.0.251.0/27", "10.0.251.4", "10.0.251.30"),
+        ("media-us-east-1b", "media-us-east-1b", "10.0.251.32/27", "10.0.251.36", "10.0.251.62"),
+    ]
+    _assert_disjoint(rec, answers, configs)
+    assert "One NetworkAttachmentDefinition per network per AZ, named <network>-<az>" in rec.snippets["multus-nad.yaml"]
+    # the dedicated subnets are created (Terraform) and tagged, never selected as node subnets
+    tf = parse_hcl(rec.snippets["terraform-vpc.tf"])
+    multus = next(r["aws_subnet"]["multus"] for r in tf["resource"] if "aws_subnet" in r and "multus" in r["aws_subnet"])
+    assert sorted(multus["for_each"]) == sorted(f"telco-multus-{n}-{az}" for n, az, _ in PLANNED_MULTUS)
+    assert "telco-multus-sig-us-east-1a: Multus subnet of network sig 10.0.250.0/26" in rec.snippets["subnet-tags.sh"]
+    (cfg,) = _docs(rec.snippets["eksctl-cluster.yaml"])
+    assert not any("multus" in name for kind in cfg["vpc"]["subnets"].values() for name in kind)
+    assert "the planned Multus subnets (telco-multus-sig-us-east-1a" in rec.snippets["runbook.md"]
+
+
+@pytest.mark.parametrize("cidr, what", [
+    ("10.0.32.0/24", "planned private subnet telco-private-us-east-1a (10.0.32.0/23)"),  # the plan above
+    ("192.168.10.0/24", "the connected range network.onprem_cidrs[0] (192.168.0.0/16)"),
+    ("172.20.5.0/24", "the service CIDR EKS is expected to use (172.20.0.0/16, inferred)"),  # VPC in 10/8 -> 172.20/16
+    ("10.0.240.128/25", "Multus network sig (10.0.240.0/24)"),
+])
+def test_multus_range_overlapping_anything_is_refused_naming_the_network(shared_dir, cidr, what):
+    from eksadvisor.errors import InputError
+
+    from .test_snippets_support import MULTUS_ANSWERS, multus_case
+
+    networks = [MULTUS_ANSWERS["multus"]["networks"][0], {"name": "media", "type": "ipvlan", "cidr": cidr}]
+    with pytest.raises(InputError) as err:
+        multus_case(multus={**MULTUS_ANSWERS["multus"], "networks": networks})
+    assert err.value.field == "multus.networks[1].cidr"
+    assert str(err.value).startswith(f"multus.networks[1].cidr: Multus network media ({cidr}) overlaps {what};")
+
+
+def test_multus_overlap_exits_2_on_the_cli(tmp_path, capsys):
+    from eksadvisor.cli import main
+
+    from .test_snippets_support import MULTUS_ANSWERS
+
+    data = {**MULTUS_ANSWERS, "multus": {**MULTUS_ANSWERS["multus"], "networks": [
+        {"name": "sig", "type": "ipvlan", "cidr": "192.168.1.0/24"}]}}
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["advise", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "multus.networks[0].cidr: Multus network sig (192.168.1.0/24) overlaps" in err[0]
+
+
+@pytest.mark.parametrize("version, flagged", [
+    ("v4.0.2", True), ("v4.1.1", True), ("v4.1.4-eksbuild.1", True), ("v4.1.4-eksbuild.3", False), ("v4.2.3", False)])
+def test_old_thick_plugin_is_flagged_with_the_fixed_version(shared_dir, version, flagged):
+    # fact sheet §7: AWS's fix is in the v4.1.4-eksbuild.3 manifest (PR #3323), upstream's in v4.2.3 (issue #1221)
+    from .test_snippets_support import MULTUS_ANSWERS, multus_case
+
+    rec, _ = multus_case(multus={**MULTUS_ANSWERS["multus"], "plugin": "thick", "version": version})
+    ids = {w.id: w for w in rec.warnings}
+    assert ("multus-thick-plugin-race" in ids) is flagged
+    if flagged:
+        w = ids["multus-thick-plugin-race"]
+        assert w.severity == "critical"
+        assert "v4.1.4-eksbuild.3" in w.message and "v4.2.3" in w.message
+        assert f"Thick plugin {version} is older than the builds with the start-up race fix" in rec.snippets["runbook.md"]
+    else:
+        assert f"Thick plugin {version} includes the start-up race fix" in rec.snippets["runbook.md"]
+    assert "could not be confirmed" in rec.snippets["runbook.md"]  # the pod-lookup fix: said in plain words

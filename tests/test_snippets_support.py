@@ -143,6 +143,52 @@ def auto_mode_case():
     return advise(answers), answers
 
 
+MULTUS_ANSWERS = {
+    "version": 1, "cluster_name": "telco", "region": "us-east-1", "availability_zones": 2,
+    "network": {"vpc_cidr": "10.0.0.0/16", "onprem_cidrs": ["192.168.0.0/16"]},
+    "node_groups": [{"name": "upf", "instance_types": ["m5.2xlarge"], "desired_nodes": 2, "max_nodes": 4,
+                     "pods_per_node": 20}],
+    "multus": {"needed": True, "plugin": "thin", "version": "v3.9.2",
+               "networks": [{"name": "sig", "type": "ipvlan", "master": "eth1", "cidr": "10.0.240.0/24"},
+                            {"name": "media", "type": "macvlan", "master": "eth2", "cidr": "10.0.241.0/25"}]},
+}
+
+
+def multus_case(**changes: Any):
+    """Multus with ranges from the answers (the planner does not emit Multus subnets yet), through the advisor."""
+    from eksadvisor.advisor import advise
+    from eksadvisor.answers import validate_answers
+
+    data = copy.deepcopy(MULTUS_ANSWERS)
+    data.update(changes)
+    answers = validate_answers(data)
+    return advise(answers), answers
+
+
+# Dedicated Multus subnets as the planner will emit them (role "multus", network = the network's name), one per
+# network per AZ. SIMULATED: the planner does not emit them yet (issue 12/13 contract with the lead), so these are
+# appended to the advisor's Recommendation by hand; the CIDRs are free blocks of 10.0.0.0/16 in that plan.
+PLANNED_MULTUS = [("sig", "us-east-1a", "10.0.250.0/26"), ("sig", "us-east-1b", "10.0.250.64/26"),
+                  ("media", "us-east-1a", "10.0.251.0/27"), ("media", "us-east-1b", "10.0.251.32/27")]
+
+
+def multus_planned_case():
+    """SIMULATED planner output: the advisor's Recommendation plus role-"multus" SubnetOut entries; snippets rebuilt."""
+    import ipaddress
+
+    from eksadvisor.recommendation import SubnetOut
+    from eksadvisor.snippets import build_snippets
+
+    rec, answers = multus_case()
+    extra = [SubnetOut(name=f"telco-multus-{net}-{az}", role="multus", az=az, cidr=cidr, network=net,
+                       usable_ips=ipaddress.ip_network(cidr).num_addresses - 5,
+                       tags={"kubernetes.io/cluster/telco": "shared"})
+             for net, az, cidr in PLANNED_MULTUS]
+    rec = rec.model_copy(update={"subnets": [*rec.subnets, *extra]})
+    rec = rec.model_copy(update={"snippets": build_snippets(rec, answers)})
+    return rec, answers
+
+
 def example_answers(name: str):
     from eksadvisor.answers import load_answers
 

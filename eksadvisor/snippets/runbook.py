@@ -172,7 +172,11 @@ def _extra_steps(ctx: Context) -> list[Step]:
               f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"],
              ["kubectl", "apply", "-f", "windows-ipam-configmap.yaml"]]))
     if ctx.multus:
+        from eksadvisor.snippets.k8s import eni_attachment_steps
+
         text = _multus_text(ctx)
+        if ctx.multus_networks:
+            text += " Give every node its extra ENIs first, in this order:\n\n" + "\n".join(eni_attachment_steps(ctx))
         steps.append(Step("Multus", text, [["kubectl", "apply", "-f", "multus-nad.yaml"]] if ctx.multus_networks else []))
     if ctx.data_intensive:
         steps.append(Step("Raise the aws-node probe timeouts",
@@ -191,6 +195,23 @@ def _extra_steps(ctx: Context) -> list[Step]:
 AWS_MULTUS_BUILDS = {"thin": ("v3.7.2", "v3.8.0", "v3.9.0", "v3.9.1", "v3.9.2"), "thick": ("v4.0.2", "v4.1.4")}
 
 
+def thick_plugin_note(version: str) -> str:
+    """What the runbook says about a thick-plugin version: fixed, or which version to use instead."""
+    from eksadvisor.multus import MULTUS_AWS_FIXED_BUILD, MULTUS_UPSTREAM_FIXED, thick_fix_included
+
+    if thick_fix_included(version):
+        text = (f"Thick plugin {version} includes the start-up race fix (AWS's manifest from {MULTUS_AWS_FIXED_BUILD}, "
+                f"upstream from {MULTUS_UPSTREAM_FIXED}).")
+    else:
+        text = (f"Thick plugin {version} is older than the builds with the start-up race fix, which can block every "
+                f"pod creation on a node after a reboot: use {MULTUS_AWS_FIXED_BUILD} (AWS's manifest, "
+                f"aws/amazon-vpc-cni-k8s PR #3323) or {MULTUS_UPSTREAM_FIXED} or later (upstream, "
+                "k8snetworkplumbingwg/multus-cni issue #1221), or the thin plugin.")
+    return text + (" A separate fix for a pod-lookup race could not be confirmed in the multus-cni issues or releases. "
+                   "For stale configuration after eviction, run multus-daemon with --cleanup-config-on-exit=true "
+                   "(v4.1.0+).")
+
+
 def _multus_text(ctx: Context) -> str:
     import re
 
@@ -204,12 +225,10 @@ def _multus_text(ctx: Context) -> str:
         text = (f"Install Multus {ctx.multus_version} ({plugin} plugin), then apply `multus-nad.yaml`. AWS publishes no "
                 f"{plugin} manifest for {base} (its builds: thin " + ", ".join(AWS_MULTUS_BUILDS["thin"])
                 + "; thick " + ", ".join(AWS_MULTUS_BUILDS["thick"]) + "), so this is the upstream "
-                "k8snetworkplumbingwg/multus-cni manifest, or pick an AWS build. An AWS Multus version support matrix "
-                "was not found (UNCONFIRMED).")
+                "k8snetworkplumbingwg/multus-cni manifest, or pick an AWS build. AWS publishes no Multus version "
+                "support matrix that we could find.")
     if plugin == "thick":
-        text += (" The thick plugin has had start-up races that block all pod creation: AWS's fix is in "
-                 "v4.1.4-eksbuild.3, upstream's in v4.2.3 (which upstream change fixed it is UNCONFIRMED). For stale "
-                 "configuration after eviction, run multus-daemon with --cleanup-config-on-exit=true (v4.1.0+).")
+        text += " " + thick_plugin_note(ctx.multus_version)
     return text
 
 
@@ -242,7 +261,7 @@ def _auto_mode_steps(ctx: Context) -> list[Step]:
         text += " Security Groups for Pods were asked for: they need a cluster without Auto Mode."
     if ctx.multus:
         text += (" Multus was asked for: AWS does not name it for Auto Mode and alternate CNI plugins are unsupported, "
-                 "so Multus there is UNCONFIRMED (likely unsupported).")
+                 "so Multus in Auto Mode is not confirmed by AWS (likely unsupported).")
     steps.append(Step("Check what Auto Mode leaves out", text))
     return steps
 

@@ -271,6 +271,24 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
         rta.set("subnet_id", Expr("each.value.id"))
         rta.set("route_table_id", Expr("element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"))
         blocks += [sub, rta]
+    multus = ctx.subnets_of("multus")
+    if multus:
+        sub = Block("resource", ["aws_subnet", "multus"], comments=[
+            "Dedicated subnets for the Multus networks' extra ENIs, one per network per AZ (multus-nad.yaml hands out",
+            "their addresses; ENIs attached from them are tagged node.k8s.amazonaws.com/no_manage=true).",
+        ])
+        sub.set("for_each", _pod_subnet_map(ctx, multus)).blank()
+        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
+        sub.set("cidr_block", Expr("each.value.cidr"))
+        sub.set("availability_zone", Expr("each.value.az"))
+        sub.set("tags", Expr("each.value.tags"))
+        sub.set("depends_on", [Expr("module.vpc")])
+        rta = Block("resource", ["aws_route_table_association", "multus"], comments=[
+            "Route Multus subnets like the private subnets of the same AZ."])
+        rta.set("for_each", Expr("aws_subnet.multus")).blank()
+        rta.set("subnet_id", Expr("each.value.id"))
+        rta.set("route_table_id", Expr("element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"))
+        blocks += [sub, rta]
     return blocks
 
 
@@ -300,7 +318,7 @@ def _existing_vpc_blocks(ctx: Context) -> list[Block]:
         if ctx.new_secondary_cidrs:
             sub.set("depends_on", [Expr("aws_vpc_ipv4_cidr_block_association.secondary")])
         blocks.append(sub)
-        routed = [s for s in new if s.role in ("public", "private", "pod")]
+        routed = [s for s in new if s.role in ("public", "private", "pod", "multus")]
         if routed:
             rta = Block("resource", ["aws_route_table_association", "new"], comments=[
                 "Route new public subnets like the existing public ones, private and pod subnets like the private",
