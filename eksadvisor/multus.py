@@ -35,7 +35,8 @@ NO_MANAGE_TAG = "node.k8s.amazonaws.com/no_manage"
 # Thick-plugin start-up race (issue #1221: after a reboot the init container's copy of the shim hangs and no pod on
 # the node gets a network). Fixed in AWS's v4.1.4-eksbuild.3 manifest (aws/amazon-vpc-cni-k8s PR #3323, commit
 # fa2dfdaf4868) and upstream from v4.2.3 (thick init container switched to install_multus) -- fact sheet §7
-# [CNI-MULTUS] [MULTUS-ISS]. No separate "pod-lookup race" fix could be confirmed in the multus-cni issues.
+# [CNI-MULTUS] [MULTUS-ISS]. The "pod-lookup race fixed in v4.1.1" some guides state could not be confirmed in the
+# multus-cni issues or releases.
 MULTUS_AWS_FIXED_BUILD = "v4.1.4-eksbuild.3"
 MULTUS_UPSTREAM_FIXED = "v4.2.3"
 

@@ -613,6 +613,12 @@ def c_multus_thick_race(ctx: Any) -> dict[str, Any] | None:
 
 
 @condition
+def c_fargate_pods(ctx: Any) -> dict[str, Any] | None:
+    pods = ctx.answers.fargate_pods
+    return {"pods": pods} if pods > 0 else None
+
+
+@condition
 def c_multus_networks(ctx: Any) -> dict[str, Any] | None:
     m = ctx.answers.multus
     if m.needed and m.networks:

@@ -102,6 +102,7 @@ CASES: dict[str, tuple[dict, dict]] = {
     "multus-node-security-group": (
         {"multus": {"needed": True, "networks": [{"name": "n1", "type": "ipvlan", "cidr": "10.10.0.0/16"}]}},
         {"multus": {"needed": False, "networks": [{"name": "n1", "type": "ipvlan", "cidr": "10.10.0.0/16"}]}}),
+    "fargate-profile-private-subnets": ({"fargate_pods": 12}, {}),
     "multus-extra-enis": (
         {"multus": {"needed": True, "networks": [{"name": "n1", "type": "ipvlan", "cidr": "10.10.0.0/16"}]}},
         {"multus": {"needed": True}}),

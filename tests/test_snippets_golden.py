@@ -8,7 +8,7 @@ import pytest
 from eksadvisor.snippets import build_snippets
 
 from .conftest import update_golden
-from .test_snippets_support import (EXAMPLES, advised, auto_mode_case, golden_dir, ipv6_case, multus_case,
+from .test_snippets_support import (EXAMPLES, advised, auto_mode_case, fargate_case, golden_dir, ipv6_case, multus_case,
                                     multus_planned_case, windows_case)
 
 ORDER_FILE = "_order.txt"
@@ -63,6 +63,12 @@ def test_multus_case_matches_golden(shared_dir):
 def test_multus_planned_subnets_case_matches_golden(shared_dir):
     """SIMULATED planner output: role-"multus" subnets appended to advise()'s Recommendation (see PLANNED_MULTUS)."""
     _check_golden("simulated-multus-planned-subnets", multus_planned_case()[0].snippets)
+
+
+def test_fargate_case_matches_golden(shared_dir):
+    rec, answers = fargate_case()
+    assert rec.snippets == build_snippets(rec, answers)
+    _check_golden("advised-fargate", rec.snippets)
 
 
 def test_bytes_do_not_depend_on_hash_seed(shared_dir):

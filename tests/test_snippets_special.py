@@ -241,3 +241,49 @@ def test_old_thick_plugin_is_flagged_with_the_fixed_version(shared_dir, version,
     else:
         assert f"Thick plugin {version} includes the start-up race fix" in rec.snippets["runbook.md"]
     assert "could not be confirmed" in rec.snippets["runbook.md"]  # the pod-lookup fix: said in plain words
+
+
+# -------------------------------------------------------------------------------------------- Fargate
+
+def test_fargate_profile_uses_the_private_subnets_sized_for_it(shared_dir):
+    """40 Fargate pods, growth factor 2.0 (default), 2 AZs: ceil(40 x 2.0 / 2) = 40 addresses per AZ counted in the
+    private subnets (advisor._plan, fargate_per_az); a /26 holds 64 - 5 = 59 >= 40 [VPC-SUBNET]. Fact sheet §11
+    [EKS-FARGATE]: one address per pod, private subnets only."""
+    from .test_snippets_support import fargate_case
+
+    rec, answers = fargate_case()
+    private = [s for s in rec.subnets if s.role == "private"]
+    assert [s.usable_ips for s in private] == [59, 59] and all(s.usable_ips >= 40 for s in private)
+    out = rec.snippets
+    (cfg,) = _docs(out["eksctl-cluster.yaml"])
+    jsonschema.Draft7Validator(json_schema("eksctl-clusterconfig-v1alpha5.schema.json")).validate(cfg)
+    assert cfg["fargateProfiles"] == [{"name": "fp-default", "selectors": [{"namespace": "<NAMESPACE:fargate>"}],
+                                       "subnets": [f"<SUBNET_ID:{s.name}>" for s in private]}]
+    assert "managedNodeGroups" not in cfg
+    module = parse_hcl(out["terraform-eks.tf"])["module"][0]["eks"]
+    assert module["fargate_profiles"] == {"fp-default": {"name": "fp-default",
+                                                         "selectors": [{"namespace": "<NAMESPACE:fargate>"}],
+                                                         "subnet_ids": "${module.vpc.private_subnets}"}}
+    for name in ("eksctl-cluster.yaml", "terraform-eks.tf", "runbook.md"):
+        text = out[name]
+        assert "Fargate (40 pods): each pod takes one address from the profile's subnets, which must be private" in text
+        assert "IPv4 address as well" not in text  # IPv4 cluster
+    assert "eksctl create fargateprofile" in out["runbook.md"]
+    w = next(w for w in rec.warnings if w.id == "fargate-profile-private-subnets")
+    assert w.message.startswith("40 pods run on Fargate: each runs alone in its micro-VM and takes one address")
+
+
+def test_fargate_in_ipv6_and_existing_vpc_and_absent_without_pods(shared_dir):
+    from .test_snippets_support import example_answers, ipv6_case, payments_rec
+
+    out = build_snippets(*ipv6_case())  # IPv6 + 10 Fargate pods
+    for name in ("eksctl-cluster.yaml", "terraform-eks.tf", "runbook.md"):
+        assert "IPv6 cluster: each Fargate pod still needs an IPv4 address as well" in out[name]
+    # existing VPC: the profile names the private subnets by ID placeholder
+    answers = example_answers("exhausted-onprem").model_copy(update={"fargate_pods": 6})
+    module = parse_hcl(build_snippets(payments_rec(), answers)["terraform-eks.tf"])["module"][0]["eks"]
+    assert module["fargate_profiles"]["fp-default"]["subnet_ids"] == [f"<SUBNET_ID:private-eu-central-1{z}>" for z in "abc"]
+    # no Fargate pods: no profile, no note
+    plain = build_snippets(payments_rec(), example_answers("exhausted-onprem"))
+    assert "fargateProfiles" not in plain["eksctl-cluster.yaml"] and "fargate_profiles" not in plain["terraform-eks.tf"]
+    assert "Fargate" not in plain["runbook.md"]

@@ -189,6 +189,18 @@ def multus_planned_case():
     return rec, answers
 
 
+def fargate_case(**changes: Any):
+    """A Fargate-only IPv4 cluster (40 pods over 2 AZs), through the advisor."""
+    from eksadvisor.advisor import advise
+    from eksadvisor.answers import validate_answers
+
+    data = {"version": 1, "cluster_name": "fg", "region": "eu-west-1", "availability_zones": 2, "node_groups": [],
+            "fargate_pods": 40}
+    data.update(changes)
+    answers = validate_answers(data)
+    return advise(answers), answers
+
+
 def example_answers(name: str):
     from eksadvisor.answers import load_answers
 

@@ -318,6 +318,7 @@ class Context:
     existing_vpc: bool
     auto_mode: bool = False
     custom_ami: bool = False
+    fargate_pods: int = 0
 
     @property
     def ipv6(self) -> bool:
@@ -557,4 +558,5 @@ def build_context(rec: Any, answers: Any) -> Context:
         existing_vpc=any(s.existing for s in subnets) or bool(get(answers, "network.existing_subnets", [])),
         auto_mode=bool(get(answers, "operations.auto_mode", False)),
         custom_ami=bool(get(answers, "operations.custom_ami", False)),
+        fargate_pods=int(get(answers, "fargate_pods", 0) or 0),
     )

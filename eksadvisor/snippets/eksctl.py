@@ -58,6 +58,10 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
     if subnets:
         vpc["subnets"] = subnets
     cfg["vpc"] = vpc
+    if ctx.fargate:  # private subnets only, one address per pod [EKS-FARGATE]
+        from eksadvisor.snippets.fargate import eksctl_profiles
+
+        cfg["fargateProfiles"] = eksctl_profiles(ctx)
     if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from our NodePools [EKS-AUTO-NET]
         # Built-in node pools off (nodePools: [], no nodeRoleARN): their default NodeClass would put nodes in the
         # cluster subnets. AWS: "Cluster without built-in node pools", create-node-pool.html [EKS-AUTO-NC].
@@ -110,6 +114,7 @@ def eksctl_yaml(ctx: Context) -> str:
         ]
         if ctx.ipv6:
             header.append("IPv6 is fixed at cluster creation and cannot be changed later.")
+        header += _fargate_notes(ctx)
         return dump_yaml(cluster_config(ctx), header=header)
     header += [
         "maxPodsPerNode on AL2023 needs eksctl >= 0.199.0. EKS managed node groups also compute their own max-pods "
@@ -127,7 +132,17 @@ def eksctl_yaml(ctx: Context) -> str:
         header.append("Windows node group(s) " + ", ".join(g.name for g in ctx.dropped_windows_groups) + " left out: IPv6 clusters do not support Windows nodes.")
     if any(g.os == "windows" for g in ctx.node_groups):
         header.append("Windows node groups keep EKS's own max-pods (no maxPodsPerNode is written for them).")
+    header += _fargate_notes(ctx)
     return dump_yaml(cluster_config(ctx), header=header)
+
+
+def _fargate_notes(ctx: Context) -> list[str]:
+    if not ctx.fargate:
+        return []
+    from eksadvisor.snippets.fargate import notes
+
+    return [*notes(ctx), "eksctl creates the Fargate pod execution role; replace the namespace placeholder in "
+                         "fargateProfiles (up to five selectors per profile)."]
 
 
 def configuration_values_of(doc: dict[str, Any]) -> dict[str, Any]:

@@ -178,6 +178,8 @@ def _extra_steps(ctx: Context) -> list[Step]:
         if ctx.multus_networks:
             text += " Give every node its extra ENIs first, in this order:\n\n" + "\n".join(eni_attachment_steps(ctx))
         steps.append(Step("Multus", text, [["kubectl", "apply", "-f", "multus-nad.yaml"]] if ctx.multus_networks else []))
+    if ctx.fargate:
+        steps.append(_fargate_step(ctx))
     if ctx.data_intensive:
         steps.append(Step("Raise the aws-node probe timeouts",
                           "Managed add-on: already in `vpc-cni-addon.json`. Self-managed:",
@@ -207,7 +209,8 @@ def thick_plugin_note(version: str) -> str:
                 f"pod creation on a node after a reboot: use {MULTUS_AWS_FIXED_BUILD} (AWS's manifest, "
                 f"aws/amazon-vpc-cni-k8s PR #3323) or {MULTUS_UPSTREAM_FIXED} or later (upstream, "
                 "k8snetworkplumbingwg/multus-cni issue #1221), or the thin plugin.")
-    return text + (" A separate fix for a pod-lookup race could not be confirmed in the multus-cni issues or releases. "
+    return text + (" A fix in v4.1.1 for a \"pod-lookup race\", as some guides state, could not be confirmed in the multus-cni "
+                   "issues or releases. "
                    "For stale configuration after eviction, run multus-daemon with --cleanup-config-on-exit=true "
                    "(v4.1.0+).")
 
@@ -230,6 +233,14 @@ def _multus_text(ctx: Context) -> str:
     if plugin == "thick":
         text += " " + thick_plugin_note(ctx.multus_version)
     return text
+
+
+def _fargate_step(ctx: Context) -> Step:
+    from eksadvisor.snippets.fargate import notes
+
+    return Step("Fargate profile", " ".join(notes(ctx)) + " `eksctl-cluster.yaml` (`fargateProfiles`) and `terraform-eks.tf` "
+                "(`fargate_profiles`) create it with the cluster, after you replace the namespace placeholder; for an "
+                "existing cluster:", [["eksctl", "create", "fargateprofile", "-f", "eksctl-cluster.yaml"]])
 
 
 def _auto_mode_steps(ctx: Context) -> list[Step]:
@@ -262,6 +273,8 @@ def _auto_mode_steps(ctx: Context) -> list[Step]:
     if ctx.multus:
         text += (" Multus was asked for: AWS does not name it for Auto Mode and alternate CNI plugins are unsupported, "
                  "so Multus in Auto Mode is not confirmed by AWS (likely unsupported).")
+    if ctx.fargate:
+        steps.append(_fargate_step(ctx))
     steps.append(Step("Check what Auto Mode leaves out", text))
     return steps
 

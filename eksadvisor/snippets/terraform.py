@@ -53,6 +53,12 @@ def _eks_module(ctx: Context) -> Block:
         if ctx.subnets_of("cluster"):
             m.set("control_plane_subnet_ids", Expr("module.vpc.intra_subnets"))
     m.blank()
+    if ctx.fargate:  # the private subnets the plan sized for Fargate pods [EKS-FARGATE]
+        from eksadvisor.snippets.fargate import profile_subnets, terraform_profiles
+
+        ids: Any = ([s.id_placeholder for s in profile_subnets(ctx)] if ctx.existing_vpc
+                    else Expr("module.vpc.private_subnets"))
+        m.set("fargate_profiles", terraform_profiles(ctx, ids)).blank()
     if ctx.auto_mode:  # AWS runs pod networking and the core add-ons; nodes come from our NodePools [EKS-AUTO-NET]
         # Built-in node pools off: their default NodeClass would put nodes in the control-plane subnets. No module
         # node role: EKS refuses a node role without node pools (terraform-aws-eks issues #3238, #3483); the
@@ -144,6 +150,7 @@ def terraform_eks(ctx: Context) -> str:
         ]
         if ctx.ipv6:
             header.append("ip_family is fixed at cluster creation: IPv6 means a new cluster.")
+        header += _fargate_notes(ctx)
         return render_file([_eks_module(ctx)], header=header)
     header = [
         f"terraform-aws-modules/eks/aws {EKS_MODULE_VERSION} inputs for cluster {ctx.cluster}.",
@@ -164,7 +171,17 @@ def terraform_eks(ctx: Context) -> str:
         header.append(IPV6_ADDON_NOTE)
     if ctx.dropped_windows_groups:
         header.append("Windows node group(s) " + ", ".join(g.name for g in ctx.dropped_windows_groups) + " left out: IPv6 clusters do not support Windows nodes.")
+    header += _fargate_notes(ctx)
     return render_file([_eks_module(ctx), *_irsa_blocks(ctx)], header=header)
+
+
+def _fargate_notes(ctx: Context) -> list[str]:
+    if not ctx.fargate:
+        return []
+    from eksadvisor.snippets.fargate import notes
+
+    return [*notes(ctx), "The module's fargate-profile sub-module creates the pod execution role; replace the "
+                         "namespace placeholder in fargate_profiles."]
 
 
 # ----------------------------------------------------------------------------------------------- vpc
