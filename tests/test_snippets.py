@@ -501,15 +501,21 @@ def test_network_attachment_definitions_validate(case):
         pytest.skip("no Multus")
     schema = strict(crd_schema("networkattachmentdefinition-crd.k8s.cni.cncf.io-v1.yaml", "v1"))
     docs = _docs(case.out["multus-nad.yaml"])
-    for doc, net in zip(docs, case.answers.multus.networks, strict=True):  # answers ranges: one NAD per network
+    # one NAD per planned Multus subnet (role "multus", named <network>-<az>), else one per network from the answers
+    planned = {s.network: [] for s in case.rec.subnets if s.role == "multus"}
+    for s in sorted((s for s in case.rec.subnets if s.role == "multus"), key=lambda s: (s.az, s.cidr)):
+        planned[s.network].append((f"{s.network}-{s.az}", s.cidr))
+    expected = [(net, name, cidr) for net in case.answers.multus.networks
+                for name, cidr in (planned.get(net.name) or [(net.name, net.cidr)])]
+    for doc, (net, name, cidr) in zip(docs, expected, strict=True):
         jsonschema.Draft4Validator(schema).validate(doc)
-        assert doc["metadata"]["name"] == net.name
+        assert doc["metadata"]["name"] == name
         config = json.loads(doc["spec"]["config"])  # README quirk 3: the config is a JSON string
-        assert config["type"] == net.type and config["name"] == net.name
+        assert config["type"] == net.type and config["name"] == name
         # whereabouts (cluster-wide) over the range minus AWS's first four and last addresses [VPC-SUBNET]
-        cidr = ipaddress.ip_network(net.cidr)
-        assert config["ipam"] == {"type": "whereabouts", "range": net.cidr, "range_start": str(cidr[4]),
-                                  "range_end": str(cidr[-2])}
+        block = ipaddress.ip_network(cidr)
+        assert config["ipam"] == {"type": "whereabouts", "range": cidr, "range_start": str(block[4]),
+                                  "range_end": str(block[-2])}
         assert config.get("master", config.get("device")) == net.master
         as_object = copy.deepcopy(doc)
         as_object["spec"]["config"] = config
