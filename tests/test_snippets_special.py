@@ -287,3 +287,38 @@ def test_fargate_in_ipv6_and_existing_vpc_and_absent_without_pods(shared_dir):
     plain = build_snippets(payments_rec(), example_answers("exhausted-onprem"))
     assert "fargateProfiles" not in plain["eksctl-cluster.yaml"] and "fargate_profiles" not in plain["terraform-eks.tf"]
     assert "Fargate" not in plain["runbook.md"]
+
+
+def test_multus_ranges_refuse_exactly_the_overlapping_ranges():
+    """Property: an answers range is accepted iff it overlaps no planned subnet, connected range or earlier network,
+    and an accepted range always skips AWS's first four and last addresses."""
+    from hypothesis import given, settings, strategies as st
+
+    from eksadvisor.errors import InputError
+    from eksadvisor.multus import Connected, multus_ranges
+
+    planned = [{"name": "p-a", "role": "private", "az": "a", "cidr": "10.0.32.0/23"},
+               {"name": "c-a", "role": "cluster", "az": "a", "cidr": "10.0.36.0/28"}]
+    connected = Connected(existing_subnets=("10.0.64.0/24",), onprem_cidrs=("10.0.128.0/20",), vpc_blocks=("10.0.0.0/16",))
+    used = [ipaddress.ip_network(c) for c in ("10.0.32.0/23", "10.0.36.0/28", "10.0.64.0/24", "10.0.128.0/20",
+                                              "172.20.0.0/16")]  # VPC in 10/8 -> inferred service CIDR 172.20/16
+
+    blocks = st.builds(lambda base, plen: str(ipaddress.ip_network(f"10.0.{base}.0/{plen}", strict=False)),
+                       st.integers(0, 255), st.integers(20, 28))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(blocks, min_size=1, max_size=3))
+    def check(cidrs):
+        nets = [ipaddress.ip_network(c) for c in cidrs]
+        clash = any(n.overlaps(u) for i, n in enumerate(nets) for u in used + nets[:i])
+        try:
+            ranges = multus_ranges([(f"n{i}", c) for i, c in enumerate(cidrs)], planned, connected)
+        except InputError as e:
+            assert clash and e.field.startswith("multus.networks[")
+            return
+        assert not clash
+        for r, n in zip(ranges, nets, strict=True):
+            assert ipaddress.ip_address(r.range_start) == n[4] and ipaddress.ip_address(r.range_end) == n[-2]
+            assert r.addresses == n.num_addresses - 5
+
+    check()
