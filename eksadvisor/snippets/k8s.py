@@ -148,6 +148,8 @@ def nad_yaml(ctx: Context) -> str:
         "address. Each range is the subnet's CIDR without the five addresses AWS reserves (the first four and the "
         "last).",
         f"AWS does not manage the addresses of these interfaces; see {MULTUS_DOC}.",
+        "ipvlan is the preferred plugin (pods share the ENI's MAC address, which the VPC accepts); host-device hands "
+        "a whole ENI to one pod.",
     ]
     if any(r.az for n in ctx.multus_networks for r in n.ranges):
         header.append("One NetworkAttachmentDefinition per network per AZ, named <network>-<az>: a pod annotates "
