@@ -85,6 +85,7 @@ class Bundle:
     origin: str = "bundle"
     addon_unknown: bool = False  # live mode where describe_addon could not answer: managed add-on unknown
     region: str = ""
+    notes: list[str] = field(default_factory=lambda: [])
     absent: list[str] = field(default_factory=lambda: [])
 
     @property

@@ -449,7 +449,7 @@ def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
     pods = _pods_per_node(b) if b.pods is not None else None
     cluster_subnets = set(cluster["resourcesVpcConfig"].get("subnetIds") or [])
     limitations = [ABSENCE[k] for k in b.absent if k in ABSENCE]
-    notes: list[str] = []
+    notes: list[str] = list(b.notes)
 
     # ---- ENIConfigs
     eniconfigs: dict[str, str] = {}
