@@ -43,6 +43,7 @@ class GroupSpec:
     prefixes_per_node: int = 1
     eniconfig_label: str | None = None  # value of the ENIConfig label on each node (custom networking)
     extra_card_eni: bool = False  # multi-card type: an ENI on network card 1 too
+    subnets: dict[str, str] | None = None  # az -> node subnet id (default: the AZ's first private subnet)
 
 
 @dataclass
@@ -166,7 +167,7 @@ def build(spec: ClusterSpec) -> tuple[dict[str, Any], dict[str, Any]]:
             cap = compute(it, spec.cni_version, prefix_delegation=prefix, custom_networking=custom).recommended_max_pods
         cap = g.capacity if g.capacity is not None else cap
         for az, count in sorted(g.nodes_per_az.items()):
-            node_subnet = by_az_subnet[az]
+            node_subnet = (g.subnets or {}).get(az) or by_az_subnet[az]
             for k in range(count):
                 n_inst += 1
                 iid = f"i-{n_inst:017x}"

@@ -208,26 +208,28 @@ def _collect_addresses(b: Bundle) -> tuple[dict[str, _SubnetState], dict[str, di
     """Per subnet: every in-use address and prefix; per instance id: its ENIs (primary first)."""
     states = {s["SubnetId"]: _SubnetState(s) for s in b.subnets}
     by_instance: dict[str, dict[str, Any]] = defaultdict(lambda: {"primary": None, "enis": []})
+    pton, af, from_bytes = socket.inet_pton, socket.AF_INET, int.from_bytes
     for i, e in enumerate(b.enis):
         st = states[e["SubnetId"]]
         st.enis += 1
-        for j, p in enumerate(e.get("PrivateIpAddresses") or []):
-            ip = p.get("PrivateIpAddress") if isinstance(p, dict) else None
-            try:
-                st.addrs.append(_ip_int(ip))  # type: ignore[arg-type]
-            except (OSError, TypeError):
-                raise InputError(f"network-interfaces.json: NetworkInterfaces[{i}].PrivateIpAddresses[{j}] is not an IPv4 "
-                                 "address.", field="network-interfaces.json") from None
-        if not e.get("PrivateIpAddresses") and isinstance(e.get("PrivateIpAddress"), str):
-            st.addrs.append(_ip_int(e["PrivateIpAddress"]))
-        for j, p in enumerate(e.get("Ipv4Prefixes") or []):
+        addrs = st.addrs
+        ips = e.get("PrivateIpAddresses")
+        try:
+            if ips:
+                addrs.extend([from_bytes(pton(af, p["PrivateIpAddress"]), "big") for p in ips])
+            elif isinstance(e.get("PrivateIpAddress"), str):
+                addrs.append(from_bytes(pton(af, e["PrivateIpAddress"]), "big"))
+        except (OSError, TypeError, KeyError):
+            raise InputError(f"network-interfaces.json: NetworkInterfaces[{i}] ({e['NetworkInterfaceId']}) has a private "
+                             "address that is not an IPv4 address.", field="network-interfaces.json") from None
+        for j, p in enumerate(e.get("Ipv4Prefixes") or ()):
             text = p.get("Ipv4Prefix") if isinstance(p, dict) else None
             if not isinstance(text, str):
                 raise InputError(f"network-interfaces.json: NetworkInterfaces[{i}].Ipv4Prefixes[{j}].Ipv4Prefix is missing.",
                                  field="network-interfaces.json")
             st.ranges.append(_cidr_range(text, "network-interfaces.json"))
-        att = e.get("Attachment") or {}
-        iid = att.get("InstanceId")
+        att = e.get("Attachment")
+        iid = att.get("InstanceId") if att else None
         if isinstance(iid, str):
             entry = by_instance[iid]
             entry["enis"].append(e)
@@ -346,14 +348,14 @@ def _nodes(b: Bundle, catalog: Any) -> list[_Node]:
 
 def _pods_per_node(b: Bundle) -> dict[str, int]:
     counts: Counter[str] = Counter()
-    for p in b.pods or []:
-        spec = p.get("spec") or {}
+    done = ("Succeeded", "Failed")
+    for p in b.pods or ():
+        spec = p.get("spec")
+        if not spec or spec.get("hostNetwork"):
+            continue
         node = spec.get("nodeName")
-        if not node or spec.get("hostNetwork"):
-            continue
-        if (p.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
-            continue
-        counts[str(node)] += 1
+        if node and (p.get("status") or {}).get("phase") not in done:
+            counts[node] += 1
     return counts
 
 
