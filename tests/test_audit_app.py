@@ -97,3 +97,12 @@ def test_audit_page_bad_zip_is_inline():
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == ["bundle.zip: is not a zip file."]
+
+
+def test_html_report_embeds_the_forecast_chart():
+    from eksadvisor.audit.render import render
+
+    docs, resv = build(three_az())
+    out = render(audit_bundle(read_zip(zipped(docs, resv))), "html").decode()
+    assert "<figure><svg" in out and "More nodes that fit before each subnet is full" in out
+    assert "<script" not in out

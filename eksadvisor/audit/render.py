@@ -70,11 +70,30 @@ def render_markdown(r: Any) -> str:
     return "\n".join(lines)
 
 
+def forecast_svg(r: Any) -> str | None:
+    """The exhaustion forecast chart as checked inline SVG (the report's own sanitiser), or None without the
+    ``report`` extra (altair, vl-convert) or without rows."""
+    try:
+        from eksadvisor import charts
+        from eksadvisor.report import _chart_svg
+    except ImportError:
+        return None
+    rows = charts.audit_forecast_rows(r.forecast)
+    if not rows:
+        return None
+    try:
+        return str(_chart_svg(charts.audit_forecast_chart(rows), "forecast"))
+    except ImportError:
+        return None
+
+
 def render_html(r: Any) -> str:
     body = html.escape(render_markdown(r))
+    svg = forecast_svg(r)
+    figure = f"<figure>{svg}<figcaption>Exhaustion forecast</figcaption></figure>" if svg else ""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
-            f"Audit of {html.escape(r.cluster_name)}</title></head><body><pre style=\"white-space:pre-wrap\">{body}</pre>"
-            "</body></html>\n")
+            f"Audit of {html.escape(r.cluster_name)}</title></head><body>{figure}"
+            f"<pre style=\"white-space:pre-wrap\">{body}</pre></body></html>\n")
 
 
 def render(r: Any, fmt: str) -> bytes:
