@@ -254,6 +254,8 @@ def test_windows_nodes(tmp_path):
     assert "audit-max-pods-mismatch" not in ids(r)
     assert any(g["os"] == "windows" for g in r.answers["node_groups"])
     assert "win" in sub(r, "subnet-0a000000000000000").nodes_that_fit
+    # the Windows group keeps its own kubelet value: no max-pods change is planned for it
+    assert not any("win:" in c.detail for c in r.changes if c.kind == "max_pods")
 
 
 def test_multi_card_type_and_unlabelled_nodes(tmp_path):

@@ -850,11 +850,11 @@ def _changes(cs: CurrentSettings, rec: Any, groups: list[NodeGroupAudit], b: Bun
         add("settings", "Change the aws-node settings", "; ".join(diff),
             ["aws-node-env.sh", "vpc-cni-addon.json"] if cs.managed_addon is False else ["vpc-cni-addon.json", "addon-commands.sh"])
     mp = []
+    rec_groups = {ng.name: ng.max_pods for ng in rec.node_groups}  # one kubelet value per group (lowest of its types)
     for g in groups:
-        want = {t: rec.max_pods.get(t) for t in g.instance_types if rec.max_pods.get(t) is not None}
-        if want and g.max_pods_capacity and min(want.values()) not in g.max_pods_capacity or \
-                (want and len(g.max_pods_capacity) > 1):
-            mp.append((g.name, g.max_pods_capacity, min(want.values())))
+        want = rec_groups.get(g.name)
+        if want is not None and g.max_pods_capacity and g.max_pods_capacity != [want]:
+            mp.append((g.name, g.max_pods_capacity, want))
     if mp:
         add("max_pods", "Set kubelet max-pods", "; ".join(f"{n}: {caps} -> {w}" for n, caps, w in mp),
             [k for k in have if k.startswith("nodeadm-userdata-")] + ["karpenter.yaml", "eksctl-cluster.yaml"])
@@ -880,6 +880,7 @@ def _forecast(subnets: list[SubnetAudit], node_subnets: dict[str, set[str]], pod
     if rec is not None and rec.ip_family == "ipv4":
         warm = _warm_from_strings(rec.settings)
         rprefix = rec.address_mode == "prefix"
+        rec_max = {ng.name: ng.max_pods for ng in rec.node_groups}
         for g, t in group_types.items():
             u = usage_now.get(g)
             if u is not None and u.os == "windows":
@@ -887,7 +888,7 @@ def _forecast(subnets: list[SubnetAudit], node_subnets: dict[str, set[str]], pod
                 continue
             try:
                 rec_usage[g] = node_usage(t, group_pods[g], prefix_delegation=rprefix, custom_networking=rec.custom_networking,
-                                          warm=warm, max_pods=rec.max_pods.get(t), catalog=catalog,
+                                          warm=warm, max_pods=rec_max.get(g, rec.max_pods.get(t)), catalog=catalog,
                                           cni_version=cni_version)
             except InputError:
                 rec_usage[g] = None
