@@ -349,3 +349,24 @@ def test_audit_rules_are_catalogued_and_never_fire_in_advise():
                            "audit-max-pods-mismatch"}
     rec = advise({"node_groups": [{"name": "g", "instance_types": ["m5.large"], "pods_per_node": 50}]})
     assert not audit_rules & {w.id for w in rec.warnings}
+
+
+def test_sgp_strict_without_tcp_early_demux_and_near_miss(tmp_path):
+    r = run(tmp_path, three_az(env={"ENABLE_POD_ENI": "true"}))
+    assert "sgp-disable-tcp-early-demux" in ids(r) and r.current_settings.sgp is True
+    assert r.answers["security_groups_for_pods"]["needed"] is True
+    ok = run(tmp_path, three_az(env={"ENABLE_POD_ENI": "true"}, init_env={"DISABLE_TCP_EARLY_DEMUX": "true"}), "ok")
+    assert "sgp-disable-tcp-early-demux" not in ids(ok)
+
+
+def test_old_cni_version_from_the_image_tag(tmp_path):
+    r = run(tmp_path, three_az(addon=None, cni_version="v1.15.1-eksbuild.1"))
+    assert (r.current_settings.cni_version, r.current_settings.cni_version_source) == ("1.15.1", "aws-node image tag")
+    hit = next(f for f in r.findings if f.id == "upgrade-one-minor-at-a-time")
+    assert "1.15 -> 1.16 -> 1.17" in hit.message  # one minor at a time up to 1.17.1
+    assert "upgrade-one-minor-at-a-time" not in ids(run(tmp_path, three_az(), "new"))
+
+
+def test_bad_env_value_names_the_variable(tmp_path):
+    with pytest.raises(InputError, match=r"^aws-node.json: WARM_ENI_TARGET='two' is not a whole number\.$"):
+        run(tmp_path, three_az(env={"WARM_ENI_TARGET": "two"}))
