@@ -557,7 +557,6 @@ def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
     eniconfig_subnets = set(eniconfigs.values())
 
     subnets_out: list[SubnetAudit] = []
-    sub_info: dict[str, SubnetAudit] = {}
     for sid in sorted(states, key=lambda s: (states[s].az, int(states[s].net.network_address))):
         st = states[sid]
         roles, why = [], []
@@ -603,7 +602,6 @@ def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
             reservations=sorted(resv, key=lambda r: (r["cidr"], r["type"])), ipv6_cidr=ipv6_cidr,
             nodes=node_count[sid], nodes_that_fit=fits)
         subnets_out.append(sa)
-        sub_info[sid] = sa
 
     # ---- findings
     findings: list[Finding] = []
