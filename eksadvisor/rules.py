@@ -694,6 +694,12 @@ def c_multus_macvlan(ctx: Any) -> dict[str, Any] | None:
     return {"networks": _join(names)} if names else None
 
 
+@condition
+def c_audit_only(ctx: Any) -> dict[str, Any] | None:
+    """``audit-*`` rules: eksadvisor.audit fills them from a cluster's live state; a plan (advise) never fires them."""
+    return None
+
+
 # ------------------------------------------------------------------------------------ evaluation
 
 class _Params(dict):  # type: ignore[type-arg]

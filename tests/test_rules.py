@@ -144,7 +144,8 @@ def warnings_for(data: dict) -> dict[str, dict]:
 
 
 def test_every_rule_has_a_case():
-    assert {r.id for r in load_rules()} == set(CASES)
+    # audit-* rules fire on a live cluster, never in advise(): their cases are in tests/test_audit.py
+    assert {r.id for r in load_rules() if r.condition != "audit_only"} == set(CASES)
 
 
 def test_design_ids_all_in_catalog():
