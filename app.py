@@ -22,5 +22,8 @@ st.navigation(
             st.Page("pages/subnets.py", title="Subnet planner", icon=":material/lan:", url_path="subnets"),
             st.Page("pages/decision_graph.py", title="Decision graph", icon=":material/account_tree:", url_path="decision-graph"),
         ],
+        "Existing cluster": [
+            st.Page("pages/audit.py", title="Audit", icon=":material/fact_check:", url_path="audit"),
+        ],
     }
 ).run()

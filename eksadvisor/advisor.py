@@ -284,6 +284,7 @@ def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str 
         pod_addresses_per_az_floor=min(pod_floor, pod_per_az) if d.get("custom_networking") else 0,
         add_secondary_cidrs=True,
         routable_for_overlap=True,
+        multus_networks={n.name: n.cidr for n in a.multus.networks} if a.multus.needed else {},
         custom_networking=bool(d.get("custom_networking")),
         prefix_delegation=d["address_mode"] == "prefix" and not ipv6,
         prefixes_per_az=prefixes_per_az,
@@ -347,7 +348,7 @@ def plan_facts(plan: Any) -> dict[str, Any]:
         "findings": [f.model_dump(mode="json") for f in plan.findings],
         "subnets": [
             {"name": s.name, "role": s.role, "az": s.az, "cidr": s.cidr, "usable_ips": s.usable_ips,
-             "tags": dict(sorted(s.tags.items())), "existing": s.existing}
+             "tags": dict(sorted(s.tags.items())), "existing": s.existing, **({"network": s.network} if s.network else {})}
             for s in plan.subnets
         ],
         "secondary_cidrs": list(plan.secondary_cidrs),

@@ -237,7 +237,7 @@ class MultusNetwork(_Model):
     name: str = Field(description="NetworkAttachmentDefinition name (a DNS label).")
     type: Literal["macvlan", "ipvlan", "host-device"] = Field(description="CNI plugin of the secondary interface.")
     master: str = Field("eth1", description="Host interface the plugin attaches to.")
-    cidr: str = Field(description="IPv4 range of the secondary network (host-local IPAM).")
+    cidr: str = Field(description="IPv4 range of the secondary network: one VPC subnet its extra ENIs come from (whereabouts IPAM); it must overlap nothing planned or connected.")
 
     @field_validator("name")
     @classmethod
@@ -411,6 +411,16 @@ class Answers(_Model):
                 m = _AZ.fullmatch(az)
                 if m and m.group(1) != self.region:
                     raise _FieldError(f"availability_zones[{i}]", f"{az} is not in region {self.region}")
+        if self.multus.needed:
+            seen: list[tuple[str, Any]] = []
+            for i, n in enumerate(self.multus.networks):
+                net = ipaddress.IPv4Network(n.cidr, strict=False)
+                for other, onet in seen:
+                    if net.overlaps(onet):
+                        raise _FieldError(f"multus.networks[{i}].cidr", f"Multus network {n.name} ({n.cidr}) overlaps "
+                                          f"Multus network {other} ({onet}); give it a range of its own (its pods' "
+                                          "addresses must be unique in the VPC and on connected networks)")
+                seen.append((n.name, net))
         from eksadvisor.regions import region
 
         known = region(self.region)

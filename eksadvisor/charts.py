@@ -11,6 +11,7 @@ Charts:
 - :func:`vpc_address_map_chart` - blocks by role laid over each VPC CIDR's address space.
 - :func:`max_pods_by_mode_chart` - max pods per instance type in each address mode (capped and raw).
 - :func:`compare_chart` - addresses vs nodes for every option of ``compare()``, with each option's subnet capacity.
+- :func:`audit_forecast_chart` - audit: more nodes of each group that fit in each subnet, today and recommended.
 """
 
 from __future__ import annotations
@@ -258,6 +259,47 @@ def max_pods_by_mode_chart(rows: Sequence[Mapping[str, Any]], *, title: str = "M
             ],
         )
         .properties(width="container", height=300)
+    )
+
+
+# ------------------------------------------------------------------ audit: exhaustion forecast
+
+FORECAST_ORDER = ("today", "recommended")
+FORECAST_COLORS = ("#E45756", "#54A24B")
+
+
+def audit_forecast_rows(forecast: Iterable[Any]) -> list[dict[str, Any]]:
+    """Long rows from an AuditResult's ``forecast``: one per (subnet, group, scenario); a scenario that does not
+    apply (no recommendation, or the recommendation takes nothing from that subnet) is left out."""
+    rows = []
+    for f in forecast:
+        label = f"{_get(f, 'subnet_id', '')} ({_get(f, 'az', '')})"
+        for scenario, key in (("today", "fit_now"), ("recommended", "fit_recommended")):
+            value = _get(f, key, None)
+            if value is None:
+                continue
+            rows.append({"subnet": label, "group": str(_get(f, "group", "")), "scenario": scenario, "nodes": int(value)})
+    return rows
+
+
+@_unvalidated
+def audit_forecast_chart(rows: Sequence[Mapping[str, Any]], *,
+                         title: str = "More nodes that fit before each subnet is full") -> alt.Chart:
+    """Horizontal grouped bars: per subnet and node group, nodes that still fit today and with the recommendation."""
+    return (
+        alt.Chart(alt.Data(values=[dict(r) for r in rows]), title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("subnet:N", title=None, sort=None),
+            yOffset=alt.YOffset("scenario:N", sort=list(FORECAST_ORDER)),
+            x=alt.X("nodes:Q", title="more nodes that fit"),
+            color=alt.Color("scenario:N", title=None, sort=list(FORECAST_ORDER),
+                            scale=alt.Scale(domain=list(FORECAST_ORDER), range=list(FORECAST_COLORS)),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("subnet:N"), alt.Tooltip("group:N"), alt.Tooltip("scenario:N"),
+                     alt.Tooltip("nodes:Q", title="more nodes")],
+        )
+        .properties(width="container")
     )
 
 

@@ -344,6 +344,7 @@ def _trial_plan(ctx: Context, *, prefix: bool) -> Any:  # -> layout.FitCheck
         existing_subnets=[ExistingSubnetIn(cidr=s.cidr, az=s.az, role=s.role, used_ips=s.used_ips)
                           for s in a.network.existing_subnets],
         onprem_cidrs=list(a.network.onprem_cidrs), cgnat_in_use=a.network.cgnat_in_use, azs=azs,
+        reserved_cidrs=[n.cidr for n in a.multus.networks] if a.multus.needed else [],
         cluster_name=a.cluster_name, node_addresses_per_az=per_az(max(growth, 1.0)),
         node_addresses_per_az_floor=per_az(1.0), prefix_delegation=prefix)
     return fits_as_is(req)
@@ -564,14 +565,11 @@ def f_multus_version(ctx: Context) -> str:
 
 
 def multus_fix_traced(multus: Any) -> bool:
-    """The fact sheet traces the thick-plugin race fixes to upstream v4.2.3+ or AWS's v4.1.4-eksbuild.3 (and later builds)."""
-    import re
+    """The fact sheet traces the thick-plugin race fixes to upstream v4.2.3+ or AWS's v4.1.4-eksbuild.3 (and later
+    builds): one home, :func:`eksadvisor.multus.thick_fix_included`."""
+    from eksadvisor.multus import thick_fix_included
 
-    v = multus.version_tuple()
-    if v >= MULTUS_UPSTREAM_FIX:
-        return True
-    build = re.search(r"eksbuild\.(\d+)", multus.version)
-    return v >= (4, 1, 4) and build is not None and int(build.group(1)) >= 3
+    return thick_fix_included(multus.version)
 
 
 @fact
@@ -586,7 +584,7 @@ def f_thin_why_not(ctx: Context) -> str:
     m = ctx.answers.multus
     if not m.needed:
         return "Multus is not needed."
-    return f"The thick plugin {m.version} was asked for and includes the race fix per the seed (v4.1.1+)."
+    return f"The thick plugin {m.version} was asked for and includes the start-up race fix."
 
 
 @fact
@@ -607,8 +605,9 @@ def f_thick_why_not(ctx: Context) -> str:
     if not m.needed:
         return "Multus is not needed."
     if m.plugin == "thin":
-        return "Thin-plugin mode avoids the thick plugin's pod-lookup race."
-    return f"Thick plugin {m.version} predates the pod-lookup race fix (v4.1.1+)."
+        return "Thin-plugin mode avoids the thick plugin's start-up race."
+    return (f"Thick plugin {m.version} predates the start-up race fix (AWS's v4.1.4-eksbuild.3 manifest, upstream "
+            "v4.2.3).")
 
 
 def _warm_advice(ctx: Context) -> Any:
@@ -887,7 +886,7 @@ def p_multus_thin(ctx: Context) -> bool:
 
 @predicate
 def p_multus_thick_unsafe(ctx: Context) -> bool:
-    return ctx.answers.multus.needed and ctx.answers.multus.version_tuple() < MULTUS_SEED_FIX
+    return ctx.answers.multus.needed and not multus_fix_traced(ctx.answers.multus)
 
 
 @predicate

@@ -28,7 +28,7 @@ from eksadvisor.cidr import Finding, LabeledRange, ServiceCidr, cite
 from eksadvisor.errors import InputError
 from eksadvisor.tags import check_cluster_name, subnet_tags
 
-SubnetRole = Literal["cluster", "public", "private", "pod", "transit"]
+SubnetRole = Literal["cluster", "public", "private", "pod", "transit", "multus"]
 ROLE_ORDER: dict[str, int] = {"cluster": 0, "public": 1, "private": 2, "pod": 3, "transit": 4}
 ROUTABLE_PREFIX = 24  # the routable block for overlap: up to 6 AZs x (cluster /28 + transit /28) = 192 addresses
 PUBLIC_FLOOR_PREFIX = 26  # planner policy (not an AWS rule): public subnets shrink below a /26 only under pressure
@@ -78,6 +78,10 @@ class PlanRequest(_Model):
     # When a VPC block overlaps a connected (on-prem) range: put the cluster subnets and one transit subnet per AZ
     # (private NAT gateway, Transit Gateway attachment) in a block that overlaps none [BP private NAT pattern].
     routable_for_overlap: bool = False
+    reserved_cidrs: list[str] = Field(default_factory=lambda: [])  # ranges taken elsewhere: never used
+    # Multus networks {name: range}: reserved, and each range inside the VPC's blocks is split into one subnet per AZ
+    # (role "multus") for the extra ENIs [EKS-MULTUS]
+    multus_networks: dict[str, str] = Field(default_factory=lambda: {})
     custom_networking: bool = False
     prefix_delegation: bool = False  # node (or pod) subnets then need free /28-aligned space
     public_subnet_prefix: int = 20  # a hint: shrunk inside small VPCs
@@ -103,6 +107,7 @@ class PlannedSubnet(_Model):
     usable_ips: int
     tags: dict[str, str] = Field(default_factory=lambda: {})
     existing: bool = False
+    network: str | None = None  # Multus network name (role "multus")
     needed_addresses: int = 0  # what this subnet was sized for (0 for reused ones)
     prefix_capacity: int | None = None  # whole /28 blocks (prefix delegation), DERIVED
     reservations: list[Reservation] = Field(default_factory=lambda: [])
@@ -334,6 +339,7 @@ class _Ctx:
     existing: list[tuple[int, ExistingSubnetIn, IPv4Network]]
     by_az_role: dict[tuple[str | None, str], list[tuple[int, ExistingSubnetIn, IPv4Network]]]
     onprem: list[IPv4Network]
+    reserved: list[IPv4Network]
     service: IPv4Network | None
 
 
@@ -387,6 +393,8 @@ def _validate(req: PlanRequest) -> _Ctx:
     for t in ctx.existing:
         ctx.by_az_role.setdefault((t[1].az, t[1].role), []).append(t)
     ctx.onprem = [C.parse_network(c, f"onprem_cidrs[{i}]") for i, c in enumerate(req.onprem_cidrs)]
+    ctx.reserved = [C.parse_network(c, f"reserved_cidrs[{i}]") for i, c in enumerate(req.reserved_cidrs)]
+    ctx.reserved += [C.parse_network(c, f"multus_networks.{n}") for n, c in sorted(req.multus_networks.items())]
     ctx.service = C.parse_service_cidr(req.service_cidr) if req.service_cidr else None
     return ctx
 
@@ -570,7 +578,7 @@ def _place_for_overlap(req: PlanRequest, ctx: _Ctx, needs: list[_Need], occupied
         # private ranges first (what on-prem can usually route to), CG-NAT space when it is free on connected networks
         search = [*(r for r in C.allowed_secondary_ranges(ctx.primary) if r != C.CGNAT),
                   *([C.CGNAT] if not req.cgnat_in_use else [])]
-        new_block = _pick_block(q, search, [*vpc_blocks, *ctx.onprem, service_net, C.DOCKER_BRIDGE, *new_blocks],
+        new_block = _pick_block(q, search, [*vpc_blocks, *ctx.onprem, *ctx.reserved, service_net, C.DOCKER_BRIDGE, *new_blocks],
                                 ctx.primary, [*vpc_blocks, *new_blocks])
         if new_block is None:  # nothing clears every connected range: keep the plain layout and say so
             needs[:] = [n for n in needs if n.role != "transit"]
@@ -647,6 +655,32 @@ def _missing(req: PlanRequest, subnets: Sequence[PlannedSubnet]) -> list[str]:
     return out
 
 
+def _multus_subnets(req: PlanRequest, blocks: Sequence[IPv4Network], subnets: list[PlannedSubnet],
+                    findings: list[Finding]) -> None:
+    """One subnet per AZ for each Multus network whose range lies in the VPC's blocks: the range split into equal
+    aligned parts (2^k >= AZs), in AZ order. The extra ENIs of an AZ come from its part [EKS-MULTUS]."""
+    k = max(math.ceil(math.log2(len(req.azs))), 0) if req.azs else 0
+    taken = [IPv4Network(x.cidr) for x in subnets]
+    for name, cidr in req.multus_networks.items():  # answers order
+        net = IPv4Network(cidr)
+        clash = next((t for t in taken if t.overlaps(net)), None)
+        if clash is not None:
+            raise InputError(f"multus.networks: Multus network {name} ({cidr}) overlaps the subnet {clash}; give it a "
+                             "range of its own.", field="multus.networks")
+        if C.subnet_of_any(net, blocks) is None:
+            continue  # outside the VPC: no subnet can be made of it (the NAD generator says so)
+        if net.prefixlen + k > C.SUBNET_MAX_PREFIX:
+            findings.append(Finding(
+                id="multus-range-too-small", severity="critical", ranges=[cidr], source=cite("VPC-SUBNET"),
+                message=(f"Multus network {name} ({cidr}) cannot be split into one subnet per AZ for "
+                         f"{len(req.azs)} AZs (a subnet is at least a /28): give it a larger range.")))
+            continue
+        for az, part in zip(req.azs, net.subnets(prefixlen_diff=k)):
+            subnets.append(PlannedSubnet(
+                name=f"{req.cluster_name}-multus-{name}-{az}", role="multus", az=az, cidr=str(part),
+                usable_ips=C.usable_ips(part), tags=subnet_tags("pod", req.cluster_name), network=name))
+
+
 class FitCheck(NamedTuple):
     fits: bool
     short_by: int  # addresses of the blocks that found no room (at their least size)
@@ -658,7 +692,7 @@ def fits_as_is(req: PlanRequest) -> FitCheck:
     findings, names or shortfall search, so the decision graph can ask it cheaply."""
     ctx = _validate(req)
     routable, _ = _pools(req, ctx.primary, ctx.secondaries)
-    holes = _holes(routable, [n for _, _, n in ctx.existing])
+    holes = _holes(routable, [*(n for _, _, n in ctx.existing), *ctx.reserved])
     needs, _, _ = _build_needs(req, ctx, _public_prefix(req, ctx.primary.prefixlen))
     r_needs = [n for n in needs if n.pool == "routable"]
     _, unplaced, _, _ = _fit(_Holes(holes), r_needs)
@@ -674,7 +708,7 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
     notes: list[str] = []
     vpc_blocks = [ctx.primary, *ctx.secondaries]
     routable, cgnat_secondaries = _pools(req, ctx.primary, ctx.secondaries)
-    occupied = [n for _, _, n in ctx.existing]
+    occupied = [*(n for _, _, n in ctx.existing), *ctx.reserved]
 
     # --- service CIDR
     service = C.user_service_cidr(ctx.service) if ctx.service else C.default_service_cidr(vpc_blocks)
@@ -718,7 +752,7 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
     overlap_blocks = list(new_routable)
     if unplaced and req.add_secondary_cidrs:
         search = _routable_search(req, ctx.primary)
-        avoid = [*vpc_blocks, *ctx.onprem, service_net, C.DOCKER_BRIDGE]
+        avoid = [*vpc_blocks, *ctx.onprem, *ctx.reserved, service_net, C.DOCKER_BRIDGE]
         while unplaced and len(vpc_blocks) + len(new_routable) < C.VPC_CIDR_BLOCK_QUOTA_DEFAULT:
             cand = _pick_block(SECONDARY_PREFIX, search, [*avoid, *new_routable], ctx.primary,
                                [*vpc_blocks, *new_routable])
@@ -744,7 +778,7 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
     if degraded:
         _degradation_findings(r_needs, placed, degraded, findings, notes)
         next_secondary = _pick_block(SECONDARY_PREFIX, _routable_search(req, ctx.primary),
-                                     [*vpc_blocks, *new_routable, *ctx.onprem, service_net, C.DOCKER_BRIDGE],
+                                     [*vpc_blocks, *new_routable, *ctx.onprem, *ctx.reserved, service_net, C.DOCKER_BRIDGE],
                                      ctx.primary, [*vpc_blocks, *new_routable])
 
     # --- pod subnets (custom networking): existing CG-NAT secondaries first, then a new secondary CIDR
@@ -753,7 +787,7 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
     pod_space_free: list[IPv4Network] = []
     p_needs = [n for n in needs if n.pool == "pod"]
     if req.custom_networking:
-        avoid = [*vpc_blocks, *ctx.onprem, service_net, C.DOCKER_BRIDGE]
+        avoid = [*vpc_blocks, *ctx.onprem, *ctx.reserved, service_net, C.DOCKER_BRIDGE]
         if req.cgnat_in_use:
             search = [r for r in C.allowed_secondary_ranges(ctx.primary) if r != C.CGNAT]
             findings.append(Finding(
@@ -888,6 +922,8 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
                          f"`eksadvisor subnets prefix-check --subnet {net} --used-file FILE` before enabling prefix "
                          "delegation.")))
 
+    _multus_subnets(req, [*vpc_blocks, *new_secondaries], subnets, findings)
+
     if req.prefix_delegation:
         notes.append(f"Prefix delegation: every planned subnet is aligned to at least a /28 and the {holder} subnets are "
                      "sized in whole free /28 blocks, leaving out each subnet's first and last /28 (DERIVED, "
@@ -965,6 +1001,7 @@ def _shortfall(req: PlanRequest, ctx: _Ctx, unplaced: list[_Need], pod_unplaced:
                 hyp = ctx.primary.supernet(new_prefix=q)
                 sub = _Ctx()
                 sub.primary, sub.secondaries, sub.existing, sub.onprem, sub.service = hyp, [], [], ctx.onprem, None
+                sub.reserved = ctx.reserved
                 sub.by_az_role = {}
                 needs, _, _ = _build_needs(req, sub, _public_prefix(req, q))
                 rn = [n for n in needs if n.pool == "routable"]
@@ -975,7 +1012,7 @@ def _shortfall(req: PlanRequest, ctx: _Ctx, unplaced: list[_Need], pod_unplaced:
         # smallest secondary CIDR that makes the routable part fit
         needs, _, _ = _build_needs(req, ctx, _public_prefix(req, ctx.primary.prefixlen))
         all_routable_needs = [n for n in needs if n.pool == "routable"]
-        avoid = [*routable, *ctx.secondaries, *ctx.onprem, service_net, C.DOCKER_BRIDGE]
+        avoid = [*routable, *ctx.secondaries, *ctx.onprem, *ctx.reserved, service_net, C.DOCKER_BRIDGE]
         vpc_blocks = [ctx.primary, *ctx.secondaries]
         for q in range(C.VPC_MAX_PREFIX, C.VPC_MIN_PREFIX - 1, -1):
             if _block_size(q) < min(_block_size(n.prefixlen) for n in unplaced):

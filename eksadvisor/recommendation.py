@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 Severity = Literal["info", "warning", "critical"]
-SubnetRole = Literal["cluster", "public", "private", "pod", "transit"]  # transit: private NAT gateway / TGW
+SubnetRole = Literal["cluster", "public", "private", "pod", "transit", "multus"]  # transit: private NAT gateway / TGW
 Strategy = Literal[
     "prefix_delegation", "secondary_cidr", "custom_networking", "ipv6",
     "private_nat_gateway", "subnet_cidr_reservation", "alternate_cni",
@@ -62,6 +62,7 @@ class SubnetOut(_Model):
     usable_ips: int
     tags: dict[str, str] = Field(default_factory=lambda: {})
     existing: bool = False
+    network: str | None = None  # Multus network name (role "multus")
 
 
 class NodeGroupOut(_Model):

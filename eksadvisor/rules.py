@@ -494,7 +494,7 @@ def c_auto_mode(ctx: Any) -> dict[str, Any] | None:
     if ctx.decisions.get("custom_networking"):
         extra.append("use podSubnetSelectorTerms instead of ENIConfig custom networking")
     if a.multus.needed:
-        extra.append("Multus in Auto Mode is UNCONFIRMED (AWS does not support alternate CNI plugins there)")
+        extra.append("Multus in Auto Mode is not confirmed by AWS (AWS does not support alternate CNI plugins there)")
     return {"extra": ("; " + "; ".join(extra)) if extra else ""}
 
 
@@ -665,23 +665,18 @@ def _multus_thick(ctx: Any) -> bool:
 
 @condition
 def c_multus_thick_race(ctx: Any) -> dict[str, Any] | None:
-    from eksadvisor.graph import MULTUS_SEED_FIX
+    from eksadvisor.multus import MULTUS_AWS_FIXED_BUILD, MULTUS_UPSTREAM_FIXED, thick_fix_included
 
-    if _multus_thick(ctx) and ctx.answers.multus.version_tuple() < MULTUS_SEED_FIX:
-        return {"version": ctx.answers.multus.version}
+    if _multus_thick(ctx) and not thick_fix_included(ctx.answers.multus.version):
+        return {"version": ctx.answers.multus.version, "aws_fixed": MULTUS_AWS_FIXED_BUILD,
+                "upstream_fixed": MULTUS_UPSTREAM_FIXED}
     return None
 
 
 @condition
-def c_multus_thick_fix_unconfirmed(ctx: Any) -> dict[str, Any] | None:
-    from eksadvisor.graph import MULTUS_SEED_FIX, multus_fix_traced
-
-    m = ctx.answers.multus
-    if not _multus_thick(ctx):
-        return None
-    if m.version_tuple() >= MULTUS_SEED_FIX and not multus_fix_traced(m):
-        return {"version": m.version}
-    return None
+def c_fargate_pods(ctx: Any) -> dict[str, Any] | None:
+    pods = ctx.answers.fargate_pods
+    return {"pods": pods} if pods > 0 else None
 
 
 @condition
@@ -697,6 +692,12 @@ def c_multus_macvlan(ctx: Any) -> dict[str, Any] | None:
     m = ctx.answers.multus
     names = [n.name for n in m.networks if n.type == "macvlan"] if m.needed else []
     return {"networks": _join(names)} if names else None
+
+
+@condition
+def c_audit_only(ctx: Any) -> dict[str, Any] | None:
+    """``audit-*`` rules: eksadvisor.audit fills them from a cluster's live state; a plan (advise) never fires them."""
+    return None
 
 
 # ------------------------------------------------------------------------------------ evaluation

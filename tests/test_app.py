@@ -24,10 +24,12 @@ PAGES = {
     "subnets": "pages/subnets.py",
     "decision_graph": "pages/decision_graph.py",
     "report": "pages/report.py",
+    "audit": "pages/audit.py",
 }
 TITLES = {
     "advisor": "Advisor", "max_pods": "Max pods explorer", "ip_usage": "IP usage simulator",
     "subnets": "Subnet planner", "decision_graph": "Decision graph", "report": "Report",
+    "audit": "Audit",
 }
 
 

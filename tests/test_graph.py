@@ -280,15 +280,18 @@ def test_secondary_cidr_strategy_names_the_planned_cidr():
         in step["reason"]
 
 
-@pytest.mark.parametrize("version, conflict", [
-    ("v4.1.4-eksbuild.3", False), ("v4.1.4-eksbuild.30", False), ("v4.2.3", False),
-    ("v4.1.1-eksbuild.3", True), ("v4.1.4-eksbuild.1", True), ("v4.1.1", True),
+@pytest.mark.parametrize("version, fixed", [
+    ("v4.1.4-eksbuild.3", True), ("v4.1.4-eksbuild.30", True), ("v4.2.3", True),
+    ("v4.1.1-eksbuild.3", False), ("v4.1.4-eksbuild.1", False), ("v4.1.1", False),
 ])
-def test_multus_conflict_note_matches_fact_sheet(version, conflict):
+def test_multus_thick_fix_matches_fact_sheet(version, fixed):
+    # fact sheet §7: the thick start-up race is fixed in AWS's v4.1.4-eksbuild.3 manifest (PR #3323) and upstream
+    # v4.2.3; anything older is steered to the thin plugin with the fixed versions named (issue 13).
     _, w = run({"multus": {"needed": True, "plugin": "thick", "version": version}})
     step = next(s for s in w.trace if s["node"] == "multus_safety")
-    assert step["outcome"] == "thick"
-    assert ("CONFLICT" in step["reason"]) is conflict
+    assert step["outcome"] == ("thick" if fixed else "thin")
+    assert "v4.1.4-eksbuild.3" in step["reason"] and "v4.2.3" in step["reason"]
+    assert "CONFLICT" not in step["reason"]
 
 
 def test_measured_exhaustion_makes_an_ipv6_ready_cluster_ipv6():

@@ -501,18 +501,29 @@ def test_network_attachment_definitions_validate(case):
         pytest.skip("no Multus")
     schema = strict(crd_schema("networkattachmentdefinition-crd.k8s.cni.cncf.io-v1.yaml", "v1"))
     docs = _docs(case.out["multus-nad.yaml"])
-    for doc, net in zip(docs, case.answers.multus.networks, strict=True):
+    # one NAD per planned Multus subnet (role "multus", named <network>-<az>), else one per network from the answers
+    planned = {s.network: [] for s in case.rec.subnets if s.role == "multus"}
+    for s in sorted((s for s in case.rec.subnets if s.role == "multus"), key=lambda s: (s.az, s.cidr)):
+        planned[s.network].append((f"{s.network}-{s.az}", s.cidr))
+    expected = [(net, name, cidr) for net in case.answers.multus.networks
+                for name, cidr in (planned.get(net.name) or [(net.name, net.cidr)])]
+    for doc, (net, name, cidr) in zip(docs, expected, strict=True):
         jsonschema.Draft4Validator(schema).validate(doc)
-        assert doc["metadata"]["name"] == net.name
+        assert doc["metadata"]["name"] == name
         config = json.loads(doc["spec"]["config"])  # README quirk 3: the config is a JSON string
-        assert config["type"] == net.type and config["ipam"] == {"type": "host-local", "subnet": net.cidr}
+        assert config["type"] == net.type and config["name"] == name
+        # whereabouts (cluster-wide) over the range minus AWS's first four and last addresses [VPC-SUBNET]
+        block = ipaddress.ip_network(cidr)
+        assert config["ipam"] == {"type": "whereabouts", "range": cidr, "range_start": str(block[4]),
+                                  "range_end": str(block[-2])}
         assert config.get("master", config.get("device")) == net.master
         as_object = copy.deepcopy(doc)
         as_object["spec"]["config"] = config
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.Draft4Validator(schema).validate(as_object)
-    assert ("macvlan" in case.out["multus-nad.yaml"] and "UNCONFIRMED" in case.out["multus-nad.yaml"]) or \
-        all(n.type != "macvlan" for n in case.answers.multus.networks)
+    assert "host-local" not in case.out["multus-nad.yaml"].split("\n---", 1)[1]
+    macvlan = [n.name for n in case.answers.multus.networks if n.type == "macvlan"]
+    assert ("the VPC drops frames from MAC addresses it did not assign" in case.out["multus-nad.yaml"]) == bool(macvlan)
 
 
 # ------------------------------------------------------------------------------------ subnets, IAM

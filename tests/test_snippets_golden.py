@@ -8,7 +8,8 @@ import pytest
 from eksadvisor.snippets import build_snippets
 
 from .conftest import update_golden
-from .test_snippets_support import EXAMPLES, advised, golden_dir, ipv6_case, windows_case
+from .test_snippets_support import (EXAMPLES, advised, auto_mode_case, fargate_case, golden_dir, ipv6_case, multus_case,
+                                    multus_planned_case, windows_case)
 
 ORDER_FILE = "_order.txt"
 
@@ -45,6 +46,29 @@ def test_windows_case_matches_golden(shared_dir):
     rec, answers = windows_case()
     assert rec.snippets == build_snippets(rec, answers)
     _check_golden("advised-windows", rec.snippets)
+
+
+def test_auto_mode_case_matches_golden(shared_dir):
+    rec, answers = auto_mode_case()
+    assert rec.snippets == build_snippets(rec, answers)
+    _check_golden("advised-automode", rec.snippets)
+
+
+def test_multus_case_matches_golden(shared_dir):
+    rec, answers = multus_case()
+    assert rec.snippets == build_snippets(rec, answers)
+    _check_golden("advised-multus", rec.snippets)
+
+
+def test_multus_planned_subnets_case_matches_golden(shared_dir):
+    """The planner's role-"multus" subnets (see PLANNED_MULTUS)."""
+    _check_golden("simulated-multus-planned-subnets", multus_planned_case()[0].snippets)
+
+
+def test_fargate_case_matches_golden(shared_dir):
+    rec, answers = fargate_case()
+    assert rec.snippets == build_snippets(rec, answers)
+    _check_golden("advised-fargate", rec.snippets)
 
 
 def test_bytes_do_not_depend_on_hash_seed(shared_dir):

@@ -114,7 +114,7 @@ def test_multus_thin_v4_is_not_an_aws_manifest(shared_dir):
     text = out["runbook.md"]
     assert "AWS publishes no thin manifest for v4.1.1" in text
     assert "thin v3.7.2, v3.8.0, v3.9.0, v3.9.1, v3.9.2; thick v4.0.2, v4.1.4" in text
-    assert "UNCONFIRMED" in text
+    assert "AWS publishes no Multus version support matrix that we could find." in text
     assert "the manifest AWS publishes for that version" not in text
 
 
@@ -133,14 +133,18 @@ def test_auto_mode_emits_no_vpc_cni_artefacts(shared_dir):
     assert rec.snippets == out
     (doc,) = _docs(out["eksctl-cluster.yaml"])
     jsonschema.Draft7Validator(json_schema("eksctl-clusterconfig-v1alpha5.schema.json")).validate(doc)
-    assert doc["autoModeConfig"] == {"enabled": True, "nodePools": ["general-purpose", "system"]}
+    # built-in pools off: their default NodeClass would use the cluster (control-plane) subnets [EKS-AUTO-NC]
+    assert doc["autoModeConfig"] == {"enabled": True, "nodePools": []}
     assert "addons" not in doc and "managedNodeGroups" not in doc
     module = parse_hcl(out["terraform-eks.tf"])["module"][0]["eks"]
-    assert module["compute_config"] == {"enabled": True, "node_pools": ["general-purpose", "system"]}
+    assert module["compute_config"] == {"enabled": True, "node_pools": []}
+    assert module["create_node_iam_role"] is False
     assert "addons" not in module and "eks_managed_node_groups" not in module
     assert "resource" not in parse_hcl(out["terraform-eks.tf"])  # no aws-node IRSA role
-    (nodeclass,) = _docs(out["automode-nodeclass.yaml"])
+    nodeclass, pool = _docs(out["automode-nodeclass.yaml"])
     assert nodeclass["apiVersion"] == "eks.amazonaws.com/v1" and nodeclass["kind"] == "NodeClass"
+    assert pool["spec"]["template"]["spec"]["nodeClassRef"] == {"group": "eks.amazonaws.com", "kind": "NodeClass",
+                                                                "name": "pod-networking"}
     assert nodeclass["spec"]["subnetSelectorTerms"] == [{"id": "<SUBNET_ID:auto1-private-us-east-1a>"},
                                                         {"id": "<SUBNET_ID:auto1-private-us-east-1b>"},
                                                         {"id": "<SUBNET_ID:auto1-private-us-east-1c>"}]
@@ -168,7 +172,7 @@ def test_auto_mode_pod_subnets_use_pod_subnet_selectors(shared_dir):
     answers.operations.auto_mode = True
     out = build_snippets(payments_rec(), answers)
     assert "eniconfigs.yaml" not in out and "vpc-cni-addon.json" not in out and "karpenter.yaml" not in out
-    (nodeclass,) = _docs(out["automode-nodeclass.yaml"])
+    nodeclass, *_ = _docs(out["automode-nodeclass.yaml"])
     assert nodeclass["spec"]["podSubnetSelectorTerms"] == [{"id": f"<SUBNET_ID:pod-eu-central-1{z}>"}
                                                            for z in "abc"]
     assert nodeclass["spec"]["podSecurityGroupSelectorTerms"] == [{"id": "<SECURITY_GROUP_ID:pod>"}]
@@ -182,11 +186,11 @@ def test_auto_mode_with_sgp_and_multus_says_what_is_unsupported(shared_dir):
     assert "securitygrouppolicy.yaml" not in out
     (doc,) = _docs(out["eksctl-cluster.yaml"])
     assert "vpcResourceControllerPolicy" not in doc["iam"]
-    assert "Multus there is UNCONFIRMED" in out["multus-nad.yaml"]
+    assert "Multus in Auto Mode is not confirmed by AWS (likely unsupported)" in out["multus-nad.yaml"]
     ctx = build_context(rec, answers)
     text = runbook_md(ctx, list(out))
     assert "Security Groups for Pods were asked for: they need a cluster without Auto Mode." in text
-    assert "Multus there is UNCONFIRMED (likely unsupported)" in text
+    assert "Multus in Auto Mode is not confirmed by AWS (likely unsupported)" in text
 
 
 # ------------------------------------------------------------------------------------------- Windows

@@ -121,6 +121,75 @@ def windows_case():
     return advise(answers), answers
 
 
+def auto_mode_answers():
+    """An EKS Auto Mode cluster with two node groups (issue 13: nodes must not land in the cluster /28s)."""
+    from eksadvisor.answers import validate_answers
+
+    return validate_answers({
+        "version": 1, "cluster_name": "auto-prod", "region": "eu-west-1", "availability_zones": 3,
+        "node_groups": [
+            {"name": "general", "instance_types": ["m6i.xlarge", "m6a.xlarge"], "desired_nodes": 3, "max_nodes": 12,
+             "pods_per_node": 30},
+            {"name": "batch", "instance_types": ["c6i.2xlarge"], "desired_nodes": 2, "max_nodes": 20, "pods_per_node": 40},
+        ],
+        "operations": {"auto_mode": True},
+    })
+
+
+def auto_mode_case():
+    from eksadvisor.advisor import advise
+
+    answers = auto_mode_answers()
+    return advise(answers), answers
+
+
+MULTUS_ANSWERS = {
+    "version": 1, "cluster_name": "telco", "region": "us-east-1", "availability_zones": 2,
+    "network": {"vpc_cidr": "10.0.0.0/16", "onprem_cidrs": ["192.168.0.0/16"]},
+    "node_groups": [{"name": "upf", "instance_types": ["m5.2xlarge"], "desired_nodes": 2, "max_nodes": 4,
+                     "pods_per_node": 20}],
+    "multus": {"needed": True, "plugin": "thin", "version": "v3.9.2",
+               "networks": [{"name": "sig", "type": "ipvlan", "master": "eth1", "cidr": "10.0.240.0/24"},
+                            {"name": "media", "type": "macvlan", "master": "eth2", "cidr": "10.0.241.0/25"}]},
+}
+
+
+def multus_case(**changes: Any):
+    """Multus with ranges from the answers, through the advisor (the planner splits ranges inside the VPC per AZ)."""
+    from eksadvisor.advisor import advise
+    from eksadvisor.answers import validate_answers
+
+    data = copy.deepcopy(MULTUS_ANSWERS)
+    data.update(changes)
+    answers = validate_answers(data)
+    return advise(answers), answers
+
+
+# Dedicated Multus subnets as the planner emits them (role "multus", network = the network's name): each network's
+# range, inside the VPC, split into one aligned part per AZ -- 10.0.250.0/25 into two /26s, 10.0.251.0/26 into two /27s.
+PLANNED_MULTUS = [("sig", "us-east-1a", "10.0.250.0/26"), ("sig", "us-east-1b", "10.0.250.64/26"),
+                  ("media", "us-east-1a", "10.0.251.0/27"), ("media", "us-east-1b", "10.0.251.32/27")]
+
+
+def multus_planned_case():
+    """The planner's Multus subnets through the advisor (ipvlan networks with ranges inside the VPC)."""
+    return multus_case(multus={**MULTUS_ANSWERS["multus"], "networks": [
+        {"name": "sig", "type": "ipvlan", "master": "eth1", "cidr": "10.0.250.0/25"},
+        {"name": "media", "type": "ipvlan", "master": "eth2", "cidr": "10.0.251.0/26"}]})
+
+
+def fargate_case(**changes: Any):
+    """A Fargate-only IPv4 cluster (40 pods over 2 AZs), through the advisor."""
+    from eksadvisor.advisor import advise
+    from eksadvisor.answers import validate_answers
+
+    data = {"version": 1, "cluster_name": "fg", "region": "eu-west-1", "availability_zones": 2, "node_groups": [],
+            "fargate_pods": 40}
+    data.update(changes)
+    answers = validate_answers(data)
+    return advise(answers), answers
+
+
 def example_answers(name: str):
     from eksadvisor.answers import load_answers
 
@@ -195,6 +264,10 @@ def all_cases() -> dict[str, tuple[Any, Any]]:
     except Exception:
         pass
     cases["advised-windows"] = windows_case()
+    cases["advised-multus"] = multus_case()
+    cases["simulated-multus-planned-subnets"] = multus_planned_case()
+    cases["advised-fargate-and-nodes"] = fargate_case(node_groups=[
+        {"name": "general", "instance_types": ["m6i.large"], "desired_nodes": 3, "max_nodes": 6, "pods_per_node": 20}])
     return cases
 
 

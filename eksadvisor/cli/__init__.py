@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "advise": ("eksadvisor.cli.advise_cmd", "recommend a VPC CNI mode, subnet layout, settings and max-pods for an answers file"),
     "schema": ("eksadvisor.cli.schema_cmd", "print the JSON Schema of the answers file"),
     "snippets": ("eksadvisor.cli.snippets_cmd", "print the generated configuration for an answers file"),
+    "audit": ("eksadvisor.cli.audit_cmd", "audit an existing cluster from a bundle of aws/kubectl output (or live with --aws)"),
 }
 
 

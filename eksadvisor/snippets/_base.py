@@ -256,6 +256,7 @@ class SubnetView:
     usable_ips: int
     tags: dict[str, str]
     existing: bool
+    network: str | None = None  # Multus network name (role "multus")
 
     @property
     def id_placeholder(self) -> str:
@@ -280,6 +281,7 @@ class MultusNet:
     type: str
     master: str
     cidr: str
+    ranges: tuple[Any, ...] = ()  # eksadvisor.multus.MultusRange, one per NAD (per AZ when the plan has subnets)
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,7 @@ class Context:
     existing_vpc: bool
     auto_mode: bool = False
     custom_ami: bool = False
+    fargate_pods: int = 0
 
     @property
     def ipv6(self) -> bool:
@@ -439,8 +442,13 @@ def build_context(rec: Any, answers: Any) -> Context:
             raise _fail(f"{f}.name", f"{name!r} is used by two subnets.")
         seen_names.add(name)
         role = get(s, "role")
-        if role not in ("cluster", "public", "private", "pod", "transit"):
-            raise _fail(f"{f}.role", f"{role!r} must be cluster, public, private, pod or transit.")
+        if role not in ("cluster", "public", "private", "pod", "transit", "multus"):
+            raise _fail(f"{f}.role", f"{role!r} must be cluster, public, private, pod, transit or multus.")
+        network = get(s, "network")
+        if role == "multus":
+            network = check(_DNS_LABEL, network, f"{f}.network", "a Multus network name (a DNS label)")
+        elif network is not None:
+            raise _fail(f"{f}.network", "only Multus subnets (role multus) name a network.")
         tags = {}
         for k, v in dict(get(s, "tags", {}) or {}).items():
             if not isinstance(k, str) or not isinstance(v, str):
@@ -449,7 +457,7 @@ def build_context(rec: Any, answers: Any) -> Context:
         subnets.append(SubnetView(
             name=name, role=role, az=check(_AZ, get(s, "az"), f"{f}.az", "an Availability Zone name"),
             cidr=check_cidr(get(s, "cidr"), f"{f}.cidr"), usable_ips=int(get(s, "usable_ips", 0) or 0),
-            tags=dict(sorted(tags.items())), existing=bool(get(s, "existing", False)),
+            tags=dict(sorted(tags.items())), existing=bool(get(s, "existing", False)), network=network,
         ))
 
     azs: list[str] = []
@@ -520,6 +528,17 @@ def build_context(rec: Any, answers: Any) -> Context:
             master=check(_IFNAME, get(n, "master", "eth1"), f"{f}.master", "a network interface name"),
             cidr=check_cidr(get(n, "cidr"), f"{f}.cidr"),
         ))
+    if multus and nets:
+        from eksadvisor.multus import Connected, multus_ranges
+
+        connected = Connected(
+            existing_subnets=tuple(str(get(s, "cidr")) for s in (get(answers, "network.existing_subnets", []) or [])),
+            onprem_cidrs=tuple(str(c) for c in (get(answers, "network.onprem_cidrs", []) or [])),
+            vpc_blocks=(vpc_cidr, *existing_secondary))
+        by_net: dict[str, list[Any]] = {}
+        for r in multus_ranges([(n.name, n.cidr) for n in nets], get(rec, "subnets", []) or [], connected):
+            by_net.setdefault(r.network, []).append(r)
+        nets = [MultusNet(n.name, n.type, n.master, n.cidr, tuple(by_net.get(n.name, ()))) for n in nets]
     plugin = get(answers, "multus.plugin", "thin")
     if plugin not in ("thin", "thick"):
         raise _fail("multus.plugin", f"{plugin!r} must be thin or thick.")
@@ -539,4 +558,5 @@ def build_context(rec: Any, answers: Any) -> Context:
         existing_vpc=any(s.existing for s in subnets) or bool(get(answers, "network.existing_subnets", [])),
         auto_mode=bool(get(answers, "operations.auto_mode", False)),
         custom_ami=bool(get(answers, "operations.custom_ami", False)),
+        fargate_pods=int(get(answers, "fargate_pods", 0) or 0),
     )

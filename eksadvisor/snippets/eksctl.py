@@ -18,7 +18,7 @@ from typing import Any
 
 from eksadvisor.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, compact_json, dump_yaml, placeholder
 from eksadvisor.snippets.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
-from eksadvisor.snippets.automode import BUILT_IN_NODE_POOLS, UNSUPPORTED
+from eksadvisor.snippets.automode import PLACEMENT_NOTE, UNSUPPORTED
 from eksadvisor.snippets.iam import ipv6_policy, managed_cni_policy_arn
 
 WINDOWS_AMI_FAMILY = "WindowsServer2022CoreContainer"
@@ -58,8 +58,14 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
     if subnets:
         vpc["subnets"] = subnets
     cfg["vpc"] = vpc
-    if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from node pools [EKS-AUTO-NET]
-        cfg["autoModeConfig"] = {"enabled": True, "nodePools": list(BUILT_IN_NODE_POOLS)}
+    if ctx.fargate:  # private subnets only, one address per pod [EKS-FARGATE]
+        from eksadvisor.snippets.fargate import eksctl_profiles
+
+        cfg["fargateProfiles"] = eksctl_profiles(ctx)
+    if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from our NodePools [EKS-AUTO-NET]
+        # Built-in node pools off (nodePools: [], no nodeRoleARN): their default NodeClass would put nodes in the
+        # cluster subnets. AWS: "Cluster without built-in node pools", create-node-pool.html [EKS-AUTO-NC].
+        cfg["autoModeConfig"] = {"enabled": True, "nodePools": []}
         return cfg
 
     cni: dict[str, Any] = {"name": "vpc-cni", "version": ctx.addon_version_hint}
@@ -102,12 +108,13 @@ def eksctl_yaml(ctx: Context) -> str:
     ]
     if ctx.auto_mode:
         header += [
-            "EKS Auto Mode: AWS runs pod networking, so no vpc-cni add-on, settings or managed node groups are written; "
-            "nodes come from the built-in node pools or a NodePool using automode-nodeclass.yaml.",
+            "EKS Auto Mode: AWS runs pod networking, so no vpc-cni add-on, settings or managed node groups are written.",
+            "controlPlaneSubnetIDs are the cluster subnets; vpc.subnets.private are the node subnets. " + PLACEMENT_NOTE,
             f"Not supported in Auto Mode: {UNSUPPORTED}.",
         ]
         if ctx.ipv6:
             header.append("IPv6 is fixed at cluster creation and cannot be changed later.")
+        header += _fargate_notes(ctx)
         return dump_yaml(cluster_config(ctx), header=header)
     header += [
         "maxPodsPerNode on AL2023 needs eksctl >= 0.199.0. EKS managed node groups also compute their own max-pods "
@@ -125,7 +132,17 @@ def eksctl_yaml(ctx: Context) -> str:
         header.append("Windows node group(s) " + ", ".join(g.name for g in ctx.dropped_windows_groups) + " left out: IPv6 clusters do not support Windows nodes.")
     if any(g.os == "windows" for g in ctx.node_groups):
         header.append("Windows node groups keep EKS's own max-pods (no maxPodsPerNode is written for them).")
+    header += _fargate_notes(ctx)
     return dump_yaml(cluster_config(ctx), header=header)
+
+
+def _fargate_notes(ctx: Context) -> list[str]:
+    if not ctx.fargate:
+        return []
+    from eksadvisor.snippets.fargate import notes
+
+    return [*notes(ctx), "eksctl creates the Fargate pod execution role; replace the namespace placeholder in "
+                         "fargateProfiles (up to five selectors per profile)."]
 
 
 def configuration_values_of(doc: dict[str, Any]) -> dict[str, Any]:

@@ -5,8 +5,11 @@
 included [EKS-SGP].
 
 ``NetworkAttachmentDefinition`` (``k8s.cni.cncf.io/v1``) [NAD]: ``spec.config`` is the CNI configuration
-as a JSON *string* (``json.dumps`` of a dict here). AWS names host-device and ipvlan for Multus on EKS;
-macvlan is not named by AWS (UNCONFIRMED), which the header says when it is used [EKS-MULTUS].
+as a JSON *string* (``json.dumps`` of a dict here). One per network per AZ (the planner's Multus subnets), or
+one per network from the answers' range (:mod:`eksadvisor.multus`). IPAM is whereabouts over the subnet minus
+AWS's five reserved addresses: host-local would hand out the same addresses on every node. AWS names
+host-device and ipvlan for Multus on EKS; ipvlan is preferred and macvlan is warned about, since the VPC drops
+frames from MAC addresses it did not assign (fact sheet §11 [EKS-MULTUS]).
 
 ``amazon-vpc-cni`` ConfigMap (``kube-system``): ``enable-windows-ipam: "true"`` turns on the VPC resource
 controller's IPAM for Windows nodes [EKS-WINDOWS], for a self-managed VPC CNI (the managed add-on sets it from
@@ -16,9 +19,11 @@ controller's IPAM for Windows nodes [EKS-WINDOWS], for a self-managed VPC CNI (t
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Any
 
+from eksadvisor.errors import InputError
 from eksadvisor.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, MultusNet, dump_yaml, placeholder
 
 CNI_SPEC_VERSION = "0.3.1"  # as in the seed's example
@@ -61,24 +66,77 @@ def sgp_yaml(ctx: Context) -> str:
     return dump_yaml(sgp_doc(ctx), header=header)
 
 
-def cni_config(net: MultusNet) -> dict[str, Any]:
-    config: dict[str, Any] = {"cniVersion": CNI_SPEC_VERSION, "type": net.type}
+MULTUS_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/pod-multiple-network-interfaces.html"
+WHEREABOUTS = "k8snetworkplumbingwg/whereabouts"
+MACVLAN_WARNING = ("macvlan gives each pod its own MAC address; the VPC drops frames from MAC addresses it did not "
+                   "assign to the ENI, so macvlan pods do not reach other nodes. Use ipvlan (pods share the ENI's MAC) "
+                   "[EKS-MULTUS].")
+
+
+def nad_name(net: MultusNet, rng: Any) -> str:
+    """``<network>-<az>`` when the range is one AZ's subnet, else the network's name (a DNS label either way)."""
+    if rng.az is None:
+        return net.name
+    return f"{net.name[: 62 - len(rng.az)]}-{rng.az}"
+
+
+def cni_config(net: MultusNet, rng: Any) -> dict[str, Any]:
+    """The delegate's CNI configuration: whereabouts IPAM over the range AWS leaves usable in the subnet."""
+    config: dict[str, Any] = {"cniVersion": CNI_SPEC_VERSION, "name": nad_name(net, rng), "type": net.type}
     if net.type == "host-device":
         config["device"] = net.master
     else:
         config["master"] = net.master
         config["mode"] = "bridge" if net.type == "macvlan" else "l2"
-    config["ipam"] = {"type": "host-local", "subnet": net.cidr}
+    config["ipam"] = {"type": "whereabouts", "range": rng.cidr, "range_start": rng.range_start,
+                      "range_end": rng.range_end}
     return config
 
 
 def nad_docs(ctx: Context) -> list[dict[str, Any]]:
-    return [{
-        "apiVersion": "k8s.cni.cncf.io/v1",
-        "kind": "NetworkAttachmentDefinition",
-        "metadata": {"name": net.name, "namespace": placeholder("NAMESPACE")},
-        "spec": {"config": json.dumps(cni_config(net), separators=(", ", ": "))},
-    } for net in ctx.multus_networks]
+    docs = []
+    for net in ctx.multus_networks:
+        for rng in net.ranges:
+            docs.append({
+                "apiVersion": "k8s.cni.cncf.io/v1",
+                "kind": "NetworkAttachmentDefinition",
+                "metadata": {"name": nad_name(net, rng), "namespace": placeholder("NAMESPACE")},
+                "spec": {"config": json.dumps(cni_config(net, rng), separators=(", ", ": "))},
+            })
+    names = [d["metadata"]["name"] for d in docs]
+    if len(set(names)) != len(names):
+        raise InputError("multus.networks: two NetworkAttachmentDefinitions would share a name; shorten the network "
+                         "names.", field="multus.networks")
+    return docs
+
+
+def eni_attachment_steps(ctx: Context) -> list[str]:
+    """The ordered steps that give every node its extra ENIs (NAD header and runbook say the same)."""
+    from eksadvisor.multus import NO_MANAGE_TAG
+
+    planned = ctx.subnets_of("multus")
+    given = [f"{n.name} {r.cidr}" for n in ctx.multus_networks for r in n.ranges if r.subnet is None]
+    where = []
+    if planned:
+        where.append("the planned Multus subnets (" + ", ".join(s.name for s in planned) + "; terraform-vpc.tf creates them)")
+    if given:
+        where.append("a VPC subnet with exactly the range of each network given in the answers (" + ", ".join(given)
+                     + "), in the AZ its pods run in")
+    masters = ", ".join(f"{n.name} on {n.master}" for n in ctx.multus_networks)
+    return [
+        f"1. Create {' and '.join(where) or 'the Multus subnets'}.",
+        f"2. Attach one extra ENI per network to every node ({masters}), from that network's subnet in the node's AZ: "
+        "a launch template's network interfaces (self-managed nodes) or an Auto Scaling lifecycle hook, as in AWS's "
+        f"Multus sample. Tag each extra ENI {NO_MANAGE_TAG}=true so ipamd leaves it alone.",
+        "3. Lower MAX_ENI on aws-node and kubelet max-pods by the number of extra ENIs: ipamd no longer uses them for "
+        "pods, so the default max-pods is too high [EKS-MULTUS].",
+        "4. In the user data, bring the extra interfaces up without giving them the default route (pod traffic on the "
+        "VPC CNI keeps eth0).",
+        "5. Assign every Multus pod address to its ENI as a secondary private IP (aws ec2 assign-private-ip-addresses; "
+        "aws-samples/eks-automated-ipmgmt-multus-pods automates it): the VPC delivers only addresses assigned to an "
+        "ENI.",
+        f"6. Install Multus and whereabouts ({WHEREABOUTS}), then apply multus-nad.yaml.",
+    ]
 
 
 def nad_yaml(ctx: Context) -> str:
@@ -86,16 +144,35 @@ def nad_yaml(ctx: Context) -> str:
         f"Multus secondary networks for cluster {ctx.cluster} (the VPC CNI stays the default delegate).",
         GENERATED_BY,
         PLACEHOLDER_NOTE,
-        "Pods attach with the annotation k8s.v1.cni.cncf.io/networks: <name>[@ifname]. AWS does not manage the "
-        "addresses of these interfaces (host-local IPAM here).",
-        "Tag the extra ENIs node.k8s.amazonaws.com/no_manage=true so ipamd ignores them, then adjust MAX_ENI and "
-        "kubelet max-pods [EKS-MULTUS].",
+        "IPAM is whereabouts (cluster-wide): host-local only knows its own node, so two nodes would hand out the same "
+        "address. Each range is the subnet's CIDR without the five addresses AWS reserves (the first four and the "
+        "last).",
+        f"AWS does not manage the addresses of these interfaces; see {MULTUS_DOC}.",
+        "ipvlan is the preferred plugin (pods share the ENI's MAC address, which the VPC accepts); host-device hands "
+        "a whole ENI to one pod.",
     ]
-    if ctx.auto_mode:
-        header.append("EKS Auto Mode: AWS does not name Multus; alternate CNI plugins are unsupported in Auto Mode, so "
-                      "Multus there is UNCONFIRMED (likely unsupported) [EKS-ALTCNI].")
+    if any(r.az for n in ctx.multus_networks for r in n.ranges):
+        header.append("One NetworkAttachmentDefinition per network per AZ, named <network>-<az>: a pod annotates "
+                      "k8s.v1.cni.cncf.io/networks with the one of its AZ and is pinned there (nodeSelector "
+                      "topology.kubernetes.io/zone), since an ENI's subnet lives in one AZ.")
+    else:
+        header.append("The ranges come from the answers (the plan has no Multus subnets): each is used as one VPC "
+                      "subnet, i.e. one AZ; pin the pods to that AZ or plan one subnet per AZ. Pods attach with the "
+                      "annotation k8s.v1.cni.cncf.io/networks: <name>[@ifname].")
+    blocks = [ipaddress.IPv4Network(c) for c in [ctx.vpc_cidr, *ctx.existing_secondary_cidrs, *ctx.new_secondary_cidrs]]
+    outside = [r for n in ctx.multus_networks for r in n.ranges
+               if not any(ipaddress.IPv4Network(r.cidr).subnet_of(b) for b in blocks)]
+    if outside:
+        header.append("Outside the VPC's CIDR blocks: " + ", ".join(f"{r.network} {r.cidr}" for r in outside)
+                      + ". An ENI's address comes from a VPC subnet: associate a block holding the range first.")
+    header.append("Before applying, in this order:")
+    header += eni_attachment_steps(ctx)
     if any(n.type == "macvlan" for n in ctx.multus_networks):
-        header.append("macvlan: AWS names only host-device and ipvlan for Multus on EKS; macvlan support is UNCONFIRMED.")
+        header.append("macvlan (" + ", ".join(n.name for n in ctx.multus_networks if n.type == "macvlan") + "): "
+                      + MACVLAN_WARNING)
+    if ctx.auto_mode:
+        header.append("EKS Auto Mode: AWS does not name Multus for Auto Mode and does not support alternate CNI plugins "
+                      "there, so Multus in Auto Mode is not confirmed by AWS (likely unsupported) [EKS-ALTCNI].")
     return dump_yaml(*nad_docs(ctx), header=header)
 
 

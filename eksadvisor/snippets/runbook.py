@@ -172,8 +172,14 @@ def _extra_steps(ctx: Context) -> list[Step]:
               f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"],
              ["kubectl", "apply", "-f", "windows-ipam-configmap.yaml"]]))
     if ctx.multus:
+        from eksadvisor.snippets.k8s import eni_attachment_steps
+
         text = _multus_text(ctx)
+        if ctx.multus_networks:
+            text += " Give every node its extra ENIs first, in this order:\n\n" + "\n".join(eni_attachment_steps(ctx))
         steps.append(Step("Multus", text, [["kubectl", "apply", "-f", "multus-nad.yaml"]] if ctx.multus_networks else []))
+    if ctx.fargate:
+        steps.append(_fargate_step(ctx))
     if ctx.data_intensive:
         steps.append(Step("Raise the aws-node probe timeouts",
                           "Managed add-on: already in `vpc-cni-addon.json`. Self-managed:",
@@ -191,6 +197,24 @@ def _extra_steps(ctx: Context) -> list[Step]:
 AWS_MULTUS_BUILDS = {"thin": ("v3.7.2", "v3.8.0", "v3.9.0", "v3.9.1", "v3.9.2"), "thick": ("v4.0.2", "v4.1.4")}
 
 
+def thick_plugin_note(version: str) -> str:
+    """What the runbook says about a thick-plugin version: fixed, or which version to use instead."""
+    from eksadvisor.multus import MULTUS_AWS_FIXED_BUILD, MULTUS_UPSTREAM_FIXED, thick_fix_included
+
+    if thick_fix_included(version):
+        text = (f"Thick plugin {version} includes the start-up race fix (AWS's manifest from {MULTUS_AWS_FIXED_BUILD}, "
+                f"upstream from {MULTUS_UPSTREAM_FIXED}).")
+    else:
+        text = (f"Thick plugin {version} is older than the builds with the start-up race fix, which can block every "
+                f"pod creation on a node after a reboot: use {MULTUS_AWS_FIXED_BUILD} (AWS's manifest, "
+                f"aws/amazon-vpc-cni-k8s PR #3323) or {MULTUS_UPSTREAM_FIXED} or later (upstream, "
+                "k8snetworkplumbingwg/multus-cni issue #1221), or the thin plugin.")
+    return text + (" A fix in v4.1.1 for a \"pod-lookup race\", as some guides state, could not be confirmed in the multus-cni "
+                   "issues or releases. "
+                   "For stale configuration after eviction, run multus-daemon with --cleanup-config-on-exit=true "
+                   "(v4.1.0+).")
+
+
 def _multus_text(ctx: Context) -> str:
     import re
 
@@ -204,17 +228,23 @@ def _multus_text(ctx: Context) -> str:
         text = (f"Install Multus {ctx.multus_version} ({plugin} plugin), then apply `multus-nad.yaml`. AWS publishes no "
                 f"{plugin} manifest for {base} (its builds: thin " + ", ".join(AWS_MULTUS_BUILDS["thin"])
                 + "; thick " + ", ".join(AWS_MULTUS_BUILDS["thick"]) + "), so this is the upstream "
-                "k8snetworkplumbingwg/multus-cni manifest, or pick an AWS build. An AWS Multus version support matrix "
-                "was not found (UNCONFIRMED).")
+                "k8snetworkplumbingwg/multus-cni manifest, or pick an AWS build. AWS publishes no Multus version "
+                "support matrix that we could find.")
     if plugin == "thick":
-        text += (" The thick plugin has had start-up races that block all pod creation: AWS's fix is in "
-                 "v4.1.4-eksbuild.3, upstream's in v4.2.3 (which upstream change fixed it is UNCONFIRMED). For stale "
-                 "configuration after eviction, run multus-daemon with --cleanup-config-on-exit=true (v4.1.0+).")
+        text += " " + thick_plugin_note(ctx.multus_version)
     return text
 
 
+def _fargate_step(ctx: Context) -> Step:
+    from eksadvisor.snippets.fargate import notes
+
+    return Step("Fargate profile", " ".join(notes(ctx)) + " `eksctl-cluster.yaml` (`fargateProfiles`) and `terraform-eks.tf` "
+                "(`fargate_profiles`) create it with the cluster, after you replace the namespace placeholder; for an "
+                "existing cluster:", [["eksctl", "create", "fargateprofile", "-f", "eksctl-cluster.yaml"]])
+
+
 def _auto_mode_steps(ctx: Context) -> list[Step]:
-    from eksadvisor.snippets.automode import UNSUPPORTED, node_role_arn
+    from eksadvisor.snippets.automode import PLACEMENT_NOTE, UNSUPPORTED, node_role_arn, nodeclass_doc, nodepool_docs
 
     steps = [
         Step("Build or check the subnets and their tags", "`terraform-vpc.tf`, `subnet-tags.sh`."
@@ -222,10 +252,13 @@ def _auto_mode_steps(ctx: Context) -> list[Step]:
         Step("Create the cluster with EKS Auto Mode",
              "`eksctl-cluster.yaml` (`autoModeConfig`) or `terraform-eks.tf` (`compute_config`). AWS runs pod "
              "networking: there is no aws-node to configure and no vpc-cni add-on, CNI role or node group to create."),
-        Step("Apply the NodeClass and point a NodePool at it",
-             "`automode-nodeclass.yaml`; a NodePool uses it through `nodeClassRef` (group `eks.amazonaws.com`, kind "
-             "`NodeClass`). Its node role needs an access entry of type EC2 with AmazonEKSAutoNodePolicy (the "
-             "built-in node pools get theirs automatically). Max pods is the lower of 110 and the ENI calculation.",
+        Step("Give the node role access, then apply the NodeClass and NodePools",
+             "`automode-nodeclass.yaml` holds the NodeClass (node subnets by ID"
+             + (", pod subnets through `podSubnetSelectorTerms`" if "podSubnetSelectorTerms" in nodeclass_doc(ctx)["spec"] else "")
+             + ") and one NodePool per node group (" + ", ".join(f"`{d['metadata']['name']}`" for d in nodepool_docs(ctx))
+             + "), each pointing at it through `nodeClassRef` (group `eks.amazonaws.com`, kind `NodeClass`). "
+             + PLACEMENT_NOTE + " The node role needs an access entry of type EC2 with AmazonEKSAutoNodePolicy first "
+             "(EKS creates one only for the built-in node pools). Max pods is the lower of 110 and the ENI calculation.",
              [["aws", "eks", "create-access-entry", "--cluster-name", ctx.cluster, "--region", ctx.region,
                "--principal-arn", node_role_arn(ctx), "--type", "EC2"],
               ["aws", "eks", "associate-access-policy", "--cluster-name", ctx.cluster, "--region", ctx.region,
@@ -239,7 +272,9 @@ def _auto_mode_steps(ctx: Context) -> list[Step]:
         text += " Security Groups for Pods were asked for: they need a cluster without Auto Mode."
     if ctx.multus:
         text += (" Multus was asked for: AWS does not name it for Auto Mode and alternate CNI plugins are unsupported, "
-                 "so Multus there is UNCONFIRMED (likely unsupported).")
+                 "so Multus in Auto Mode is not confirmed by AWS (likely unsupported).")
+    if ctx.fargate:
+        steps.append(_fargate_step(ctx))
     steps.append(Step("Check what Auto Mode leaves out", text))
     return steps
 

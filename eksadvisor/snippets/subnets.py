@@ -23,7 +23,9 @@ from eksadvisor.snippets._base import Context, Script, SubnetView, compact_json
 def tags_for(ctx: Context, subnet: SubnetView) -> dict[str, str]:
     from eksadvisor.tags import subnet_tags
 
-    tags = dict(subnet_tags(subnet.role, ctx.cluster))  # type: ignore[arg-type]
+    # Multus subnets carry the cluster tag alone, like pod subnets: no load balancer may land in them.
+    role = "pod" if subnet.role == "multus" else subnet.role
+    tags = dict(subnet_tags(role, ctx.cluster))  # type: ignore[arg-type]
     tags.update(subnet.tags)
     return dict(sorted(tags.items()))
 
@@ -34,7 +36,8 @@ def subnet_tags_script(ctx: Context) -> Script:
         tags = tags_for(ctx, subnet)
         if not tags:
             continue
-        s.comment(f"{subnet.name}: {subnet.role} subnet {subnet.cidr} in {subnet.az}.")
+        what = f"Multus subnet of network {subnet.network}" if subnet.role == "multus" else f"{subnet.role} subnet"
+        s.comment(f"{subnet.name}: {what} {subnet.cidr} in {subnet.az}.")
         s.run("aws", "ec2", "create-tags", "--region", ctx.region, "--resources", subnet.id_placeholder,
               "--tags", compact_json([{"Key": k, "Value": v} for k, v in tags.items()]))
     return s

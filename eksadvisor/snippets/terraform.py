@@ -53,10 +53,18 @@ def _eks_module(ctx: Context) -> Block:
         if ctx.subnets_of("cluster"):
             m.set("control_plane_subnet_ids", Expr("module.vpc.intra_subnets"))
     m.blank()
-    if ctx.auto_mode:  # AWS runs pod networking and the core add-ons; nodes come from node pools [EKS-AUTO-NET]
-        from eksadvisor.snippets.automode import BUILT_IN_NODE_POOLS
+    if ctx.fargate:  # the private subnets the plan sized for Fargate pods [EKS-FARGATE]
+        from eksadvisor.snippets.fargate import profile_subnets, terraform_profiles
 
-        m.set("compute_config", {"enabled": True, "node_pools": list(BUILT_IN_NODE_POOLS)})
+        ids: Any = ([s.id_placeholder for s in profile_subnets(ctx)] if ctx.existing_vpc
+                    else Expr("module.vpc.private_subnets"))
+        m.set("fargate_profiles", terraform_profiles(ctx, ids)).blank()
+    if ctx.auto_mode:  # AWS runs pod networking and the core add-ons; nodes come from our NodePools [EKS-AUTO-NET]
+        # Built-in node pools off: their default NodeClass would put nodes in the control-plane subnets. No module
+        # node role: EKS refuses a node role without node pools (terraform-aws-eks issues #3238, #3483); the
+        # custom NodeClass names its own role, which gets an access entry in the runbook.
+        m.set("compute_config", {"enabled": True, "node_pools": []})
+        m.set("create_node_iam_role", False)
         return m
     cni: dict[str, Any] = {
         "before_compute": True,
@@ -127,18 +135,22 @@ def _irsa_blocks(ctx: Context) -> list[Block]:
 
 def terraform_eks(ctx: Context) -> str:
     if ctx.auto_mode:
-        from eksadvisor.snippets.automode import UNSUPPORTED
+        from eksadvisor.snippets.automode import PLACEMENT_NOTE, UNSUPPORTED
 
         header = [
             f"terraform-aws-modules/eks/aws {EKS_MODULE_VERSION} inputs for cluster {ctx.cluster} (EKS Auto Mode).",
             GENERATED_BY,
             PLACEHOLDER_NOTE,
             "EKS Auto Mode: AWS runs pod networking, so no vpc-cni add-on, aws-node role or managed node groups are "
-            "written; nodes come from the built-in node pools or a NodePool using automode-nodeclass.yaml.",
+            "written.",
+            "control_plane_subnet_ids are the cluster subnets; subnet_ids are the node subnets. " + PLACEMENT_NOTE,
+            "create_node_iam_role = false: EKS refuses a node role without node pools (reported in "
+            "terraform-aws-modules/terraform-aws-eks issues #3238 and #3483); the NodeClass names the node role.",
             f"Not supported in Auto Mode: {UNSUPPORTED}.",
         ]
         if ctx.ipv6:
             header.append("ip_family is fixed at cluster creation: IPv6 means a new cluster.")
+        header += _fargate_notes(ctx)
         return render_file([_eks_module(ctx)], header=header)
     header = [
         f"terraform-aws-modules/eks/aws {EKS_MODULE_VERSION} inputs for cluster {ctx.cluster}.",
@@ -159,7 +171,17 @@ def terraform_eks(ctx: Context) -> str:
         header.append(IPV6_ADDON_NOTE)
     if ctx.dropped_windows_groups:
         header.append("Windows node group(s) " + ", ".join(g.name for g in ctx.dropped_windows_groups) + " left out: IPv6 clusters do not support Windows nodes.")
+    header += _fargate_notes(ctx)
     return render_file([_eks_module(ctx), *_irsa_blocks(ctx)], header=header)
+
+
+def _fargate_notes(ctx: Context) -> list[str]:
+    if not ctx.fargate:
+        return []
+    from eksadvisor.snippets.fargate import notes
+
+    return [*notes(ctx), "The module's fargate-profile sub-module creates the pod execution role; replace the "
+                         "namespace placeholder in fargate_profiles."]
 
 
 # ----------------------------------------------------------------------------------------------- vpc
@@ -282,6 +304,24 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
         rta.set("subnet_id", Expr("each.value.id"))
         rta.set("route_table_id", Expr("element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"))
         blocks += [sub, rta]
+    multus = ctx.subnets_of("multus")
+    if multus:
+        sub = Block("resource", ["aws_subnet", "multus"], comments=[
+            "Dedicated subnets for the Multus networks' extra ENIs, one per network per AZ (multus-nad.yaml hands out",
+            "their addresses; ENIs attached from them are tagged node.k8s.amazonaws.com/no_manage=true).",
+        ])
+        sub.set("for_each", _pod_subnet_map(ctx, multus)).blank()
+        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
+        sub.set("cidr_block", Expr("each.value.cidr"))
+        sub.set("availability_zone", Expr("each.value.az"))
+        sub.set("tags", Expr("each.value.tags"))
+        sub.set("depends_on", [Expr("module.vpc")])
+        rta = Block("resource", ["aws_route_table_association", "multus"], comments=[
+            "Route Multus subnets like the private subnets of the same AZ."])
+        rta.set("for_each", Expr("aws_subnet.multus")).blank()
+        rta.set("subnet_id", Expr("each.value.id"))
+        rta.set("route_table_id", Expr("element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"))
+        blocks += [sub, rta]
     return blocks
 
 
@@ -311,7 +351,7 @@ def _existing_vpc_blocks(ctx: Context) -> list[Block]:
         if ctx.new_secondary_cidrs:
             sub.set("depends_on", [Expr("aws_vpc_ipv4_cidr_block_association.secondary")])
         blocks.append(sub)
-        routed = [s for s in new if s.role in ("public", "private", "pod", "transit")]
+        routed = [s for s in new if s.role in ("public", "private", "pod", "transit", "multus")]
         if routed:
             rta = Block("resource", ["aws_route_table_association", "new"], comments=[
                 "Route new public subnets like the existing public ones, private and pod subnets like the private",

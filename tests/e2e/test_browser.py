@@ -34,6 +34,7 @@ PAGES = {
     "subnets": ("Subnet planner", [CHART]),
     "decision-graph": ("Decision graph", [GRAPH]),
     "report": ("Report", []),
+    "audit": ("Audit", []),
 }
 _timings: dict[str, float] = {}
 
@@ -180,3 +181,31 @@ def test_max_pods_compare_modes_draws_the_chart(page, app_url, artifacts):
     page.get_by_role("tab", name="Compare modes").click()
     wait_idle(page)
     page.screenshot(path=str(artifacts / "max-pods-compare.png"), full_page=True)
+
+
+def test_audit_page_upload_shows_findings_and_forecast(page, app_url, artifacts, tmp_path):
+    """Upload a zipped bundle on the Audit page: findings listed, forecast chart drawn, no exception."""
+    import io
+    import zipfile
+
+    from tests.audit_bundles import build, three_az
+
+    spec = three_az(addon=None, env={"ENABLE_PREFIX_DELEGATION": "true"})
+    spec.subnets[2].fragment_every = 1
+    docs, resv = build(spec)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, doc in docs.items():
+            zf.writestr(f"bundle/{name}", json.dumps(doc))
+        for sid, doc in resv.items():
+            zf.writestr(f"bundle/subnet-cidr-reservations/{sid}.json", json.dumps(doc))
+    bundle = tmp_path / "bundle.zip"
+    bundle.write_bytes(buf.getvalue())
+    page.goto(f"{app_url}/audit")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bundle))
+    page.get_by_text("critical: audit-prefix-fragmented").first.wait_for(state="visible")
+    wait_idle(page)
+    assert_drawn(page, CHART)
+    assert_no_exception(page)
+    page.screenshot(path=str(artifacts / "page-audit-uploaded.png"), full_page=True)

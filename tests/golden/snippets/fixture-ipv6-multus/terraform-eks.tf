@@ -8,6 +8,10 @@
 # ip_family is fixed at cluster creation: IPv6 means a new cluster.
 # ENABLE_IPv6 is not in the add-on configuration: the vpc-cni add-on schema has no such key and EKS sets the add-on's IPv6 mode from the cluster's ipFamily (eksctl passes none); whether a newer add-on version accepts it is UNCONFIRMED. A self-managed aws-node needs it (aws-node-env.sh).
 # Windows node group(s) win left out: IPv6 clusters do not support Windows nodes.
+# Fargate (10 pods): each pod takes one address from the profile's subnets, which must be private (Fargate pods get no public IP); the profile uses the private subnets private-us-west-2a, private-us-west-2b, which the plan sized for these pods. Pods run on Fargate when their namespace matches the selector. See https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html.
+# Fargate runs no aws-node: the VPC CNI settings, warm pool, prefix delegation and max-pods here do not apply to Fargate pods.
+# IPv6 cluster: each Fargate pod still needs an IPv4 address as well; keep IPv4 room in these subnets.
+# The module's fargate-profile sub-module creates the pod execution role; replace the namespace placeholder in fargate_profiles.
 
 module "eks" {
   source                       = "terraform-aws-modules/eks/aws"
@@ -24,6 +28,18 @@ module "eks" {
   vpc_id                       = module.vpc.vpc_id
   subnet_ids                   = module.vpc.private_subnets
   control_plane_subnet_ids     = module.vpc.intra_subnets
+
+  fargate_profiles             = {
+    "fp-default" = {
+      "name" = "fp-default"
+      "selectors" = [
+        {
+          "namespace" = "<NAMESPACE:fargate>"
+        },
+      ]
+      "subnet_ids" = module.vpc.private_subnets
+    }
+  }
 
   addons                       = {
     "vpc-cni" = {
