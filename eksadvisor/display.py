@@ -1,7 +1,8 @@
 """Rich display of engine results in Jupyter (and any front end that honours IPython's display protocol).
 
 The result classes (:class:`~eksadvisor.recommendation.Recommendation`, :class:`~eksadvisor.maxpods.MaxPodsResult`,
-:class:`~eksadvisor.ipam.NodeUsage`, :class:`~eksadvisor.ipam.IpUsageReport`, the subnet plan) each have a
+:class:`~eksadvisor.ipam.NodeUsage`, :class:`~eksadvisor.ipam.IpUsageReport`, the subnet plan, the audit's
+:class:`~eksadvisor.audit.model.AuditResult`) each have a
 two-line ``_repr_html_`` that calls the matching function here, so nothing of this module (nor jinja2) is imported
 until a notebook asks for a display. IPython itself is never imported: the protocol is just a method name.
 
@@ -77,6 +78,24 @@ _PLAN = _MACROS + """
 {% if p.secondary_cidrs %}<p>Secondary CIDRs to associate: {{ p.secondary_cidrs|join(", ") }}</p>{% endif %}
 {{ table(["Name", "Role", "AZ", "CIDR", "Usable IPs", "Existing"], subnets) }}
 {% if findings %}<details><summary>Findings ({{ findings|length }})</summary><ul>{% for sev, msg in findings %}<li class="{{ sev }}">{{ msg|rich }}</li>{% endfor %}</ul></details>{% endif %}</div>
+"""
+
+_AUDIT = _MACROS + """
+<div class="eksa"><h4>Audit: {{ r.cluster_name }} ({{ r.region }}, {{ r.vpc_id }})</h4>
+<p>Running: <b>{{ mode }}</b>, VPC CNI {{ r.current_settings.cni_version }}. Findings: {% for sev, n in counts %}<span class="{{ sev }}">{{ n }} {{ sev }}</span>{% if not loop.last %}, {% endif %}{% else %}none{% endfor %}.
+{% if fit %}Fewest more nodes that fit in a subnet today: <b>{{ fit[0] }}</b> ({{ fit[1] }}).{% endif %}</p>
+{% if r.recommendation_error %}<p class="critical">No recommendation: {{ r.recommendation_error }}</p>{% endif %}
+{% for sev, entries in findings %}
+<details{% if sev == "critical" %} open{% endif %}><summary class="{{ sev }}">{{ sev|capitalize }} ({{ entries|length }})</summary><ul>
+{% for f in entries %}<li><code>{{ f.id }}</code>: {{ f.message|rich }} <i>Fix:</i> {{ f.remediation|rich }}</li>{% endfor %}
+</ul></details>
+{% endfor %}
+<details><summary>Subnets ({{ subnets|length }})</summary>{{ table(["Subnet", "AZ", "Role", "CIDR", "Usable", "Free IPs", "Free /28s", "Nodes", "More nodes that fit"], subnets) }}</details>
+<details><summary>Node groups ({{ groups|length }})</summary>{{ table(["Group", "OS", "Instance types", "Nodes", "Pods per node", "Max pods seen", "Max pods expected"], groups) }}</details>
+<details><summary>Exhaustion forecast</summary>{{ table(["Subnet", "AZ", "Group", "Nodes now", "Fit now", "Fit recommended"], forecast) }}
+{% for c in charts %}{{ c.svg }}{% endfor %}</details>
+<details><summary>Changes to the recommended settings ({{ r.changes|length }})</summary><ol>{% for c in r.changes %}<li><b>{{ c.title }}</b>: {{ c.detail|rich }}</li>{% else %}<li>None.</li>{% endfor %}</ol></details>
+</div>
 """
 
 _COMPILED: dict[str, Any] = {}
@@ -184,6 +203,37 @@ def subnet_plan_html(plan: Any) -> str:
     return _render(
         "plan", _PLAN, p=plan, findings=findings,
         subnets=[[s.name, s.role, s.az, s.cidr, s.usable_ips, "yes" if s.existing else "no"] for s in plan.subnets],
+    )
+
+
+def audit_html(r: Any, *, charts: bool = True) -> str:
+    """An AuditResult (DESIGN §2.5): the running mode and the findings by severity first, subnets, groups, the
+    exhaustion forecast (with the audit's chart) and the changes folded."""
+    sevs = ("critical", "warning", "info")
+    counts = [(sev, sum(1 for f in r.findings if f.severity == sev)) for sev in sevs]
+    cs = r.current_settings
+    mode = ("IPv6" if cs.ip_family == "ipv6" else "IPv4, " + ("prefix delegation" if cs.address_mode == "prefix"
+                                                            else "secondary IP mode")) \
+        + (", with custom networking" if cs.custom_networking else "")
+    fits = [(n, f"{s.subnet_id}, {g}") for s in r.subnets for g, n in sorted(s.nodes_that_fit.items())]
+    specs: list[tuple[str, str, Any]] = []
+    if charts and r.forecast:
+        from eksadvisor import charts as ch
+
+        rows = ch.audit_forecast_rows(r.forecast)
+        if rows:
+            specs = [("nb-forecast", "exhaustion forecast", ch.audit_forecast_chart(rows))]
+    return _render(
+        "audit", _AUDIT, r=r, mode=mode, counts=[(s, n) for s, n in counts if n], fit=min(fits) if fits else None,
+        findings=[(sev, [f for f in r.findings if f.severity == sev]) for sev, n in counts if n],
+        subnets=[[s.subnet_id, s.az, s.role, s.cidr, s.usable_ips, s.free_ips, s.free_prefixes, s.nodes,
+                  ", ".join(f"{g}: {n}" for g, n in sorted(s.nodes_that_fit.items())) or "-"] for s in r.subnets],
+        groups=[[g.name, g.os, ", ".join(g.instance_types), g.nodes, g.pods_per_node,
+                 ", ".join(map(str, g.max_pods_capacity)) or "-", "-" if g.max_pods_expected is None else g.max_pods_expected]
+                for g in r.node_groups],
+        forecast=[[f.subnet_id, f.az, f.group, f.nodes_now, f.fit_now, "-" if f.fit_recommended is None else f.fit_recommended]
+                  for f in r.forecast],
+        charts=_charts(specs),
     )
 
 

@@ -69,6 +69,25 @@ for f in EXAMPLES.glob("*.yaml"):
         new_code_cell('df[df.error == ""].groupby("mode").cluster.apply(list)'),
         new_code_cell("shutil.rmtree(fleet)"),
     ],
+    "audit": [
+        new_markdown_cell("# Audit an existing cluster\n\n`eksadvisor.audit.audit(folder)` reads a bundle of standard "
+                          "command output (aws eks/ec2 describe-*, kubectl get -o json; `eksadvisor audit` prints the "
+                          "commands) and finds what is wrong or running out. Here the bundle is synthesised by the "
+                          "test suite's builder so the notebook runs anywhere."),
+        new_code_cell('''import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path("..").resolve()))  # the repository root: tests.audit_bundles builds a sample bundle
+from tests.audit_bundles import build, three_az, write
+
+from eksadvisor.audit import audit
+
+docs, reservations = build(three_az())  # 3 AZs, private /20s, 2 m5.large nodes per AZ, secondary IP mode
+bundle = write(Path(tempfile.mkdtemp(prefix="eksadvisor-bundle-")) / "bundle", docs, reservations)'''),
+        new_code_cell('result = audit(bundle)\nassert result.current_settings.address_mode == "secondary_ip"\nresult'),
+        new_code_cell('import pandas as pd\n\npd.DataFrame([f.model_dump() for f in result.forecast])'),
+    ],
 }
 
 

@@ -129,3 +129,24 @@ def test_partial_recommendation_says_it_is_not_buildable():
     assert not rec.complete
     text = _text(rec._repr_html_())
     assert text.index("Not buildable") < text.index("Max pods (lowest") and rec.refusal in text
+
+
+def test_audit_result_html(tmp_path):
+    from eksadvisor.audit import audit
+    from tests.audit_bundles import build, three_az, write
+
+    # three_az(): 3 AZs, private /20s (4091 usable), 2 m5.large nodes per AZ with 12 pods each; the audit's own
+    # forecast says how many more nodes fit; the display must show exactly its figures.
+    docs, resv = build(three_az())
+    r = audit(write(tmp_path / "b", docs, resv))
+    html = r._repr_html_()
+    text = _text(html)
+    assert f"Audit: {r.cluster_name} ({r.region}, {r.vpc_id})" in text
+    assert "IPv4, secondary IP mode" in text
+    low = min((n, s.subnet_id) for s in r.subnets for n in s.nodes_that_fit.values())
+    assert f"Fewest more nodes that fit in a subnet today: {low[0]} ({low[1]}, general)" in text.replace("\n", " ")
+    assert "<svg" in html and html.index("Fewest") < html.index("<details")
+    assert_loads_nothing(html)
+    hostile = r.model_copy(update={"cluster_name": HOSTILE})
+    h = hostile._repr_html_()
+    assert "<script" not in h.lower() and "<script>alert(1)</script>" in _text(h)

@@ -14,8 +14,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 pytestmark = pytest.mark.notebooks
 
 
-def test_the_three_notebooks_exist():
-    assert [p.stem for p in NOTEBOOKS] == ["fleet", "quickstart", "what-if"]
+def test_the_notebooks_exist():
+    assert [p.stem for p in NOTEBOOKS] == ["audit", "fleet", "quickstart", "what-if"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -47,5 +47,7 @@ def test_notebook_runs_in_a_real_kernel(path: Path):
         assert sum("<table" in h for h in html) >= 3
         assert sum("vegaEmbed" in h for h in html) + sum(
             any(k.startswith("application/vnd.vegalite") for k in o.get("data", {})) for o in outputs) == 2
+    if path.stem == "audit":  # the AuditResult displayed as HTML, its forecast as a DataFrame
+        assert any("Audit: prod-east" in h for h in html) and any("fit_now" in h for h in html)
     if path.stem == "fleet":
         assert any("not valid YAML" in h for h in html)

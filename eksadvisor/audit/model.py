@@ -125,6 +125,11 @@ class AuditResult(_Model):
     limitations: list[str] = Field(default_factory=lambda: [])
     notes: list[str] = Field(default_factory=lambda: [])
 
+    def _repr_html_(self) -> str:  # Jupyter display (eksadvisor.display; imported only when shown)
+        from eksadvisor.display import audit_html
+
+        return audit_html(self)
+
 
 __all__ = ["AUDIT_SCHEMA_VERSION", "AuditResult", "Change", "CurrentSettings", "Finding", "ForecastRow", "NodeGroupAudit",
            "Setting", "SubnetAudit"]
