@@ -267,18 +267,34 @@ def f_pods_per_node(ctx: Context) -> dict[str, int]:
     return {g.name: g.pods_per_node for g in ctx.answers.node_groups}
 
 
-def _secondary_max(ctx: Context, custom: bool) -> dict[str, int]:
-    """Lowest secondary-IP max-pods of each group (with or without custom networking)."""
-    from eksadvisor.maxpods import compute
+def sgp_on_nodes(ctx: Context) -> bool:
+    """aws-node runs with ENABLE_POD_ENI=true (Security Groups for Pods wanted, not in Auto Mode)."""
+    return bool(ctx.answers.security_groups_for_pods.needed) and not ctx.answers.operations.auto_mode
 
+
+def secondary_capacity(ctx: Context, g: Any, t: str, *, custom: bool, prefix: bool = False) -> int:
+    """Pods one node of type ``t`` can run: kubelet max-pods (calculator) and, with Security Groups for Pods, the
+    addresses left once the trunk slot is held back plus the branch ENIs (maxpods.sgp_capacity, the formula
+    ip-usage uses)."""
+    from eksadvisor.maxpods import compute, sgp_capacity
+
+    itype = ctx.catalog.get(t)
+    value = compute(itype, ctx.answers.cni_version, custom_networking=custom, prefix_delegation=prefix).max_pods
+    if sgp_on_nodes(ctx):
+        branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node)
+        cap = sgp_capacity(itype, custom_networking=custom, prefix_delegation=prefix)
+        value = min(value, cap.pod_capacity(branch))
+    return value
+
+
+def _secondary_max(ctx: Context, custom: bool) -> dict[str, int]:
+    """Lowest secondary-IP pod capacity of each group (with or without custom networking): kubelet max-pods,
+    lowered by the Security Groups for Pods trunk slot when SGP is on."""
     key = f"_secmax:{custom}"
     if key not in ctx.cache:
         out = {}
         for g in linux_groups(ctx):
-            out[g.name] = min(
-                compute(ctx.catalog.get(t), ctx.answers.cni_version, custom_networking=custom).max_pods
-                for t in g.instance_types
-            )
+            out[g.name] = min(secondary_capacity(ctx, g, t, custom=custom) for t in g.instance_types)
         ctx.cache[key] = out
     return ctx.cache[key]
 
@@ -291,7 +307,8 @@ def f_secondary_max_pods(ctx: Context) -> dict[str, int]:
 @fact
 def f_over_secondary_groups(ctx: Context) -> list[str]:
     sec = ctx.fact("secondary_max_pods")
-    return [f"{g.name} ({g.pods_per_node} > {sec[g.name]})" for g in linux_groups(ctx) if g.pods_per_node > sec[g.name]]
+    note = " with the Security Groups for Pods trunk slot held back" if sgp_on_nodes(ctx) else ""
+    return [f"{g.name} ({g.pods_per_node} > {sec[g.name]}{note})" for g in linux_groups(ctx) if g.pods_per_node > sec[g.name]]
 
 
 @fact
@@ -708,7 +725,8 @@ FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "non_nitro_types": ("node_groups[].instance_types",),
     "cni_version": ("cni_version",),
     "pods_per_node": ("node_groups[].pods_per_node",),
-    "secondary_max_pods": ("node_groups[].instance_types", "node_groups[].os", "cni_version"),
+    "secondary_max_pods": ("node_groups[].instance_types", "node_groups[].os", "cni_version",
+                           "security_groups_for_pods.needed", "security_groups_for_pods.pods_per_node"),
     "node_cidr_exhausted": _EXHAUSTION_INPUTS,
     "ip_constrained": (*_EXHAUSTION_INPUTS, "ipv6.ipv4_exhaustion_concern"),
     "other_cidrs_available": ("network.secondary_cidrs", "network.cgnat_in_use"),

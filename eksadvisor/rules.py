@@ -597,6 +597,50 @@ def c_sgp_branch_capacity_short(ctx: Any) -> dict[str, Any] | None:
     return {"pods": want, "types": _join([t for t, _ in short]), "capacity": ", ".join(f"{t}: {b}" for t, b in short)}
 
 
+def sgp_group_capacity(ctx: Any, g: Any) -> list[tuple[str, int, str]]:
+    """(type, pods one node can address, the arithmetic) for a Linux group with Security Groups for Pods on, in the
+    chosen address mode: maxpods.sgp_capacity, the formula ``ip-usage --sgp`` places pods with."""
+    from eksadvisor.maxpods import sgp_capacity
+
+    prefix = _ipv4_prefix(ctx)
+    custom = bool(ctx.decisions.get("custom_networking"))
+    branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node)
+    out = []
+    for t in g.instance_types:
+        cap = sgp_capacity(ctx.catalog.get(t), prefix_delegation=prefix, custom_networking=custom)
+        out.append((t, cap.pod_capacity(branch), f"{t}: {cap.formula(branch)}"))
+    return out
+
+
+@condition
+def c_sgp_capacity_short(ctx: Any) -> dict[str, Any] | None:
+    if not _sgp(ctx) or ctx.decisions.get("ip_family") != "ipv4" or ctx.decisions.get("sgp_mode") not in ("strict", "standard"):
+        return None
+    from eksadvisor.graph import linux_groups
+
+    names = {g.name for g in linux_groups(ctx)}
+    for g in ctx.groups:
+        if g.name not in names:
+            continue
+        pods = min(g.pods_per_node, g.max_pods)  # pods over max-pods are pods-exceed-max-pods' finding
+        short = [(t, n, text) for t, n, text in sgp_group_capacity(ctx, g) if n < pods]
+        if not short:
+            continue
+        mode = ctx.decisions.get("address_mode", "").replace("_", "-")
+        if _ipv4_prefix(ctx):
+            fix = "Use instance types with more ENIs, or spread the pods over more nodes."
+        else:
+            from eksadvisor.graph import nitro_capable
+
+            nitro = [t for t, _, _ in short if nitro_capable(ctx.catalog.get(t))]
+            fix = ("Turn on prefix delegation (it works with Security Groups for Pods; needs VPC CNI 1.9 or later and "
+                   "Nitro types), use larger types, or run fewer pods per node."
+                   if nitro else "Use larger or Nitro types (prefix delegation), or run fewer pods per node.")
+        return {"group": g.name, "pods": pods, "mode": mode,
+                "detail": "; ".join(f"{text} < {pods}" for _, _, text in short), "fix": fix}
+    return None
+
+
 def _multus_thick(ctx: Any) -> bool:
     m = ctx.answers.multus
     return m.needed and m.plugin == "thick"

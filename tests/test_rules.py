@@ -96,6 +96,9 @@ CASES: dict[str, tuple[dict, dict]] = {
     "sgp-branch-eni-capacity": ({"security_groups_for_pods": {"needed": True, "pods_per_node": 10}},
                                 {"security_groups_for_pods": {"needed": True, "pods_per_node": 9}}),  # m5.large: 9
     "sgp-tag-one-security-group": (SGP, {}),
+    # m5.large, 25 pods, SGP: 3 ENIs - 1 trunk slot = 2 x 9 = 18 addresses < 25; CNI 1.8 cannot use prefixes
+    "sgp-capacity-short": ({**SGP, "cni_version": "1.8.0", "node_groups": [group(pods_per_node=25)]},
+                           {**SGP, "cni_version": "1.9.0", "node_groups": [group(pods_per_node=25)]}),
     "multus-thick-plugin-race": ({"multus": {"needed": True, "plugin": "thick", "version": "v4.0.2"}},
                                  {"multus": {"needed": True, "plugin": "thick", "version": "v4.1.1"}}),
     "multus-thick-fix-unconfirmed": ({"multus": {"needed": True, "plugin": "thick", "version": "v4.1.1"}},

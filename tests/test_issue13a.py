@@ -1,0 +1,110 @@
+"""Issue 13 (part A): expert special cases of the capacity model, with the numbers worked by hand.
+
+Sources cited per case: the VPC CNI source (pkg/ipamd/ipamd.go hasRoomForEni, pkg/awsutils/awsutils.go
+IsTrunkingCompatible), AWS's max-pods calculator (awslabs/amazon-eks-ami max-pods-calculator.sh) and the
+catalog rows in data/instance_types.csv.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eksadvisor.advisor import advise
+from eksadvisor.catalog import load_catalog
+from eksadvisor.ipam import ip_usage, node_usage
+from eksadvisor.maxpods import pod_eni_cap, sgp_capacity, trunk_slot_reserved
+
+CATALOG = load_catalog()
+SGP = {"security_groups_for_pods": {"needed": True}}
+
+
+def group(**kw):
+    base = {"name": "app", "instance_types": ["m5.large"], "desired_nodes": 3, "max_nodes": 6, "pods_per_node": 20}
+    base.update(kw)
+    return base
+
+
+def warning(rec, rule_id):
+    found = [w for w in rec.warnings if w.id == rule_id]
+    return found[0] if found else None
+
+
+# ----------------------------------------------------------------------------------- 1. SGP capacity
+
+def test_m4_xlarge_sgp_reserves_no_trunk_slot():
+    # m4.xlarge: 4 ENIs x 15 IPv4 (csv), trunking_compatible=false -> hasRoomForEni reserves nothing.
+    # WARM_ENI_TARGET=1: n = 1 + ceil(50/14) = 5 -> ENI cap 4; 4 x 14 = 56 IPs; max-pods 4 x 14 + 2 = 58 >= 50.
+    r = ip_usage("m4.xlarge", 50, sgp=True)
+    u = r.per_node
+    assert (u.pod_eni_cap, u.enis, u.trunk_enis, u.secondary_ips, u.pods_with_ip, u.unplaced_pods) == (4, 4, 0, 56, 50, 0)
+    assert u.subnet_addresses == 4 + 56
+    msg = next(f.message for f in u.flags if f.id == "sgp-unsupported")
+    assert "all 4 ENI(s) x 14 secondary IPs = 56 addresses" in msg
+
+
+def test_m5_large_sgp_trunk_takes_one_of_three_enis():
+    # m5.large: 3 ENIs x 10 IPv4, 9 branch ENIs (csv). Trunk slot held back: 2 x 9 = 18 IPs for non-branch pods.
+    u = node_usage("m5.large", 25, sgp=True)
+    assert (u.pod_eni_cap, u.trunk_enis, u.secondary_ips, u.pods_with_ip, u.unplaced_pods) == (2, 1, 18, 18, 7)
+    assert "7 pod(s) get no IP" in next(f.message for f in u.flags if f.id == "eni-cap-reached")
+    assert "2 ENI(s) x 9 secondary IPs = 18 addresses" in next(f.message for f in u.flags if f.id == "sgp-trunk-slot")
+    # 5 of the 25 with their own security groups: 5 branch ENIs + 18 of the other 20 -> 23 placed, 2 unplaced;
+    # the flag counts the 2 (it used to subtract the branch pods twice and report none).
+    b = node_usage("m5.large", 25, sgp=True, branch_pods=5)
+    assert (b.branch_enis, b.pods_with_ip, b.unplaced_pods) == (5, 23, 2)
+    assert "2 pod(s) get no IP" in next(f.message for f in b.flags if f.id == "eni-cap-reached")
+
+
+def test_one_formula_for_ip_usage_and_advise():
+    # sgp_capacity(...).pod_capacity is what node_usage places when max-pods does not gate first
+    cases = [("m5.large", 0, False), ("m5.large", 5, False), ("m4.xlarge", 0, False), ("c5.xlarge", 3, False),
+             ("m5.large", 5, True)]
+    for t, branch, custom in cases:
+        cap = sgp_capacity(CATALOG.get(t), custom_networking=custom)
+        u = node_usage(t, 200, sgp=True, branch_pods=branch, max_pods=250, custom_networking=custom)
+        assert u.pods_with_ip == cap.pod_capacity(branch), t
+        assert u.pod_eni_cap == cap.enis_for_ip_pods == pod_eni_cap(CATALOG.get(t), custom_networking=custom,
+                                                                     enable_pod_eni=True)
+    assert sgp_capacity(CATALOG.get("m5.large")).formula() == "3 ENIs - 1 trunk slot = 2 ENIs x 9 secondary IPs = 18 addresses"
+
+
+NOT_TRUNKING = sorted(t.instance_type for t in CATALOG if t.trunking_compatible is False
+                      and t.ipv4_per_eni >= 2 and t.max_enis >= 1)
+
+
+def test_catalog_has_non_trunking_types():
+    assert {"m4.xlarge", "t3.xlarge", "t3.medium", "c4.large"} <= set(NOT_TRUNKING)
+
+
+@pytest.mark.parametrize("itype", NOT_TRUNKING)
+def test_non_trunking_types_never_reserve_a_trunk_slot(itype):
+    t = CATALOG.get(itype)
+    assert not trunk_slot_reserved(t, True)
+    pods = t.max_enis * (t.ipv4_per_eni - 1) + 10
+    on = node_usage(t, pods, sgp=True, max_pods=pods + 1)
+    off = node_usage(t, pods, sgp=False, max_pods=pods + 1)
+    assert on.trunk_enis == 0
+    assert (on.pod_eni_cap, on.enis, on.pods_with_ip) == (off.pod_eni_cap, off.enis, off.pods_with_ip) == (
+        t.max_enis, t.max_enis, t.max_enis * (t.ipv4_per_eni - 1))
+
+
+def test_advise_sgp_m5_large_25_pods_chooses_prefix():
+    # secondary-IP capacity with SGP: 18 < 25 (not max-pods 29) -> prefix delegation, which works with SGP
+    rec = advise({**SGP, "node_groups": [group(pods_per_node=25)]})
+    assert rec.address_mode == "prefix"
+    step = next(s for s in rec.trace if s.node == "address_mode")
+    assert "25 > 18 with the Security Groups for Pods trunk slot held back" in step.reason
+    assert warning(rec, "sgp-capacity-short") is None
+    # prefix mode: 2 ENIs x 9 prefixes x 16 = 288 addresses for pods
+    assert rec.node_groups[0].per_node["mode"] == "prefix"
+
+
+def test_advise_sgp_short_when_prefix_unavailable():
+    # CNI 1.8 predates prefix delegation (>= 1.9): secondary IPs, 18 < 25 -> the rule with the numbers
+    rec = advise({**SGP, "cni_version": "1.8.0", "node_groups": [group(pods_per_node=25)]})
+    assert rec.address_mode == "secondary_ip"
+    w = warning(rec, "sgp-capacity-short")
+    assert w is not None and w.severity == "critical"
+    assert "m5.large: 3 ENIs - 1 trunk slot = 2 ENIs x 9 secondary IPs = 18 addresses < 25" in w.message
+    assert "prefix delegation" in w.remediation
+    assert rec.node_groups[0].per_node["secondary_ips"] == 18
