@@ -107,11 +107,32 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
         detail[t]["vcpus_estimated"] = itype.vcpus_estimated
     lowest = min(sorted(by_type), key=lambda t: by_type[t])
     ctx.cache.setdefault("max_pods_detail", {}).update(detail)
+    ctx.cache.setdefault("feature_support", {})[g.name] = _feature_support(ctx, g, windows)
     return GroupFacts(
         name=g.name, os=g.os, instance_types=list(g.instance_types), pods_per_node=g.pods_per_node,
         desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, max_pods_by_type=by_type,
         max_pods=by_type[lowest], limiting_type=lowest if len(set(by_type.values())) > 1 else "",
     )
+
+
+def _feature_support(ctx: Context, g: Any, windows: bool) -> dict[str, dict[str, list[str]]]:
+    """Per feature the cluster wants, which types of this (Linux, IPv4) group support it: prefix delegation on Nitro or
+    bare metal (graph.nitro_capable), Security Groups for Pods on trunk-capable types (maxpods.trunk_supported)."""
+    from eksadvisor.graph import nitro_capable, trunk_capable
+
+    d = ctx.decisions
+    if windows or d["ip_family"] != "ipv4" or ctx.answers.operations.auto_mode:
+        return {}
+    checks = []
+    if d["address_mode"] == "prefix" or d.get("prefix_unsupported"):
+        checks.append(("prefix_delegation", nitro_capable))
+    if ctx.answers.security_groups_for_pods.needed:
+        checks.append(("security_groups_for_pods", trunk_capable))
+    out = {}
+    for name, supports in checks:
+        ok = [t for t in g.instance_types if supports(ctx.catalog.get(t))]
+        out[name] = {"supported": ok, "unsupported": [t for t in g.instance_types if t not in ok]}
+    return out
 
 
 # ------------------------------------------------------------------------------------ settings
@@ -396,6 +417,7 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
             desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, pods_per_node=g.pods_per_node,
             per_node=per_node, subnet_addresses_at_max=node_at_max + pod_at_max,
             node_subnet_addresses_at_max=node_at_max, pod_subnet_addresses_at_max=pod_at_max,
+            feature_support=ctx.cache.get("feature_support", {}).get(g.name, {}),
         ))
 
     az_usage = []

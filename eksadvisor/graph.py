@@ -241,6 +241,29 @@ def f_non_nitro_types(ctx: Context) -> list[str]:
     return [t for t in ctx.answers.instance_types() if not nitro_capable(ctx.catalog.get(t))]
 
 
+def trunk_capable(itype: Any) -> bool:
+    """The VPC resource controller can attach a trunk ENI (Security Groups for Pods): maxpods.trunk_supported."""
+    from eksadvisor.maxpods import trunk_supported
+
+    return trunk_supported(itype)
+
+
+def _linux_types(ctx: Context) -> list[str]:
+    return sorted({t for g in linux_groups(ctx) for t in g.instance_types})
+
+
+@fact
+def f_linux_non_nitro_types(ctx: Context) -> list[str]:
+    """Types of the Linux node groups that cannot run prefix delegation (not Nitro, not bare metal)."""
+    return [t for t in _linux_types(ctx) if not nitro_capable(ctx.catalog.get(t))]
+
+
+@fact
+def f_linux_non_trunking_types(ctx: Context) -> list[str]:
+    """Types of the Linux node groups that cannot host a Security Groups for Pods trunk ENI."""
+    return [t for t in _linux_types(ctx) if not trunk_capable(ctx.catalog.get(t))]
+
+
 @fact
 def f_ip_family(ctx: Context) -> str:
     return ctx.decisions.get("ip_family", "")
@@ -705,6 +728,7 @@ def f_ipv6_why_not(ctx: Context) -> str:
 # Facts that depend on the answers only (not on decisions made during the walk): cached for the whole walk.
 STATIC_FACTS = frozenset({
     "cni_version", "ipv6_ready", "ipv4_exhaustion_concern", "windows_groups", "non_nitro_types", "environment",
+    "linux_non_nitro_types", "linux_non_trunking_types",
     "pods_per_node", "over_30_groups", "exhaustion", "node_cidr_exhausted", "exhaustion_detail", "ip_constrained",
     "constraint_detail", "other_cidrs", "other_cidrs_available", "overlapping_cidrs", "pod_cidr_note",
     "custom_networking_why_not", "shared_subnets_why_not", "nitro_note", "regulated_note", "public_private_why_not",
@@ -723,6 +747,8 @@ _EXHAUSTION_INPUTS = (
 FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "windows_groups": ("node_groups[].os",),
     "non_nitro_types": ("node_groups[].instance_types",),
+    "linux_non_nitro_types": ("node_groups[].instance_types", "node_groups[].os"),
+    "linux_non_trunking_types": ("node_groups[].instance_types", "node_groups[].os"),
     "cni_version": ("cni_version",),
     "pods_per_node": ("node_groups[].pods_per_node",),
     "secondary_max_pods": ("node_groups[].instance_types", "node_groups[].os", "cni_version",
@@ -853,6 +879,21 @@ def p_sgp_not_needed(ctx: Context) -> bool:
 @predicate
 def p_sgp_auto_mode(ctx: Context) -> bool:
     return ctx.answers.operations.auto_mode
+
+
+@predicate
+def p_prefix_no_capable_types(ctx: Context) -> bool:
+    """No Linux node type can run prefix delegation: ipamd would fall back to secondary IPs on every node."""
+    types = _linux_types(ctx)
+    return bool(types) and len(ctx.fact("linux_non_nitro_types")) == len(types)
+
+
+@predicate
+def p_sgp_no_trunking_types(ctx: Context) -> bool:
+    """Security Groups for Pods wanted, but no Linux node type can host a trunk ENI (no Linux groups: Fargate's own)."""
+    types = _linux_types(ctx)
+    return ctx.answers.security_groups_for_pods.needed and bool(types) \
+        and len(ctx.fact("linux_non_trunking_types")) == len(types)
 
 
 @predicate

@@ -77,6 +77,11 @@ class NodeGroupOut(_Model):
     subnet_addresses_at_max: int = 0
     node_subnet_addresses_at_max: int = 0
     pod_subnet_addresses_at_max: int = 0
+    # per feature the cluster uses ("prefix_delegation", "security_groups_for_pods"): {"supported": [types],
+    # "unsupported": [types]} of this group, so artefacts can split a group or flag the types that cannot
+    feature_support: dict[str, dict[str, list[str]]] = Field(default_factory=lambda: {})
+    # DaemonSet/add-on pods per node counted against max-pods, and the ones that take a VPC address
+    system_pods: dict[str, int] = Field(default_factory=lambda: {})
 
 
 class AzUsage(_Model):

@@ -200,7 +200,16 @@ def c_mixed_address_modes(ctx: Any) -> dict[str, Any] | None:
         why.append("Windows prefix delegation is configured separately")
     if not bad:
         return None
-    return {"types": _join(bad), "why": "; ".join(why)}
+    from eksadvisor.graph import linux_groups
+
+    groups = []
+    for g in linux_groups(ctx):
+        no = [t for t in g.instance_types if t in bad]
+        if no:
+            ok = [t for t in g.instance_types if t not in bad]
+            groups.append(f"group {g.name}: {_join(no)}" + (f" (its {_join(ok)} use prefixes)" if ok else ""))
+    groups += [f"Windows group {w}" for w in windows]
+    return {"types": _join(bad), "why": "; ".join(why), "groups": "; ".join(groups)}
 
 
 @condition
@@ -567,16 +576,32 @@ def c_windows_with_auto_mode(ctx: Any) -> dict[str, Any] | None:
     return {"groups": _join([g.name for g in groups])} if groups else None
 
 
+def feature_split(ctx: Any, g: Any, supports: Callable[[Any], bool]) -> tuple[list[str], list[str]]:
+    """(types that support a feature, types that do not) of one node group."""
+    ok = [t for t in g.instance_types if supports(ctx.catalog.get(t))]
+    return ok, [t for t in g.instance_types if t not in ok]
+
+
 @condition
 def c_sgp_non_trunking(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx):
         return None
-    bad = []
-    for t in _linux_types(ctx):
-        it = ctx.catalog.get(t)
-        if not it.trunking_compatible:
-            bad.append(t)
-    return {"types": _join(bad)} if bad else None
+    from eksadvisor.graph import linux_groups, trunk_capable
+
+    where, bad = [], []
+    for g in linux_groups(ctx):
+        ok, no = feature_split(ctx, g, trunk_capable)
+        if no:
+            bad += [t for t in no if t not in bad]
+            where.append(f"group {g.name}: {_join(no)}" + (f" cannot ({_join(ok)} can)" if ok else " cannot (no type of it can)"))
+    if not bad:
+        return None
+    if ctx.decisions.get("sgp_mode") == "none":
+        outcome = "No node of this cluster can host a trunk ENI, so no Security Groups for Pods setting is given."
+    else:
+        outcome = ("Pods with their own security groups only run on the types that can: keep them off the others "
+                   "(a separate node group of trunking-compatible types, or node affinity).")
+    return {"types": _join(bad), "where": "; ".join(where), "outcome": outcome}
 
 
 @condition

@@ -69,6 +69,14 @@ SCENARIOS: dict[str, tuple[dict, set, dict]] = {
     "old-cni-dense": ({"cni_version": "1.8.0", "node_groups": [group(pods_per_node=50)]},
                       {("address_mode", "density_over_secondary"), ("prefix_support", "prefix_cni_too_old")},
                       {"address_mode": "secondary_ip", "prefix_wanted": True}),
+    # no Linux type can use prefixes (m4/c4/t2 are Xen): secondary IPs, no prefix setting (issue 13)
+    "prefix-all-xen": ({"node_groups": [group(instance_types=["m4.large", "c4.large", "t2.medium"], pods_per_node=40)]},
+                       {("address_mode", "density_over_secondary"), ("prefix_support", "prefix_no_capable_types")},
+                       {"address_mode": "secondary_ip", "prefix_unsupported": True}),
+    # no Linux type can host a trunk ENI: no SGP setting (issue 13)
+    "sgp-no-trunking-types": ({"security_groups_for_pods": {"needed": True},
+                               "node_groups": [group(instance_types=["m4.large", "t3.large"])]},
+                              {("sgp_mode", "sgp_no_trunking_types")}, {"sgp_mode": "none"}),
     "regulated": ({"operations": {"regulated": True}}, {("endpoint_access", "regulated")}, {"endpoint_access": "private"}),
     "internal": ({"operations": {"external_api_access": False}}, {("endpoint_access", "no_external_access")},
                  {"endpoint_access": "private"}),

@@ -108,3 +108,34 @@ def test_advise_sgp_short_when_prefix_unavailable():
     assert "m5.large: 3 ENIs - 1 trunk slot = 2 ENIs x 9 secondary IPs = 18 addresses < 25" in w.message
     assert "prefix delegation" in w.remediation
     assert rec.node_groups[0].per_node["secondary_ips"] == 18
+
+
+# ------------------------------------------------------------------------- 2. feature support per type
+
+def test_all_xen_cluster_gets_no_prefix_or_sgp_settings():
+    # m4.large, c4.large, t2.medium: hypervisor xen, trunking_compatible false (csv). 40 pods > secondary max
+    # (m4.large 2 x 9 + 2 = 20 ... t2.medium 3 x 5 + 2 = 17) would ask for prefixes, but no type can use them.
+    rec = advise({**SGP, "node_groups": [group(instance_types=["m4.large", "c4.large", "t2.medium"], pods_per_node=40)]})
+    assert rec.address_mode == "secondary_ip"
+    assert "ENABLE_PREFIX_DELEGATION" not in rec.settings and "ENABLE_POD_ENI" not in rec.settings
+    assert "POD_SECURITY_GROUP_ENFORCING_MODE" not in rec.settings
+    assert rec.summary.startswith("Recommended: IPv4 with secondary-IP mode;")
+    assert "Security Groups for Pods" not in rec.summary
+    w = warning(rec, "sgp-unsupported-non-nitro")
+    assert "group app: m4.large, c4.large and t2.medium cannot (no type of it can)" in w.message
+    assert "no Security Groups for Pods setting is given" in w.message
+    assert warning(rec, "prefix-requires-cni-1.9") is None  # the CNI is not the reason
+    assert rec.node_groups[0].feature_support == {
+        "prefix_delegation": {"supported": [], "unsupported": ["m4.large", "c4.large", "t2.medium"]},
+        "security_groups_for_pods": {"supported": [], "unsupported": ["m4.large", "c4.large", "t2.medium"]},
+    }
+
+
+def test_group_with_some_non_trunking_types_names_them():
+    # t3.xlarge is Nitro but not trunking-compatible (csv); m5.xlarge is (18 branch ENIs)
+    rec = advise({**SGP, "node_groups": [group(name="mix", instance_types=["m5.xlarge", "t3.xlarge"])]})
+    assert rec.settings["ENABLE_POD_ENI"] == "true"
+    w = warning(rec, "sgp-unsupported-non-nitro")
+    assert "group mix: t3.xlarge cannot (m5.xlarge can)" in w.message
+    assert rec.node_groups[0].feature_support["security_groups_for_pods"] == {
+        "supported": ["m5.xlarge"], "unsupported": ["t3.xlarge"]}
