@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from eksadvisor.answers import Answers, load_answers
 from eksadvisor.catalog import Catalog, load_catalog
-from eksadvisor.graph import Context, GroupFacts, choose_strategies, linux_groups, walk
+from eksadvisor.graph import Context, GroupFacts, choose_strategies, linux_groups, system_pods, walk
 from eksadvisor.recommendation import (
     Alternative, AzUsage, NodeGroupOut, Provenance, Recommendation, SubnetOut, TraceStep, Warning_,
 )
@@ -135,6 +135,16 @@ def _feature_support(ctx: Context, g: Any, windows: bool) -> dict[str, dict[str,
     return out
 
 
+def _system_pods_out(ctx: Context, g: Any) -> dict[str, int]:
+    """NodeGroupOut.system_pods: DaemonSet/add-on pods per node, how many take a VPC address, and the room they
+    leave under max-pods for the workload."""
+    total, with_ip = system_pods(ctx, g.name)
+    if g.os == "windows":
+        return {}
+    return {"total": total, "with_ip": with_ip, "host_network": total - with_ip,
+            "workload_room": max(g.max_pods - total, 0)}
+
+
 # ------------------------------------------------------------------------------------ settings
 
 def _warm(ctx: Context) -> Any:
@@ -203,10 +213,13 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
     growth = ctx.answers.network.growth_factor
     for g in groups:
         worst = None
-        pods = min(g.pods_per_node, g.max_pods)
         windows = _windows_nodes(ctx, g)
+        # IP-using pods: the workload plus the system pods on the pod network; kubelet schedules at most max-pods
+        # pods in all, hostNetwork system pods included (answers node_groups[].system_pods)
+        total, with_ip = system_pods(ctx, g.name)
+        pods = min(g.pods_per_node + with_ip, max(g.max_pods - (total - with_ip), 0))
         # pods with their own security groups ride on branch ENIs (one address each), not on ipamd
-        branch = min(ctx.answers.security_groups_for_pods.pods_per_node, pods) if sgp and not windows else 0
+        branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node, pods) if sgp and not windows else 0
         for t in g.instance_types:
             if windows:  # one ENI, the VPC resource controller's pool, all in the node subnet [EKS-WINDOWS]
                 u = windows_node_usage(ctx.catalog.get(t), pods, catalog=ctx.catalog)
@@ -418,6 +431,7 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
             per_node=per_node, subnet_addresses_at_max=node_at_max + pod_at_max,
             node_subnet_addresses_at_max=node_at_max, pod_subnet_addresses_at_max=pod_at_max,
             feature_support=ctx.cache.get("feature_support", {}).get(g.name, {}),
+            system_pods=_system_pods_out(ctx, g),
         ))
 
     az_usage = []

@@ -295,19 +295,30 @@ def sgp_on_nodes(ctx: Context) -> bool:
     return bool(ctx.answers.security_groups_for_pods.needed) and not ctx.answers.operations.auto_mode
 
 
+def system_pods(ctx: Context, name: str) -> tuple[int, int]:
+    """(DaemonSet/add-on pods per node, those of them that take a VPC address) of a Linux node group (answers
+    ``node_groups[].system_pods``/``system_pods_with_ip``); (0, 0) for Windows groups, whose max-pods EKS sets."""
+    for g in ctx.answers.node_groups:
+        if g.name == name:
+            return (0, 0) if g.os == "windows" else (g.system_pods, g.system_pods_with_ip)
+    return (0, 0)
+
+
 def secondary_capacity(ctx: Context, g: Any, t: str, *, custom: bool, prefix: bool = False) -> int:
-    """Pods one node of type ``t`` can run: kubelet max-pods (calculator) and, with Security Groups for Pods, the
-    addresses left once the trunk slot is held back plus the branch ENIs (maxpods.sgp_capacity, the formula
-    ip-usage uses)."""
-    from eksadvisor.maxpods import compute, sgp_capacity
+    """Workload pods one node of type ``t`` can run: kubelet max-pods (calculator) less the system pods, and the pod
+    addresses (ENIs x slots; with Security Groups for Pods the trunk slot held back and the branch ENIs added,
+    maxpods.sgp_capacity, the formula ip-usage uses) less the system pods that take an address."""
+    from eksadvisor.maxpods import compute, pod_eni_cap, sgp_capacity
 
     itype = ctx.catalog.get(t)
-    value = compute(itype, ctx.answers.cni_version, custom_networking=custom, prefix_delegation=prefix).max_pods
+    total, with_ip = system_pods(ctx, g.name)
+    r = compute(itype, ctx.answers.cni_version, custom_networking=custom, prefix_delegation=prefix)
     if sgp_on_nodes(ctx):
         branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node)
-        cap = sgp_capacity(itype, custom_networking=custom, prefix_delegation=prefix)
-        value = min(value, cap.pod_capacity(branch))
-    return value
+        addresses = sgp_capacity(itype, custom_networking=custom, prefix_delegation=prefix).pod_capacity(branch)
+    else:
+        addresses = pod_eni_cap(itype, custom_networking=custom) * r.slots_per_eni * r.addresses_per_slot
+    return max(min(r.max_pods - total, addresses - with_ip), 0)
 
 
 def _secondary_max(ctx: Context, custom: bool) -> dict[str, int]:
@@ -330,8 +341,16 @@ def f_secondary_max_pods(ctx: Context) -> dict[str, int]:
 @fact
 def f_over_secondary_groups(ctx: Context) -> list[str]:
     sec = ctx.fact("secondary_max_pods")
-    note = " with the Security Groups for Pods trunk slot held back" if sgp_on_nodes(ctx) else ""
-    return [f"{g.name} ({g.pods_per_node} > {sec[g.name]}{note})" for g in linux_groups(ctx) if g.pods_per_node > sec[g.name]]
+    out = []
+    for g in linux_groups(ctx):
+        if g.pods_per_node <= sec[g.name]:
+            continue
+        held = [f"{system_pods(ctx, g.name)[0]} system pods"] if system_pods(ctx, g.name)[0] else []
+        if sgp_on_nodes(ctx):
+            held.append("the Security Groups for Pods trunk slot")
+        note = f" after {' and '.join(held)}" if held else ""
+        out.append(f"{g.name} ({g.pods_per_node} > {sec[g.name]}{note})")
+    return out
 
 
 @fact
@@ -342,7 +361,10 @@ def f_over_30_groups(ctx: Context) -> list[str]:
 @fact
 def f_density_summary(ctx: Context) -> str:
     sec = ctx.fact("secondary_max_pods")
-    text = "; ".join(f"{g.name}: {g.pods_per_node} pods per node, secondary-IP max {sec[g.name]}" for g in linux_groups(ctx))
+    text = "; ".join(
+        f"{g.name}: {g.pods_per_node} pods per node, secondary-IP room for {sec[g.name]}"
+        + (f" beside {system_pods(ctx, g.name)[0]} system pods" if system_pods(ctx, g.name)[0] else "")
+        for g in linux_groups(ctx))
     windows = [g.name for g in ctx.answers.node_groups if g.os == "windows"]
     if windows:
         text = "; ".join(filter(None, [text, f"Windows {', '.join(windows)}: one ENI, not decided here"]))
@@ -752,7 +774,8 @@ FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "cni_version": ("cni_version",),
     "pods_per_node": ("node_groups[].pods_per_node",),
     "secondary_max_pods": ("node_groups[].instance_types", "node_groups[].os", "cni_version",
-                           "security_groups_for_pods.needed", "security_groups_for_pods.pods_per_node"),
+                           "security_groups_for_pods.needed", "security_groups_for_pods.pods_per_node",
+                           "node_groups[].system_pods", "node_groups[].system_pods_with_ip"),
     "node_cidr_exhausted": _EXHAUSTION_INPUTS,
     "ip_constrained": (*_EXHAUSTION_INPUTS, "ipv6.ipv4_exhaustion_concern"),
     "other_cidrs_available": ("network.secondary_cidrs", "network.cgnat_in_use"),

@@ -239,6 +239,20 @@ def c_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
 
 
 @condition
+def c_system_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
+    """Workload fits max-pods on its own, but not with the group's DaemonSet/add-on pods (answers system_pods)."""
+    from eksadvisor.graph import system_pods
+
+    for g in ctx.groups:
+        total, with_ip = system_pods(ctx, g.name)
+        if total and g.pods_per_node <= g.max_pods < g.pods_per_node + total:
+            return {"group": g.name, "pods": g.pods_per_node, "system": total, "with_ip": with_ip,
+                    "sum": g.pods_per_node + total, "max_pods": g.max_pods, "over": g.pods_per_node + total - g.max_pods,
+                    "room": g.max_pods - total}
+    return None
+
+
+@condition
 def c_warm_eni_pool_cost(ctx: Any) -> dict[str, Any] | None:
     if ctx.decisions.get("ip_family") != "ipv4" or ctx.decisions.get("address_mode") != "secondary_ip":
         return None
@@ -647,7 +661,11 @@ def c_sgp_capacity_short(ctx: Any) -> dict[str, Any] | None:
     for g in ctx.groups:
         if g.name not in names:
             continue
-        pods = min(g.pods_per_node, g.max_pods)  # pods over max-pods are pods-exceed-max-pods' finding
+        from eksadvisor.graph import system_pods
+
+        _, with_ip = system_pods(ctx, g.name)
+        workload = min(g.pods_per_node, g.max_pods)  # pods over max-pods are pods-exceed-max-pods' finding
+        pods = workload + with_ip  # system pods on the pod network take addresses too
         short = [(t, n, text) for t, n, text in sgp_group_capacity(ctx, g) if n < pods]
         if not short:
             continue
@@ -661,7 +679,8 @@ def c_sgp_capacity_short(ctx: Any) -> dict[str, Any] | None:
             fix = ("Turn on prefix delegation (it works with Security Groups for Pods; needs VPC CNI 1.9 or later and "
                    "Nitro types), use larger types, or run fewer pods per node."
                    if nitro else "Use larger or Nitro types (prefix delegation), or run fewer pods per node.")
-        return {"group": g.name, "pods": pods, "mode": mode,
+        return {"group": g.name, "pods": f"{pods} pods per node ({workload} workload + {with_ip} system pods with an address)"
+                if with_ip else f"{pods} pods per node", "mode": mode,
                 "detail": "; ".join(f"{text} < {pods}" for _, _, text in short), "fix": fix}
     return None
 

@@ -180,7 +180,8 @@ def test_alternatives_explain_every_other_mode():
     _, w = run({"node_groups": [group(pods_per_node=50)]})
     options = {a["option"]: a for a in w.alternatives}
     assert "address_mode=secondary_ip" in options
-    assert "general (50 > 29)" in options["address_mode=secondary_ip"]["reason"]
+    # m5.large: min(max-pods 29 - 5 system pods, 27 IPs - 2 system pods with an address) = 24
+    assert "general (50 > 24 after 5 system pods)" in options["address_mode=secondary_ip"]["reason"]
     assert "ip_family=ipv6" in options and "not IPv6-ready" in options["ip_family=ipv6"]["reason"]
     assert "custom_networking=true" in options
     assert {"endpoint_access=public", "endpoint_access=private"} <= set(options)
@@ -190,7 +191,8 @@ def test_trace_inputs_record_values():
     _, w = run({"node_groups": [group(pods_per_node=50)]})
     step = next(s for s in w.trace if s["node"] == "address_mode")
     assert step["inputs"]["pods_per_node"] == {"general": 50}
-    assert step["inputs"]["secondary_max_pods"] == {"general": 29}  # m5.large, seed: 29
+    # m5.large, seed: 29; less the 5 baseline system pods (node_groups[].system_pods) = 24 workload pods
+    assert step["inputs"]["secondary_max_pods"] == {"general": 24}
     assert step["outcome"] == "prefix"
     assert step["source"].startswith("Mode Decision Matrix")
 
@@ -271,7 +273,7 @@ def test_auto_mode_sgp_alternatives_are_truthful():
 
 def test_secondary_why_not_wording():
     alts = _alts({"node_groups": [group(pods_per_node=50)]})
-    assert alts["address_mode=secondary_ip"]["reason"] == "Secondary-IP mode allows too few pods per node: general (50 > 29)."
+    assert alts["address_mode=secondary_ip"]["reason"] == "Secondary-IP mode allows too few pods per node: general (50 > 24 after 5 system pods)."
 
 
 def test_secondary_cidr_strategy_names_the_planned_cidr():

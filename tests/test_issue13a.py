@@ -89,23 +89,25 @@ def test_non_trunking_types_never_reserve_a_trunk_slot(itype):
 
 
 def test_advise_sgp_m5_large_25_pods_chooses_prefix():
-    # secondary-IP capacity with SGP: 18 < 25 (not max-pods 29) -> prefix delegation, which works with SGP
+    # secondary-IP capacity with SGP: 18 addresses - 2 baseline system pods with an address = 16 < 25 (not
+    # max-pods 29 - 5 system pods = 24) -> prefix delegation, which works with SGP
     rec = advise({**SGP, "node_groups": [group(pods_per_node=25)]})
     assert rec.address_mode == "prefix"
     step = next(s for s in rec.trace if s.node == "address_mode")
-    assert "25 > 18 with the Security Groups for Pods trunk slot held back" in step.reason
+    assert "25 > 16 after 5 system pods and the Security Groups for Pods trunk slot" in step.reason
     assert warning(rec, "sgp-capacity-short") is None
     # prefix mode: 2 ENIs x 9 prefixes x 16 = 288 addresses for pods
     assert rec.node_groups[0].per_node["mode"] == "prefix"
 
 
 def test_advise_sgp_short_when_prefix_unavailable():
-    # CNI 1.8 predates prefix delegation (>= 1.9): secondary IPs, 18 < 25 -> the rule with the numbers
+    # CNI 1.8 predates prefix delegation (>= 1.9): secondary IPs, 18 < 25 + 2 system pods with an address -> the rule
     rec = advise({**SGP, "cni_version": "1.8.0", "node_groups": [group(pods_per_node=25)]})
     assert rec.address_mode == "secondary_ip"
     w = warning(rec, "sgp-capacity-short")
     assert w is not None and w.severity == "critical"
-    assert "m5.large: 3 ENIs - 1 trunk slot = 2 ENIs x 9 secondary IPs = 18 addresses < 25" in w.message
+    assert "27 pods per node (25 workload + 2 system pods with an address)" in w.message
+    assert "m5.large: 3 ENIs - 1 trunk slot = 2 ENIs x 9 secondary IPs = 18 addresses < 27" in w.message
     assert "prefix delegation" in w.remediation
     assert rec.node_groups[0].per_node["secondary_ips"] == 18
 
@@ -139,3 +141,48 @@ def test_group_with_some_non_trunking_types_names_them():
     assert "group mix: t3.xlarge cannot (m5.xlarge can)" in w.message
     assert rec.node_groups[0].feature_support["security_groups_for_pods"] == {
         "supported": ["m5.xlarge"], "unsupported": ["t3.xlarge"]}
+
+
+# ------------------------------------------------------------------------------------- 3. system pods
+
+def test_system_pod_baseline_is_documented():
+    from eksadvisor.answers import DEFAULT_SYSTEM_PODS, DEFAULT_SYSTEM_PODS_WITH_IP, SYSTEM_POD_BASELINE
+
+    assert dict(SYSTEM_POD_BASELINE) == {"aws-node": True, "kube-proxy": True, "eks-pod-identity-agent": True,
+                                         "ebs-csi-node": False, "coredns": False}
+    assert (DEFAULT_SYSTEM_PODS, DEFAULT_SYSTEM_PODS_WITH_IP) == (5, 2)
+
+
+def test_t3_medium_12_pods_with_system_pods():
+    # t3.medium: 3 ENIs x 6 IPv4 (csv): max-pods 3 x 5 + 2 = 17 (max-pods-calculator.sh). CNI 1.8: no prefixes.
+    base = {"cni_version": "1.8.0"}
+    # baseline 5 system pods: 12 + 5 = 17 <= 17 fits; IP-using pods 12 + 2 = 14 of 15 secondary IPs
+    rec = advise({**base, "node_groups": [group(instance_types=["t3.medium"], pods_per_node=12)]})
+    assert warning(rec, "system-pods-exceed-max-pods") is None
+    ng = rec.node_groups[0]
+    assert ng.system_pods == {"total": 5, "with_ip": 2, "host_network": 3, "workload_room": 12}
+    assert (ng.per_node["pods"], ng.per_node["secondary_ips"]) == (14, 15)
+    # plus a monitoring agent on the pod network and a log agent on the host network: 7 system pods, 3 with an address:
+    # 12 + 7 = 19 > 17 -> 2 Pending; kubelet admits 17 - 4 hostNetwork = 13 IP-using pods
+    rec = advise({**base, "node_groups": [group(instance_types=["t3.medium"], pods_per_node=12, system_pods=7,
+                                                system_pods_with_ip=3)]})
+    w = warning(rec, "system-pods-exceed-max-pods")
+    assert w is not None and w.severity == "critical"
+    assert "12 workload pods plus 7 DaemonSet and add-on pods per node (3 of them with a VPC address) = 19" in w.message
+    assert "above its max-pods 17" in w.message and "2 pod(s) per node would stay Pending" in w.message
+    assert rec.node_groups[0].per_node["pods"] == 13
+
+
+def test_system_pods_push_to_prefix_when_available():
+    # same 7 system pods with a current CNI: secondary-IP room min(17 - 7, 15 - 3) = 10 < 12 -> prefix delegation
+    rec = advise({"node_groups": [group(instance_types=["t3.medium"], pods_per_node=12, system_pods=7,
+                                        system_pods_with_ip=3)]})
+    assert rec.address_mode == "prefix"
+    assert "app (12 > 10 after 7 system pods)" in next(s.reason for s in rec.trace if s.node == "address_mode")
+
+
+def test_system_pods_with_ip_cannot_exceed_system_pods():
+    from eksadvisor.errors import InputError
+
+    with pytest.raises(InputError, match=r"node_groups\[0\]\.system_pods_with_ip: cannot exceed system_pods \(1\)"):
+        advise({"node_groups": [group(system_pods=1, system_pods_with_ip=2)]})

@@ -47,6 +47,10 @@ CASES: dict[str, tuple[dict, dict]] = {
     "mixed-instance-max-pods": ({"node_groups": [group(instance_types=["m5.large", "m5.xlarge"])]},
                                 {"node_groups": [group(instance_types=["m5.large", "m5a.large"])]}),
     "pods-exceed-max-pods": ({"node_groups": [group(pods_per_node=111)]}, {"node_groups": [group(pods_per_node=110)]}),
+    # t3.medium, CNI 1.8 (no prefixes): max-pods 3 x 5 + 2 = 17; 12 workload + 7 system = 19 > 17; baseline 5: 17 fits
+    "system-pods-exceed-max-pods": (
+        {"cni_version": "1.8.0", "node_groups": [group(instance_types=["t3.medium"], pods_per_node=12, system_pods=7)]},
+        {"cni_version": "1.8.0", "node_groups": [group(instance_types=["t3.medium"], pods_per_node=12)]}),
     "warm-pool-subnet-cost": ({}, dense()),
     "warm-ip-overrides-prefix-target": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=10)]}, dense()),
     "warm-prefix-target-default-differs": (dense(), {}),
@@ -223,7 +227,9 @@ def test_prefix_no_downgrade_names_the_family_minimum():
 
 def test_custom_networking_max_pods_example_is_true():
     # m5.large: 29 -> 20 (seed) without prefix; with prefix both are capped at 110 (raw 290, seed), so it does not "drop".
-    w = warnings_for({"network": {"separate_pod_cidr_required": True}})["custom-networking-max-pods"]
+    # 10 pods: fits secondary IPs with custom networking (20 - 5 system pods = 15 workload pods)
+    w = warnings_for({"network": {"separate_pod_cidr_required": True}, "node_groups": [group(pods_per_node=10)]})[
+        "custom-networking-max-pods"]
     assert "(m5.large: 20 instead of 29)" in w["message"]
     w = warnings_for(dense(network={"separate_pod_cidr_required": True}))["custom-networking-max-pods"]
     assert "(m5.large: still 110 after the cap (raw 290))" in w["message"]
