@@ -105,6 +105,8 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
                                 "enis_for_ip_pods": cap.enis_for_ip_pods, "notes": list(cap.notes)}
         detail[t]["vcpus"] = itype.vcpus
         detail[t]["vcpus_estimated"] = itype.vcpus_estimated
+    if not windows and not ipv6 and not ctx.answers.operations.auto_mode:
+        _explicit_max_pods(ctx, g, by_type, detail)
     lowest = min(sorted(by_type), key=lambda t: by_type[t])
     ctx.cache.setdefault("max_pods_detail", {}).update(detail)
     ctx.cache.setdefault("feature_support", {})[g.name] = _feature_support(ctx, g, windows)
@@ -113,6 +115,27 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
         desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, max_pods_by_type=by_type,
         max_pods=by_type[lowest], limiting_type=lowest if len(set(by_type.values())) > 1 else "",
     )
+
+
+def _explicit_max_pods(ctx: Context, g: Any, by_type: dict[str, int], detail: dict[str, dict[str, Any]]) -> None:
+    """110/250 is the calculator's recommended ceiling, not a kubelet limit (fact sheet §11, AMI-MAXPODS): when a group
+    needs more pods per node (workload + system pods) than the recommended value but no more than the raw ENI ceiling
+    of a type, max-pods is set explicitly to what it needs (rule max-pods-above-recommended warns); above the raw
+    ceiling the recommended value stays and pods-exceed-max-pods is critical."""
+    total, _ = system_pods(ctx, g.name)
+    need = g.pods_per_node + total
+    for t, value in list(by_type.items()):
+        raw = detail[t]["raw_max_pods"]
+        if value < need and g.pods_per_node <= raw:
+            explicit = min(need, raw)  # the workload fits the ENIs; system pods beyond raw: system-pods-exceed-max-pods
+            by_type[t] = explicit
+            detail[t] = {**detail[t], "max_pods": explicit, "explicit": True, "notes": [
+                *detail[t]["notes"],
+                f"Set explicitly to {explicit} for group {g.name} ({g.pods_per_node} workload + {total} system pods"
+                + (", capped at the raw ENI ceiling" if explicit < need else "")
+                + f"): above the calculator's recommended {value}, within the raw ENI ceiling {raw}; AWS recommends "
+                "staying at or below 110/250 for kubelet and container-runtime scalability, so test pod start-up at "
+                "this density."]}
 
 
 def _feature_support(ctx: Context, g: Any, windows: bool) -> dict[str, dict[str, list[str]]]:

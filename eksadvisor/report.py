@@ -321,7 +321,7 @@ def _flatten_answers(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 _DETAIL_KEYS = {"mode", "max_pods", "raw_max_pods", "ceiling", "capped", "formula", "notes", "sgp", "vcpus",
-                "vcpus_estimated"}
+                "vcpus_estimated", "explicit"}
 
 
 def _max_pods_row(itype: str, value: int, detail: Mapping[str, Any]) -> list[Any]:

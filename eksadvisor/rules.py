@@ -233,8 +233,43 @@ def c_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
     for g in ctx.groups:
         if g.pods_per_node > g.max_pods:
             windows = g in _windows_groups(ctx)
-            return {"group": g.name, "pods": g.pods_per_node, "max_pods": g.max_pods,
+            ceiling = ""
+            if not windows and ctx.decisions.get("ip_family") == "ipv4" and not _auto(ctx):
+                t = g.limiting_type or g.instance_types[0]
+                ceiling = f" (even the raw ENI ceiling of {t} is {_recommended(ctx, t).raw_max_pods})"
+            return {"group": g.name, "pods": g.pods_per_node, "max_pods": g.max_pods, "ceiling": ceiling,
                     "mode": "Windows one-ENI" if windows else ctx.decisions.get("address_mode", "").replace("_", "-")}
+    return None
+
+
+def _recommended(ctx: Any, t: str) -> Any:
+    """The calculator's result for type ``t`` in the chosen mode (recommended and raw ENI ceiling)."""
+    from eksadvisor.maxpods import compute
+
+    return compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=_ipv4_prefix(ctx),
+                   custom_networking=bool(ctx.decisions.get("custom_networking")))
+
+
+@condition
+def c_max_pods_above_recommended(ctx: Any) -> dict[str, Any] | None:
+    """max-pods set explicitly above the calculator's 110/250 (advisor._explicit_max_pods)."""
+    if ctx.decisions.get("ip_family") != "ipv4" or _auto(ctx):
+        return None
+    from eksadvisor.graph import linux_groups, system_pods
+
+    names = {g.name for g in linux_groups(ctx)}
+    for g in ctx.groups:
+        if g.name not in names:
+            continue
+        above = []
+        for t, value in sorted(g.max_pods_by_type.items()):
+            r = _recommended(ctx, t)
+            if value > r.recommended_max_pods:
+                above.append(f"{t}: recommended {r.recommended_max_pods}, raw ENI ceiling {r.raw_max_pods} ({r.formula()})")
+        if above:
+            total, _ = system_pods(ctx, g.name)
+            return {"group": g.name, "max_pods": g.max_pods, "pods": g.pods_per_node, "system": total,
+                    "types": "; ".join(above)}
     return None
 
 

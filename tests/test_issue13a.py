@@ -186,3 +186,28 @@ def test_system_pods_with_ip_cannot_exceed_system_pods():
 
     with pytest.raises(InputError, match=r"node_groups\[0\]\.system_pods_with_ip: cannot exceed system_pods \(1\)"):
         advise({"node_groups": [group(system_pods=1, system_pods_with_ip=2)]})
+
+
+# ------------------------------------------------------------------- 4. max-pods above the recommendation
+
+def test_c5_18xlarge_300_pods_sets_max_pods_explicitly():
+    # c5.18xlarge: 15 ENIs x 50 IPv4, 72 vCPUs (csv). Secondary IP raw = 15 x (50 - 1) + 2 = 737
+    # (max-pods-calculator.sh); recommended = min(250, 737) = 250 (> 30 vCPUs). CNI 1.8: secondary IPs.
+    rec = advise({"cni_version": "1.8.0", "node_groups": [group(instance_types=["c5.18xlarge"], pods_per_node=300)]})
+    assert rec.max_pods_detail["c5.18xlarge"]["raw_max_pods"] == 15 * (50 - 1) + 2 == 737
+    # 300 workload + 5 system pods = 305 <= 737: max-pods 305 set explicitly, a warning, no critical
+    assert rec.node_groups[0].max_pods == rec.max_pods["c5.18xlarge"] == 305
+    assert rec.max_pods_detail["c5.18xlarge"]["explicit"] is True
+    w = warning(rec, "max-pods-above-recommended")
+    assert w.severity == "warning"
+    assert "c5.18xlarge: recommended 250, raw ENI ceiling 737" in w.message and "explicitly to 305" in w.message
+    assert warning(rec, "pods-exceed-max-pods") is None and warning(rec, "system-pods-exceed-max-pods") is None
+    assert "maxPodsPerNode: 305" in rec.snippets["eksctl-cluster.yaml"]
+    # 735 workload pods: 740 > 737 -> max-pods capped at the raw 737; the system pods do not fit: critical
+    rec = advise({"cni_version": "1.8.0", "node_groups": [group(instance_types=["c5.18xlarge"], pods_per_node=735)]})
+    assert rec.node_groups[0].max_pods == 737 and warning(rec, "system-pods-exceed-max-pods").severity == "critical"
+    # 800 > 737: critical, naming the raw ceiling
+    rec = advise({"cni_version": "1.8.0", "node_groups": [group(instance_types=["c5.18xlarge"], pods_per_node=800)]})
+    w = warning(rec, "pods-exceed-max-pods")
+    assert w.severity == "critical" and "even the raw ENI ceiling of c5.18xlarge is 737" in w.message
+    assert rec.node_groups[0].max_pods == 250

@@ -46,11 +46,15 @@ CASES: dict[str, tuple[dict, dict]] = {
                             {"node_groups": [group(pods_per_node=50), group(name="new", instance_types=["m5a.large"], pods_per_node=15)]}),
     "mixed-instance-max-pods": ({"node_groups": [group(instance_types=["m5.large", "m5.xlarge"])]},
                                 {"node_groups": [group(instance_types=["m5.large", "m5a.large"])]}),
-    "pods-exceed-max-pods": ({"node_groups": [group(pods_per_node=111)]}, {"node_groups": [group(pods_per_node=110)]}),
+    # m5.large prefix mode: raw ENI ceiling 3 x (10 - 1) x 16 + 2 = 434; above it critical, below max-pods is set explicitly
+    "pods-exceed-max-pods": ({"node_groups": [group(pods_per_node=435)]}, {"node_groups": [group(pods_per_node=429)]}),
     # t3.medium, CNI 1.8 (no prefixes): max-pods 3 x 5 + 2 = 17; 12 workload + 7 system = 19 > 17; baseline 5: 17 fits
     "system-pods-exceed-max-pods": (
         {"cni_version": "1.8.0", "node_groups": [group(instance_types=["t3.medium"], pods_per_node=12, system_pods=7)]},
         {"cni_version": "1.8.0", "node_groups": [group(instance_types=["t3.medium"], pods_per_node=12)]}),
+    # c5.18xlarge: recommended 250 (72 vCPUs > 30); 300 + 5 system pods = 305 is within the raw ceiling -> explicit
+    "max-pods-above-recommended": ({"node_groups": [group(instance_types=["c5.18xlarge"], pods_per_node=300)]},
+                                   {"node_groups": [group(instance_types=["c5.18xlarge"], pods_per_node=245)]}),
     "warm-pool-subnet-cost": ({}, dense()),
     "warm-ip-overrides-prefix-target": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=10)]}, dense()),
     "warm-prefix-target-default-differs": (dense(), {}),
