@@ -228,6 +228,34 @@ def c_mixed_instance_max_pods(ctx: Any) -> dict[str, Any] | None:
     return None
 
 
+MIXED_SIZE_RATIO = 2.0  # "widely": the largest type has more than twice the vCPUs or memory of the smallest
+
+
+def _size_spread(ctx: Any, types: list[str]) -> tuple[float, float, str] | None:
+    """(vCPU ratio, memory ratio, sizes) of a group's largest to smallest type; None when a size is unknown."""
+    rows = [ctx.catalog.get(t) for t in types]
+    if len(rows) < 2 or any(r.vcpus is None or r.memory_mib is None for r in rows):
+        return None
+    cpu = max(r.vcpus for r in rows) / min(r.vcpus for r in rows)
+    mem = max(r.memory_mib for r in rows) / min(r.memory_mib for r in rows)
+    sizes = ", ".join(f"{r.instance_type} {r.vcpus} vCPUs / {r.memory_mib / 1024:g} GiB" for r in rows)
+    return cpu, mem, sizes
+
+
+@condition
+def c_mixed_instance_sizes(ctx: Any) -> dict[str, Any] | None:
+    """A group whose types differ by more than MIXED_SIZE_RATIO in vCPUs or memory, whatever their max-pods."""
+    for g in ctx.groups:
+        spread = _size_spread(ctx, g.instance_types)
+        if spread is None:
+            continue
+        cpu, mem, sizes = spread
+        if cpu > MIXED_SIZE_RATIO or mem > MIXED_SIZE_RATIO:
+            return {"group": g.name, "sizes": sizes, "cpu": f"{cpu:g}", "mem": f"{mem:g}",
+                    "limit": f"{MIXED_SIZE_RATIO:g}"}
+    return None
+
+
 @condition
 def c_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
     for g in ctx.groups:

@@ -211,3 +211,19 @@ def test_c5_18xlarge_300_pods_sets_max_pods_explicitly():
     w = warning(rec, "pods-exceed-max-pods")
     assert w.severity == "critical" and "even the raw ENI ceiling of c5.18xlarge is 737" in w.message
     assert rec.node_groups[0].max_pods == 250
+
+
+# ----------------------------------------------------------------------------------- 5. mixed sizes
+
+def test_mixed_sizes_warned_even_when_max_pods_match():
+    # prefix mode caps both at 110 (m5.large raw 434, m5.4xlarge raw 8 x 29 x 16 + 2 = 3714; both <= 30 vCPUs),
+    # so mixed-instance-max-pods is quiet; sizes: m5.large 2 vCPUs / 8 GiB, m5.4xlarge 16 / 64 GiB (csv): 8x > 2x
+    rec = advise({"node_groups": [group(instance_types=["m5.large", "m5.4xlarge"], pods_per_node=40)]})
+    assert rec.address_mode == "prefix" and rec.node_groups[0].max_pods_by_type == {"m5.4xlarge": 110, "m5.large": 110}
+    assert warning(rec, "mixed-instance-max-pods") is None
+    w = warning(rec, "mixed-instance-sizes")
+    assert w.severity == "warning"
+    assert "m5.large 2 vCPUs / 8 GiB, m5.4xlarge 16 vCPUs / 64 GiB" in w.message and "8x the vCPUs and 8x" in w.message
+    # m5.xlarge (4 / 16) with m5.2xlarge (8 / 32): exactly 2x is "similar"
+    rec = advise({"node_groups": [group(instance_types=["m5.xlarge", "m5.2xlarge"], pods_per_node=40)]})
+    assert warning(rec, "mixed-instance-sizes") is None

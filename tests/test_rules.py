@@ -47,6 +47,9 @@ CASES: dict[str, tuple[dict, dict]] = {
     "mixed-instance-max-pods": ({"node_groups": [group(instance_types=["m5.large", "m5.xlarge"])]},
                                 {"node_groups": [group(instance_types=["m5.large", "m5a.large"])]}),
     # m5.large prefix mode: raw ENI ceiling 3 x (10 - 1) x 16 + 2 = 434; above it critical, below max-pods is set explicitly
+    # m5.large 2 vCPUs / 8 GiB vs m5.4xlarge 16 / 64: 8x > 2x; m5.large vs m5a.large: 1x
+    "mixed-instance-sizes": ({"node_groups": [group(instance_types=["m5.large", "m5.4xlarge"])]},
+                             {"node_groups": [group(instance_types=["m5.large", "m5a.large"])]}),
     "pods-exceed-max-pods": ({"node_groups": [group(pods_per_node=435)]}, {"node_groups": [group(pods_per_node=429)]}),
     # t3.medium, CNI 1.8 (no prefixes): max-pods 3 x 5 + 2 = 17; 12 workload + 7 system = 19 > 17; baseline 5: 17 fits
     "system-pods-exceed-max-pods": (
