@@ -665,7 +665,7 @@ def _warm_advice(ctx: Context) -> Any:
     pods = min(g.pods_per_node, low.max_pods)
     advice = recommend_warm_settings(
         ctx.catalog.get(low.instance_type), pods, prefix_delegation=prefix, custom_networking=custom,
-        churn=ctx.answers.operations.pod_churn, address_scarcity="high" if ctx.fact("ip_constrained") else "low",
+        churn=ctx.answers.operations.pod_churn, address_scarcity=ctx.fact("warm_scarcity"),
         max_pods=low.max_pods, sgp=ctx.answers.security_groups_for_pods.needed, catalog=ctx.catalog,
     )
     ctx.decisions["warm_advice"] = advice
@@ -687,7 +687,18 @@ def f_warm_advice_reason(ctx: Context) -> str:
 
 @fact
 def f_warm_scarcity(ctx: Context) -> str:
-    return "high" if ctx.fact("ip_constrained") else "low"
+    """Is the subnet that pays for warm addresses short? Without custom networking pods (and warm addresses) live in
+    the node subnets: ip_constrained. With custom networking they live in the pod (ENIConfig) subnets, which are new
+    ones in another CIDR unless pod subnets already exist: short only when existing pod subnets are
+    EXHAUSTED_UTILISATION full, or no other CIDR is available for new ones."""
+    if not ctx.decisions.get("custom_networking"):
+        return "high" if ctx.fact("ip_constrained") else "low"
+    pods = [s for s in ctx.answers.network.existing_subnets if s.role == "pod"]
+    if pods:
+        usable = sum(max(ipaddress.IPv4Network(s.cidr).num_addresses - 5, 0) for s in pods)
+        used = sum(s.used_ips for s in pods)
+        return "high" if not usable or used / usable >= EXHAUSTED_UTILISATION else "low"
+    return "low" if ctx.fact("other_cidrs_available") else "high"
 
 
 @fact
@@ -713,8 +724,9 @@ def f_warm_ip_why_not(ctx: Context) -> str:
     if rows:
         best = min(rows, key=lambda c: (c.verdict != "acceptable", c.subnet_addresses))
         detail = f"{best.label}: {best.reason.rstrip('.')}" if best.reason else f"{best.label} is not cheaper"
-        if not ctx.fact("ip_constrained"):
-            return f"Addresses are not scarce, so the simpler default is kept ({detail})."
+        if ctx.fact("warm_scarcity") != "high":
+            where = "in the pod subnets that hold them" if ctx.decisions.get("custom_networking") else ""
+            return f"Addresses are not scarce{' ' + where if where else ''}, so the simpler default is kept ({detail})."
         return f"{detail}."
     return "IP targets only pay where addresses are short."
 
@@ -755,7 +767,7 @@ STATIC_FACTS = frozenset({
     "constraint_detail", "other_cidrs", "other_cidrs_available", "overlapping_cidrs", "pod_cidr_note",
     "custom_networking_why_not", "shared_subnets_why_not", "nitro_note", "regulated_note", "public_private_why_not",
     "standard_needs", "strict_why_not", "standard_why_not", "multus_version", "multus_conflict", "thin_why_not",
-    "thick_why_not", "sgp_uses", "ipv6_why_not", "warm_scarcity", "warm_churn", "ipv6_exhaustion_note",
+    "thick_why_not", "sgp_uses", "ipv6_why_not", "warm_churn", "ipv6_exhaustion_note",
     "external_access_note",
 })
 
@@ -782,6 +794,8 @@ FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "overlapping_cidrs": ("network.vpc_cidr", "network.secondary_cidrs", "network.onprem_cidrs"),
     "ip_family": (),
     "address_mode": (),
+    "warm_scarcity": (*_EXHAUSTION_INPUTS, "ipv6.ipv4_exhaustion_concern", "network.secondary_cidrs",
+                      "network.cgnat_in_use"),
     "warm_group": ("node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types",
                    "node_groups[].os"),
 }

@@ -333,10 +333,31 @@ def c_warm_eni_pool_cost(ctx: Any) -> dict[str, Any] | None:
     return {"free": free, "group": g.name, "total": free * g.max_nodes}
 
 
+WARM_KEYS = ("WARM_ENI_TARGET", "WARM_IP_TARGET", "MINIMUM_IP_TARGET", "WARM_PREFIX_TARGET")
+
+
+def warm_settings_text(settings: dict[str, str]) -> str:
+    """The warm-pool variables of the emitted aws-node settings, as words ("WARM_PREFIX_TARGET=1"): every rule that
+    talks about the warm settings the advisor gives says it with this, so the words match the settings."""
+    return _join([f"{k}={settings[k]}" for k in WARM_KEYS if k in settings]) or "no warm-pool variable"
+
+
+@condition
+def c_warm_prefix_target_default(ctx: Any) -> dict[str, Any] | None:
+    if not _ipv4_prefix(ctx) or not any(k in ctx.settings for k in WARM_KEYS):
+        return None
+    if "WARM_PREFIX_TARGET" in ctx.settings:
+        what = f"the advisor's settings give {warm_settings_text(ctx.settings)} explicitly"
+    else:
+        what = (f"the advisor's settings give {warm_settings_text(ctx.settings)}, which size the pool instead; set "
+                "WARM_PREFIX_TARGET explicitly if you ever remove them")
+    return {"what": what}
+
+
 @condition
 def c_warm_ip_with_prefix(ctx: Any) -> dict[str, Any] | None:
     if _ipv4_prefix(ctx) and (ctx.settings.get("WARM_IP_TARGET") or ctx.settings.get("MINIMUM_IP_TARGET")):
-        return {}
+        return {"warm": warm_settings_text(ctx.settings)}
     return None
 
 

@@ -227,3 +227,48 @@ def test_mixed_sizes_warned_even_when_max_pods_match():
     # m5.xlarge (4 / 16) with m5.2xlarge (8 / 32): exactly 2x is "similar"
     rec = advise({"node_groups": [group(instance_types=["m5.xlarge", "m5.2xlarge"], pods_per_node=40)]})
     assert warning(rec, "mixed-instance-sizes") is None
+
+
+# ------------------------------------------------------------------------------------ 6. warm settings
+
+def test_exhausted_onprem_warm_pool_paid_by_fresh_pod_subnets():
+    # exhausted-onprem: node subnets ~97% used, custom networking (separate pod CIDR) with CG-NAT free: pod addresses
+    # and their warm pool live in new pod subnets, so the node subnets' shortage does not call for IP targets.
+    from tests.conftest import SHARED
+
+    rec = advise(SHARED / "examples" / "exhausted-onprem.yaml")
+    assert rec.custom_networking and rec.address_mode == "prefix"
+    assert rec.settings["WARM_PREFIX_TARGET"] == "1"
+    assert "WARM_IP_TARGET" not in rec.settings and "MINIMUM_IP_TARGET" not in rec.settings
+    w = warning(rec, "warm-prefix-target-default-differs")
+    assert "the advisor's settings give WARM_PREFIX_TARGET=1 explicitly" in w.message
+    assert warning(rec, "warm-ip-overrides-prefix-target") is None
+    step = next(s for s in rec.trace if s.node == "warm_tuning")
+    assert step.outcome == "warm_prefix_target" and step.inputs["warm_scarcity"] == "low"
+    assert step.inputs["ip_constrained"] is True and "Addresses are not scarce" in step.reason
+
+
+def test_full_existing_pod_subnets_still_get_ip_targets():
+    # the pod subnets that pay for warm addresses are themselves 90% used (>= 80%): IP targets, and the words say so
+    subnets = [{"cidr": "100.64.0.0/24", "az": "us-east-1a", "role": "pod", "used_ips": 230},
+               {"cidr": "100.64.1.0/24", "az": "us-east-1b", "role": "pod", "used_ips": 230}]
+    rec = advise({"network": {"separate_pod_cidr_required": True, "existing_subnets": subnets,
+                              "secondary_cidrs": ["100.64.0.0/16"]},
+                  "node_groups": [group(pods_per_node=40)]})
+    assert rec.custom_networking and rec.address_mode == "prefix"
+    assert "WARM_IP_TARGET" in rec.settings and "WARM_PREFIX_TARGET" not in rec.settings
+    w = warning(rec, "warm-prefix-target-default-differs")
+    words = f"WARM_IP_TARGET={rec.settings['WARM_IP_TARGET']} and MINIMUM_IP_TARGET={rec.settings['MINIMUM_IP_TARGET']}"
+    assert f"the advisor's settings give {words}, which size the pool instead" in w.message
+    assert words in warning(rec, "warm-ip-overrides-prefix-target").message
+
+
+def test_warm_words_match_settings_for_every_example():
+    from eksadvisor.rules import warm_settings_text
+    from tests.conftest import EXAMPLES
+
+    for path in EXAMPLES:
+        rec = advise(path)
+        for w in rec.warnings:
+            if w.id in ("warm-prefix-target-default-differs", "warm-ip-overrides-prefix-target"):
+                assert warm_settings_text(rec.settings) in w.message, (path.name, w.id)
