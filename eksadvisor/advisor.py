@@ -270,6 +270,38 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
     return at_max, at_growth
 
 
+def _fargate_budget(ctx: Context, azs: list[str]) -> dict[str, Any]:
+    """Fargate pods in the IP budget: one pod per micro-VM, each with one address from a private subnet of its Fargate
+    profile (no public subnets; an IPv4 address in IPv6 clusters too) [EKS-FARGATE]; spread over the AZs like nodes
+    (ipam.spread). The subnet plan sizes the node subnets for them (with the growth factor)."""
+    pods = ctx.answers.fargate_pods
+    if not pods:
+        return {}
+    from eksadvisor.ipam import spread
+
+    notes = [
+        "Each Fargate pod runs in its own micro-VM with one ENI and one address from a private subnet of its Fargate "
+        "profile; Fargate profiles accept private subnets only (EKS user guide, Fargate profiles).",
+        "The plan sizes the private (node) subnets for them: list those subnets in the Fargate profile (ENIConfig "
+        "custom networking does not apply to Fargate pods).",
+    ]
+    if ctx.decisions["ip_family"] == "ipv6":
+        notes.append("IPv6 cluster: each Fargate pod still takes an IPv4 address from the subnet besides its IPv6 address.")
+    return {"pods": pods, "addresses": pods, "per_az": spread(pods, azs), "subnet_role": "private", "notes": notes}
+
+
+def _with_fargate(az_usage: list[Any], fargate: dict[str, Any]) -> list[Any]:
+    """AzUsage rows with the Fargate addresses of each AZ (rows of zero nodes when no node group exists)."""
+    if not fargate:
+        return az_usage
+    per_az = fargate["per_az"]
+    known = {u.az for u in az_usage}
+    rows = [u.model_copy(update={"fargate_addresses": per_az.get(u.az, 0)}) for u in az_usage]
+    rows += [AzUsage(az=az, nodes_desired=0, nodes_max=0, node_subnet_addresses_desired=0, node_subnet_addresses_max=0,
+                     fargate_addresses=n) for az, n in per_az.items() if az not in known]
+    return rows
+
+
 def _per_node_dict(u: Any, ipv6: bool) -> dict[str, Any]:
     if ipv6:
         return {
@@ -472,6 +504,9 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
                     pod_subnet_addresses_max=z.max.pod_subnet_addresses,
                 ))
 
+    fargate = _fargate_budget(ctx, a.az_names())
+    az_usage = _with_fargate(az_usage, fargate)
+
     all_types = sorted({t for g in groups for t in g.instance_types})
     # per type: the kubelet value you write (Linux groups first); a type only Windows groups use gets EKS's Windows figure
     ordered_groups = [g for g in groups if g.os != "windows"] + [g for g in groups if g.os == "windows"]
@@ -497,6 +532,7 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
         trace=[TraceStep(**s) for s in [*result.trace, strategy_step]],
         alternatives=[Alternative(**x) for x in result.alternatives],
         plan_findings=findings,
+        fargate=fargate,
         provenance=Provenance(
             eksadvisor_version=__version__,
             catalog_snapshot=catalog.meta.snapshot_date,

@@ -92,6 +92,7 @@ class AzUsage(_Model):
     node_subnet_addresses_max: int
     pod_subnet_addresses_desired: int = 0
     pod_subnet_addresses_max: int = 0
+    fargate_addresses: int = 0  # Fargate pods in this AZ: one address each from the profile's private subnet
 
 
 class Provenance(_Model):
@@ -126,4 +127,6 @@ class Recommendation(_Model):
     alternatives: list[Alternative] = Field(default_factory=lambda: [])
     snippets: dict[str, str] = Field(default_factory=lambda: {})
     plan_findings: list[dict[str, Any]] = Field(default_factory=lambda: [])  # overlaps etc. from the subnet planner
+    # Fargate pods in the IP budget: {"pods", "addresses", "per_az", "subnet_role", "notes"}; empty without Fargate pods
+    fargate: dict[str, Any] = Field(default_factory=lambda: {})
     provenance: Provenance

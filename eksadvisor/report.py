@@ -220,12 +220,16 @@ def build_context(rec: "Recommendation", answers: "Answers", *, generated_at: st
             [g.name, g.max_nodes, g.node_subnet_addresses_at_max, g.pod_subnet_addresses_at_max,
              g.subnet_addresses_at_max]
             for g in rec.node_groups
-        ],
+        ] + ([[f"Fargate ({rec.fargate['pods']} pods, one address each)", "-", rec.fargate["addresses"], 0,
+               rec.fargate["addresses"]]] if rec.fargate else []),
+        "az_headers": AZ_HEADERS + (["Fargate addresses"] if rec.fargate else []),
         "az_rows": [
             [u.az, u.nodes_desired, u.nodes_max, u.node_subnet_addresses_desired, u.node_subnet_addresses_max,
              u.pod_subnet_addresses_desired, u.pod_subnet_addresses_max]
+            + ([u.fargate_addresses] if rec.fargate else [])
             for u in rec.az_usage
         ],
+        "fargate_notes": list(rec.fargate.get("notes") or []),
         "subnet_rows": [
             [s.name, s.role, s.az, Code(s.cidr), s.usable_ips, _yes_no(s.existing),
              ", ".join(f"{k}={v}" for k, v in sorted(s.tags.items())) or "-"]
@@ -319,6 +323,9 @@ def _flatten_answers(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
         rows.append((prefix, _fmt(data)))
     return rows
 
+
+AZ_HEADERS = ["AZ", "Nodes (desired)", "Nodes (max)", "Node subnet addresses (desired)", "Node subnet addresses (max)",
+              "Pod subnet addresses (desired)", "Pod subnet addresses (max)"]
 
 _DETAIL_KEYS = {"mode", "max_pods", "raw_max_pods", "ceiling", "capped", "formula", "notes", "sgp", "vcpus",
                 "vcpus_estimated", "explicit"}

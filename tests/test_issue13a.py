@@ -272,3 +272,32 @@ def test_warm_words_match_settings_for_every_example():
         for w in rec.warnings:
             if w.id in ("warm-prefix-target-default-differs", "warm-ip-overrides-prefix-target"):
                 assert warm_settings_text(rec.settings) in w.message, (path.name, w.id)
+
+
+# -------------------------------------------------------------------------------- 7. Fargate in the budget
+
+def test_fargate_pods_in_the_ip_budget():
+    # 10 Fargate pods over 3 AZs: one address each (EKS user guide, Fargate profiles), spread 4/3/3 (ipam.spread)
+    data = {"fargate_pods": 10}
+    rec = advise(data)
+    assert rec.fargate["pods"] == rec.fargate["addresses"] == 10
+    assert rec.fargate["per_az"] == {"us-east-1a": 4, "us-east-1b": 3, "us-east-1c": 3}
+    assert rec.fargate["subnet_role"] == "private"
+    assert [u.fargate_addresses for u in rec.az_usage] == [4, 3, 3]
+    from eksadvisor.report import render_report
+
+    md = render_report(rec, data, "md", generated_at="2026-12-06T00:00:00Z").decode()
+    assert "| Fargate (10 pods, one address each) | - | 10 | 0 | 10 |" in md
+    assert "Fargate addresses" in md and "private subnets only" in md
+    from eksadvisor.charts import recommendation_ip_budget
+
+    rows = recommendation_ip_budget(rec).to_dict()["data"]["values"]
+    assert {"node": "Fargate pod (x 10)", "kind": rows[0]["kind"], "addresses": 1, "order": 0} in rows
+
+
+def test_fargate_only_cluster_has_az_rows_and_ipv6_note():
+    rec = advise({"fargate_pods": 5, "node_groups": [], "availability_zones": 2})
+    assert [(u.az, u.nodes_max, u.fargate_addresses) for u in rec.az_usage] == [("us-east-1a", 0, 3), ("us-east-1b", 0, 2)]
+    rec6 = advise({"fargate_pods": 5, "ipv6": {"ready": True, "ipv4_exhaustion_concern": True}})
+    assert rec6.ip_family == "ipv6" and any("IPv4 address" in n for n in rec6.fargate["notes"])
+    assert advise({}).fargate == {}
