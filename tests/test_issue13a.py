@@ -301,3 +301,14 @@ def test_fargate_only_cluster_has_az_rows_and_ipv6_note():
     rec6 = advise({"fargate_pods": 5, "ipv6": {"ready": True, "ipv4_exhaustion_concern": True}})
     assert rec6.ip_family == "ipv6" and any("IPv4 address" in n for n in rec6.fargate["notes"])
     assert advise({}).fargate == {}
+
+
+def test_cli_ip_usage_m4_xlarge_sgp(capsys):
+    # the command: eksadvisor ip-usage --instance-type m4.xlarge --pods 50 --sgp -> 4 ENIs, 56 IPs, 50 placed
+    import json
+
+    from eksadvisor.cli import main
+
+    assert main(["ip-usage", "--instance-type", "m4.xlarge", "--pods", "50", "--sgp", "--format", "json"]) == 0
+    per = json.loads(capsys.readouterr().out)["per_node"]
+    assert (per["enis"], per["secondary_ips"], per["pods_with_ip"], per["unplaced_pods"], per["trunk_enis"]) == (4, 56, 50, 0, 0)
