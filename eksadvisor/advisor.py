@@ -105,7 +105,7 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
                                 "enis_for_ip_pods": cap.enis_for_ip_pods, "notes": list(cap.notes)}
         detail[t]["vcpus"] = itype.vcpus
         detail[t]["vcpus_estimated"] = itype.vcpus_estimated
-    if not windows and not ipv6 and not ctx.answers.operations.auto_mode:
+    if not windows and not ctx.answers.operations.auto_mode:
         _explicit_max_pods(ctx, g, by_type, detail)
     lowest = min(sorted(by_type), key=lambda t: by_type[t])
     ctx.cache.setdefault("max_pods_detail", {}).update(detail)
@@ -129,6 +129,8 @@ def _explicit_max_pods(ctx: Context, g: Any, by_type: dict[str, int], detail: di
         if value < need and g.pods_per_node <= raw:
             explicit = min(need, raw)  # the workload fits the ENIs; system pods beyond raw: system-pods-exceed-max-pods
             by_type[t] = explicit
+            ctx.cache.setdefault("explicit_max_pods", {}).setdefault(g.name, []).append(
+                {"type": t, "recommended": value, "raw": raw, "formula": detail[t]["formula"], "max_pods": explicit})
             detail[t] = {**detail[t], "max_pods": explicit, "explicit": True, "notes": [
                 *detail[t]["notes"],
                 f"Set explicitly to {explicit} for group {g.name} ({g.pods_per_node} workload + {total} system pods"

@@ -280,24 +280,17 @@ def _recommended(ctx: Any, t: str) -> Any:
 
 @condition
 def c_max_pods_above_recommended(ctx: Any) -> dict[str, Any] | None:
-    """max-pods set explicitly above the calculator's 110/250 (advisor._explicit_max_pods)."""
-    if ctx.decisions.get("ip_family") != "ipv4" or _auto(ctx):
-        return None
-    from eksadvisor.graph import linux_groups, system_pods
+    """max-pods set explicitly above the calculator's 110/250 (advisor._explicit_max_pods records where)."""
+    from eksadvisor.graph import system_pods
 
-    names = {g.name for g in linux_groups(ctx)}
+    explicit = ctx.cache.get("explicit_max_pods") or {}
     for g in ctx.groups:
-        if g.name not in names:
-            continue
-        above = []
-        for t, value in sorted(g.max_pods_by_type.items()):
-            r = _recommended(ctx, t)
-            if value > r.recommended_max_pods:
-                above.append(f"{t}: recommended {r.recommended_max_pods}, raw ENI ceiling {r.raw_max_pods} ({r.formula()})")
-        if above:
+        rows = explicit.get(g.name)
+        if rows:
             total, _ = system_pods(ctx, g.name)
-            return {"group": g.name, "max_pods": g.max_pods, "pods": g.pods_per_node, "system": total,
-                    "types": "; ".join(above)}
+            types = "; ".join(f"{r['type']}: recommended {r['recommended']}, raw ENI ceiling {r['raw']} ({r['formula']})"
+                              for r in sorted(rows, key=lambda r: r["type"]))
+            return {"group": g.name, "max_pods": g.max_pods, "pods": g.pods_per_node, "system": total, "types": types}
     return None
 
 

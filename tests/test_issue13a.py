@@ -312,3 +312,13 @@ def test_cli_ip_usage_m4_xlarge_sgp(capsys):
     assert main(["ip-usage", "--instance-type", "m4.xlarge", "--pods", "50", "--sgp", "--format", "json"]) == 0
     per = json.loads(capsys.readouterr().out)["per_node"]
     assert (per["enis"], per["secondary_ips"], per["pods_with_ip"], per["unplaced_pods"], per["trunk_enis"]) == (4, 56, 50, 0, 0)
+
+
+def test_ipv6_max_pods_above_recommended_is_explicit_too():
+    # IPv6 m5.large: formula 3 x (10 - 1) x 16 + 2 = 434, managed node groups' value min(434, 110) = 110;
+    # 200 workload + 5 system pods = 205 <= 434 -> explicit 205 with the warning
+    rec = advise({"ipv6": {"ready": True, "ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=200)]})
+    assert rec.ip_family == "ipv6" and rec.node_groups[0].max_pods == 205
+    w = warning(rec, "max-pods-above-recommended")
+    assert "m5.large: recommended 110, raw ENI ceiling 434" in w.message
+    assert warning(rec, "pods-exceed-max-pods") is None
