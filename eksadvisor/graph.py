@@ -662,14 +662,15 @@ def _warm_advice(ctx: Context) -> Any:
         ctx.decisions["warm_advice"] = None
         return None
     _, g, low = best
-    pods = min(g.pods_per_node, low.max_pods)
+    total, with_ip = system_pods(ctx, g.name)  # the IP-using pods advisor._usage costs: workload + system on the pod network
+    pods = min(g.pods_per_node + with_ip, max(low.max_pods - (total - with_ip), 0))
     advice = recommend_warm_settings(
         ctx.catalog.get(low.instance_type), pods, prefix_delegation=prefix, custom_networking=custom,
         churn=ctx.answers.operations.pod_churn, address_scarcity=ctx.fact("warm_scarcity"),
         max_pods=low.max_pods, sgp=ctx.answers.security_groups_for_pods.needed, catalog=ctx.catalog,
     )
     ctx.decisions["warm_advice"] = advice
-    ctx.decisions["warm_group"] = f"{g.name} ({low.instance_type}, {pods} pods per node)"
+    ctx.decisions["warm_group"] = f"{g.name} ({low.instance_type}, {pods} IP-using pods per node)"
     return advice
 
 

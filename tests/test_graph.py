@@ -63,7 +63,8 @@ SCENARIOS: dict[str, tuple[dict, set, dict]] = {
               {"address_mode": "prefix", "warm_tuning": "warm_prefix_target"}),
     "over-30": ({"node_groups": [group(instance_types=["m5.2xlarge"], pods_per_node=35)]},
                 {("address_mode", "density_over_30")}, {"address_mode": "prefix"}),
-    "constrained": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=10)]},
+    # 8 workload + 2 baseline system pods with an address = 10 IP-using pods: one /28 with IP targets, two with WPT=1
+    "constrained": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=8)]},
                     {("address_mode", "ip_constrained"), ("warm_tuning", "warm_advice_ip_targets")},
                     {"address_mode": "prefix", "warm_tuning": "warm_ip_target"}),
     "old-cni-dense": ({"cni_version": "1.8.0", "node_groups": [group(pods_per_node=50)]},
