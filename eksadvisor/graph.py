@@ -380,8 +380,9 @@ def _per_node_estimate(ctx: Context, g: Any, *, custom: bool) -> int:
         from eksadvisor.winipam import windows_node_usage
 
         return int(windows_node_usage(ctx.catalog.get(t), g.pods_per_node, catalog=ctx.catalog).node_subnet_addresses)
-    u = node_usage(ctx.catalog.get(t), g.pods_per_node, custom_networking=custom, catalog=ctx.catalog,
-                   cni_version=ctx.answers.cni_version)
+    # the workload plus the system pods on the pod network (answers node_groups[].system_pods_with_ip)
+    u = node_usage(ctx.catalog.get(t), g.pods_per_node + g.system_pods_with_ip, custom_networking=custom,
+                   catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
     return int(u.node_subnet_addresses)
 
 
@@ -777,7 +778,7 @@ STATIC_FACTS = frozenset({
 _EXHAUSTION_INPUTS = (
     "network.existing_subnets", "network.vpc_cidr", "network.growth_factor", "node_groups[].desired_nodes",
     "node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types", "node_groups[].os",
-    "cni_version",
+    "node_groups[].system_pods_with_ip", "cni_version",
 )
 FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "windows_groups": ("node_groups[].os",),
