@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from eksadvisor.answers import Answers, load_answers
 from eksadvisor.catalog import Catalog, load_catalog
-from eksadvisor.graph import Context, GroupFacts, choose_strategies, linux_groups, walk
+from eksadvisor.graph import Context, GroupFacts, choose_strategies, linux_groups, system_pods, walk
 from eksadvisor.recommendation import (
     Alternative, AzUsage, NodeGroupOut, Provenance, Recommendation, SubnetOut, TraceStep, Warning_,
 )
@@ -105,13 +105,69 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
                                 "enis_for_ip_pods": cap.enis_for_ip_pods, "notes": list(cap.notes)}
         detail[t]["vcpus"] = itype.vcpus
         detail[t]["vcpus_estimated"] = itype.vcpus_estimated
+    if not windows and not ctx.answers.operations.auto_mode:
+        _explicit_max_pods(ctx, g, by_type, detail)
     lowest = min(sorted(by_type), key=lambda t: by_type[t])
     ctx.cache.setdefault("max_pods_detail", {}).update(detail)
+    ctx.cache.setdefault("feature_support", {})[g.name] = _feature_support(ctx, g, windows)
     return GroupFacts(
         name=g.name, os=g.os, instance_types=list(g.instance_types), pods_per_node=g.pods_per_node,
         desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, max_pods_by_type=by_type,
         max_pods=by_type[lowest], limiting_type=lowest if len(set(by_type.values())) > 1 else "",
     )
+
+
+def _explicit_max_pods(ctx: Context, g: Any, by_type: dict[str, int], detail: dict[str, dict[str, Any]]) -> None:
+    """110/250 is the calculator's recommended ceiling, not a kubelet limit (fact sheet §11, AMI-MAXPODS): when a group
+    needs more pods per node (workload + system pods) than the recommended value but no more than the raw ENI ceiling
+    of a type, max-pods is set explicitly to what it needs (rule max-pods-above-recommended warns); above the raw
+    ceiling the recommended value stays and pods-exceed-max-pods is critical."""
+    total, _ = system_pods(ctx, g.name)
+    need = g.pods_per_node + total
+    for t, value in list(by_type.items()):
+        raw = detail[t]["raw_max_pods"]
+        if value < need and g.pods_per_node <= raw:
+            explicit = min(need, raw)  # the workload fits the ENIs; system pods beyond raw: system-pods-exceed-max-pods
+            by_type[t] = explicit
+            ctx.cache.setdefault("explicit_max_pods", {}).setdefault(g.name, []).append(
+                {"type": t, "recommended": value, "raw": raw, "formula": detail[t]["formula"], "max_pods": explicit})
+            detail[t] = {**detail[t], "max_pods": explicit, "explicit": True, "notes": [
+                *detail[t]["notes"],
+                f"Set explicitly to {explicit} for group {g.name} ({g.pods_per_node} workload + {total} system pods"
+                + (", capped at the raw ENI ceiling" if explicit < need else "")
+                + f"): above the calculator's recommended {value}, within the raw ENI ceiling {raw}; AWS recommends "
+                "staying at or below 110/250 for kubelet and container-runtime scalability, so test pod start-up at "
+                "this density."]}
+
+
+def _feature_support(ctx: Context, g: Any, windows: bool) -> dict[str, dict[str, list[str]]]:
+    """Per feature the cluster wants, which types of this (Linux, IPv4) group support it: prefix delegation on Nitro or
+    bare metal (graph.nitro_capable), Security Groups for Pods on trunk-capable types (maxpods.trunk_supported)."""
+    from eksadvisor.graph import nitro_capable, trunk_capable
+
+    d = ctx.decisions
+    if windows or d["ip_family"] != "ipv4" or ctx.answers.operations.auto_mode:
+        return {}
+    checks = []
+    if d["address_mode"] == "prefix" or d.get("prefix_unsupported"):
+        checks.append(("prefix_delegation", nitro_capable))
+    if ctx.answers.security_groups_for_pods.needed:
+        checks.append(("security_groups_for_pods", trunk_capable))
+    out = {}
+    for name, supports in checks:
+        ok = [t for t in g.instance_types if supports(ctx.catalog.get(t))]
+        out[name] = {"supported": ok, "unsupported": [t for t in g.instance_types if t not in ok]}
+    return out
+
+
+def _system_pods_out(ctx: Context, g: Any) -> dict[str, int]:
+    """NodeGroupOut.system_pods: DaemonSet/add-on pods per node, how many take a VPC address, and the room they
+    leave under max-pods for the workload."""
+    total, with_ip = system_pods(ctx, g.name)
+    if g.os == "windows":
+        return {}
+    return {"total": total, "with_ip": with_ip, "host_network": total - with_ip,
+            "workload_room": max(g.max_pods - total, 0)}
 
 
 # ------------------------------------------------------------------------------------ settings
@@ -182,10 +238,13 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
     growth = ctx.answers.network.growth_factor
     for g in groups:
         worst = None
-        pods = min(g.pods_per_node, g.max_pods)
         windows = _windows_nodes(ctx, g)
+        # IP-using pods: the workload plus the system pods on the pod network; kubelet schedules at most max-pods
+        # pods in all, hostNetwork system pods included (answers node_groups[].system_pods)
+        total, with_ip = system_pods(ctx, g.name)
+        pods = min(g.pods_per_node + with_ip, max(g.max_pods - (total - with_ip), 0))
         # pods with their own security groups ride on branch ENIs (one address each), not on ipamd
-        branch = min(ctx.answers.security_groups_for_pods.pods_per_node, pods) if sgp and not windows else 0
+        branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node, pods) if sgp and not windows else 0
         for t in g.instance_types:
             if windows:  # one ENI, the VPC resource controller's pool, all in the node subnet [EKS-WINDOWS]
                 u = windows_node_usage(ctx.catalog.get(t), pods, catalog=ctx.catalog)
@@ -211,6 +270,38 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
     at_max = cluster_usage(loads, azs, **kw)
     at_growth = cluster_usage(loads_growth, azs, **kw) if growth != 1.0 else at_max
     return at_max, at_growth
+
+
+def _fargate_budget(ctx: Context, azs: list[str]) -> dict[str, Any]:
+    """Fargate pods in the IP budget: one pod per micro-VM, each with one address from a private subnet of its Fargate
+    profile (no public subnets; an IPv4 address in IPv6 clusters too) [EKS-FARGATE]; spread over the AZs like nodes
+    (ipam.spread). The subnet plan sizes the node subnets for them (with the growth factor)."""
+    pods = ctx.answers.fargate_pods
+    if not pods:
+        return {}
+    from eksadvisor.ipam import spread
+
+    notes = [
+        "Each Fargate pod runs in its own micro-VM with one ENI and one address from a private subnet of its Fargate "
+        "profile; Fargate profiles accept private subnets only (EKS user guide, Fargate profiles).",
+        "The plan sizes the private (node) subnets for them: list those subnets in the Fargate profile (ENIConfig "
+        "custom networking does not apply to Fargate pods).",
+    ]
+    if ctx.decisions["ip_family"] == "ipv6":
+        notes.append("IPv6 cluster: each Fargate pod still takes an IPv4 address from the subnet besides its IPv6 address.")
+    return {"pods": pods, "addresses": pods, "per_az": spread(pods, azs), "subnet_role": "private", "notes": notes}
+
+
+def _with_fargate(az_usage: list[Any], fargate: dict[str, Any]) -> list[Any]:
+    """AzUsage rows with the Fargate addresses of each AZ (rows of zero nodes when no node group exists)."""
+    if not fargate:
+        return az_usage
+    per_az = fargate["per_az"]
+    known = {u.az for u in az_usage}
+    rows = [u.model_copy(update={"fargate_addresses": per_az.get(u.az, 0)}) for u in az_usage]
+    rows += [AzUsage(az=az, nodes_desired=0, nodes_max=0, node_subnet_addresses_desired=0, node_subnet_addresses_max=0,
+                     fargate_addresses=n) for az, n in per_az.items() if az not in known]
+    return rows
 
 
 def _per_node_dict(u: Any, ipv6: bool) -> dict[str, Any]:
@@ -464,9 +555,14 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
             desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, pods_per_node=g.pods_per_node,
             per_node=per_node, subnet_addresses_at_max=node_at_max + pod_at_max,
             node_subnet_addresses_at_max=node_at_max, pod_subnet_addresses_at_max=pod_at_max,
+            feature_support=ctx.cache.get("feature_support", {}).get(g.name, {}),
+            system_pods=_system_pods_out(ctx, g),
         ))
 
     az_usage = az_usage_out(at_max, ipv6)
+
+    fargate = _fargate_budget(ctx, a.az_names())
+    az_usage = _with_fargate(az_usage, fargate)
 
     all_types = sorted({t for g in groups for t in g.instance_types})
     # per type: the kubelet value you write (Linux groups first); a type only Windows groups use gets EKS's Windows figure
@@ -493,6 +589,7 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
         trace=[TraceStep(**s) for s in [*result.trace, strategy_step]],
         alternatives=[Alternative(**x) for x in result.alternatives],
         plan_findings=findings,
+        fargate=fargate,
         provenance=Provenance(
             eksadvisor_version=__version__,
             catalog_snapshot=catalog.meta.snapshot_date,

@@ -84,6 +84,25 @@ def _cidr_list(values: list[str], *, min_prefix: int = 0, max_prefix: int = 32) 
 
 # ------------------------------------------------------------------------------------- sub-models
 
+# The DaemonSet and add-on pods of a realistic EKS node (the default of node_groups[].system_pods and
+# system_pods_with_ip). Every one counts against kubelet max-pods; only those on the pod network take a VPC address.
+#   aws-node (VPC CNI add-on)        DaemonSet  hostNetwork  -- the "+ 2" of AWS's max-pods formula counts it [AMI-MAXPODS]
+#   kube-proxy (add-on)              DaemonSet  hostNetwork  -- the other of the "+ 2"
+#   eks-pod-identity-agent (add-on)  DaemonSet  hostNetwork  -- EKS user guide, "Set up the Amazon EKS Pod Identity
+#                                    Agent": it uses the node's host network (ports 80 and 2703 on a link-local address)
+#   ebs-csi-node (aws-ebs-csi-driver add-on) DaemonSet, pod network -- kubernetes-sigs/aws-ebs-csi-driver chart
+#                                    values.yaml `node.hostNetwork: false`
+#   coredns (add-on)                 Deployment of 2 replicas, pod network -- spread over nodes, so the busiest node
+#                                    holds one
+# = 5 pods against max-pods, 2 of them with a VPC address. Monitoring and logging agents (CloudWatch agent, Fluent Bit,
+# Datadog, node-exporter, ...) and service meshes' node agents are not in the baseline: add yours.
+SYSTEM_POD_BASELINE: tuple[tuple[str, bool], ...] = (
+    ("aws-node", True), ("kube-proxy", True), ("eks-pod-identity-agent", True), ("ebs-csi-node", False), ("coredns", False),
+)  # (pod, hostNetwork)
+DEFAULT_SYSTEM_PODS = len(SYSTEM_POD_BASELINE)
+DEFAULT_SYSTEM_PODS_WITH_IP = sum(1 for _, host in SYSTEM_POD_BASELINE if not host)
+
+
 class NodeGroup(_Model):
     """One managed (or self-managed) node group."""
 
@@ -97,6 +116,15 @@ class NodeGroup(_Model):
     max_nodes: int = Field(10, ge=1, le=5000, description="Most nodes the group can scale to (subnets are sized for this x growth_factor).")
     pods_per_node: int = Field(20, ge=0, le=1000, description="Workload pods per node that need a VPC IP address (not hostNetwork).")
     os: Literal["linux", "windows"] = Field("linux", description="Node operating system.")
+    system_pods: int = Field(
+        DEFAULT_SYSTEM_PODS, ge=0, le=1000,
+        description="DaemonSet and add-on pods per node (they count against kubelet max-pods); default: aws-node, kube-proxy, "
+                    "eks-pod-identity-agent, ebs-csi-node and one CoreDNS replica. Add your monitoring/logging agents.",
+    )
+    system_pods_with_ip: int = Field(
+        DEFAULT_SYSTEM_PODS_WITH_IP, ge=0, le=1000,
+        description="How many of system_pods are not hostNetwork and so take a VPC address; default 2 (ebs-csi-node, CoreDNS).",
+    )
 
     @field_validator("name")
     @classmethod
@@ -132,6 +160,8 @@ class NodeGroup(_Model):
     def _sizes(self) -> "NodeGroup":
         if self.max_nodes < self.desired_nodes:
             raise _FieldError("max_nodes", f"must be at least desired_nodes ({self.desired_nodes})")
+        if self.system_pods_with_ip > self.system_pods:
+            raise _FieldError("system_pods_with_ip", f"cannot exceed system_pods ({self.system_pods})")
         return self
 
 

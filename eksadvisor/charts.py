@@ -308,10 +308,13 @@ def audit_forecast_chart(rows: Sequence[Mapping[str, Any]], *,
 def recommendation_ip_budget(rec: Any) -> alt.Chart | None:
     """The IP budget of one node of each node group, from ``Recommendation.node_groups[].per_node``."""
     groups = [g for g in _get(rec, "node_groups", []) if _get(g, "per_node", None)]
-    if not groups:
+    fargate = _get(rec, "fargate", None) or {}
+    if not groups and not fargate:
         return None
-    rows = ip_budget_rows((f"{_get(g, 'name')} ({_get(g, 'pods_per_node')} pods)", _get(g, "per_node")) for g in groups)
-    return ip_budget_chart(rows, title="IP budget per node (settled warm pool)")
+    usages = [(f"{_get(g, 'name')} ({_get(g, 'pods_per_node')} pods)", _get(g, "per_node")) for g in groups]
+    if fargate:  # one micro-VM per pod: one address, no warm pool, its ENI's primary is the pod's address
+        usages.append((f"Fargate pod (x {fargate['pods']})", {"pods": 1, "free_ips": 0, "enis": 0}))
+    return ip_budget_chart(ip_budget_rows(usages), title="IP budget per node (settled warm pool)")
 
 
 def recommendation_growth(rec: Any) -> alt.Chart | alt.LayerChart | None:

@@ -20,6 +20,7 @@ GRAPH_FILE = "decision_graph.yaml"
 IPV6_MIN_CNI = (1, 10, 1)
 PD_MIN_CNI = (1, 9, 0)
 DENSITY_PREFIX_THRESHOLD = 30  # seed DO: "Use prefix delegation when running >30 pods per node"
+EXHAUSTED_UTILISATION = 0.8  # existing pod subnets this full count as short of addresses for warm pools
 MULTUS_SEED_FIX = (4, 1, 1)  # seed: thick plugin safe from v4.1.1
 MULTUS_UPSTREAM_FIX = (4, 2, 3)  # fact sheet: upstream fix first in v4.2.3 (AWS: v4.1.4-eksbuild.3)
 
@@ -240,6 +241,29 @@ def f_non_nitro_types(ctx: Context) -> list[str]:
     return [t for t in ctx.answers.instance_types() if not nitro_capable(ctx.catalog.get(t))]
 
 
+def trunk_capable(itype: Any) -> bool:
+    """The VPC resource controller can attach a trunk ENI (Security Groups for Pods): maxpods.trunk_supported."""
+    from eksadvisor.maxpods import trunk_supported
+
+    return trunk_supported(itype)
+
+
+def _linux_types(ctx: Context) -> list[str]:
+    return sorted({t for g in linux_groups(ctx) for t in g.instance_types})
+
+
+@fact
+def f_linux_non_nitro_types(ctx: Context) -> list[str]:
+    """Types of the Linux node groups that cannot run prefix delegation (not Nitro, not bare metal)."""
+    return [t for t in _linux_types(ctx) if not nitro_capable(ctx.catalog.get(t))]
+
+
+@fact
+def f_linux_non_trunking_types(ctx: Context) -> list[str]:
+    """Types of the Linux node groups that cannot host a Security Groups for Pods trunk ENI."""
+    return [t for t in _linux_types(ctx) if not trunk_capable(ctx.catalog.get(t))]
+
+
 @fact
 def f_ip_family(ctx: Context) -> str:
     return ctx.decisions.get("ip_family", "")
@@ -266,18 +290,45 @@ def f_pods_per_node(ctx: Context) -> dict[str, int]:
     return {g.name: g.pods_per_node for g in ctx.answers.node_groups}
 
 
-def _secondary_max(ctx: Context, custom: bool) -> dict[str, int]:
-    """Lowest secondary-IP max-pods of each group (with or without custom networking)."""
-    from eksadvisor.maxpods import compute
+def sgp_on_nodes(ctx: Context) -> bool:
+    """aws-node runs with ENABLE_POD_ENI=true (Security Groups for Pods wanted, not in Auto Mode)."""
+    return bool(ctx.answers.security_groups_for_pods.needed) and not ctx.answers.operations.auto_mode
 
+
+def system_pods(ctx: Context, name: str) -> tuple[int, int]:
+    """(DaemonSet/add-on pods per node, those of them that take a VPC address) of a Linux node group (answers
+    ``node_groups[].system_pods``/``system_pods_with_ip``); (0, 0) for Windows groups, whose max-pods EKS sets."""
+    for g in ctx.answers.node_groups:
+        if g.name == name:
+            return (0, 0) if g.os == "windows" else (g.system_pods, g.system_pods_with_ip)
+    return (0, 0)
+
+
+def secondary_capacity(ctx: Context, g: Any, t: str, *, custom: bool, prefix: bool = False) -> int:
+    """Workload pods one node of type ``t`` can run: kubelet max-pods (calculator) less the system pods, and the pod
+    addresses (ENIs x slots; with Security Groups for Pods the trunk slot held back and the branch ENIs added,
+    maxpods.sgp_capacity, the formula ip-usage uses) less the system pods that take an address."""
+    from eksadvisor.maxpods import compute, pod_eni_cap, sgp_capacity
+
+    itype = ctx.catalog.get(t)
+    total, with_ip = system_pods(ctx, g.name)
+    r = compute(itype, ctx.answers.cni_version, custom_networking=custom, prefix_delegation=prefix)
+    if sgp_on_nodes(ctx):
+        branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node)
+        addresses = sgp_capacity(itype, custom_networking=custom, prefix_delegation=prefix).pod_capacity(branch)
+    else:
+        addresses = pod_eni_cap(itype, custom_networking=custom) * r.slots_per_eni * r.addresses_per_slot
+    return max(min(r.max_pods - total, addresses - with_ip), 0)
+
+
+def _secondary_max(ctx: Context, custom: bool) -> dict[str, int]:
+    """Lowest secondary-IP pod capacity of each group (with or without custom networking): kubelet max-pods,
+    lowered by the Security Groups for Pods trunk slot when SGP is on."""
     key = f"_secmax:{custom}"
     if key not in ctx.cache:
         out = {}
         for g in linux_groups(ctx):
-            out[g.name] = min(
-                compute(ctx.catalog.get(t), ctx.answers.cni_version, custom_networking=custom).max_pods
-                for t in g.instance_types
-            )
+            out[g.name] = min(secondary_capacity(ctx, g, t, custom=custom) for t in g.instance_types)
         ctx.cache[key] = out
     return ctx.cache[key]
 
@@ -290,7 +341,16 @@ def f_secondary_max_pods(ctx: Context) -> dict[str, int]:
 @fact
 def f_over_secondary_groups(ctx: Context) -> list[str]:
     sec = ctx.fact("secondary_max_pods")
-    return [f"{g.name} ({g.pods_per_node} > {sec[g.name]})" for g in linux_groups(ctx) if g.pods_per_node > sec[g.name]]
+    out = []
+    for g in linux_groups(ctx):
+        if g.pods_per_node <= sec[g.name]:
+            continue
+        held = [f"{system_pods(ctx, g.name)[0]} system pods"] if system_pods(ctx, g.name)[0] else []
+        if sgp_on_nodes(ctx):
+            held.append("the Security Groups for Pods trunk slot")
+        note = f" after {' and '.join(held)}" if held else ""
+        out.append(f"{g.name} ({g.pods_per_node} > {sec[g.name]}{note})")
+    return out
 
 
 @fact
@@ -301,7 +361,10 @@ def f_over_30_groups(ctx: Context) -> list[str]:
 @fact
 def f_density_summary(ctx: Context) -> str:
     sec = ctx.fact("secondary_max_pods")
-    text = "; ".join(f"{g.name}: {g.pods_per_node} pods per node, secondary-IP max {sec[g.name]}" for g in linux_groups(ctx))
+    text = "; ".join(
+        f"{g.name}: {g.pods_per_node} pods per node, secondary-IP room for {sec[g.name]}"
+        + (f" beside {system_pods(ctx, g.name)[0]} system pods" if system_pods(ctx, g.name)[0] else "")
+        for g in linux_groups(ctx))
     windows = [g.name for g in ctx.answers.node_groups if g.os == "windows"]
     if windows:
         text = "; ".join(filter(None, [text, f"Windows {', '.join(windows)}: one ENI, not decided here"]))
@@ -317,7 +380,9 @@ def _per_node_estimate(ctx: Context, g: Any, *, custom: bool, prefix: bool = Fal
         from eksadvisor.winipam import windows_node_usage
 
         return int(windows_node_usage(ctx.catalog.get(t), g.pods_per_node, catalog=ctx.catalog).node_subnet_addresses)
-    u = node_usage(ctx.catalog.get(t), g.pods_per_node, custom_networking=custom, prefix_delegation=prefix,
+    # the workload plus the system pods on the pod network (answers node_groups[].system_pods_with_ip)
+    u = node_usage(ctx.catalog.get(t), g.pods_per_node + g.system_pods_with_ip, custom_networking=custom,
+                   prefix_delegation=prefix,
                    catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
     return int(u.node_subnet_addresses)
 
@@ -631,14 +696,15 @@ def _warm_advice(ctx: Context) -> Any:
         ctx.decisions["warm_advice"] = None
         return None
     _, g, low = best
-    pods = min(g.pods_per_node, low.max_pods)
+    total, with_ip = system_pods(ctx, g.name)  # the IP-using pods advisor._usage costs: workload + system on the pod network
+    pods = min(g.pods_per_node + with_ip, max(low.max_pods - (total - with_ip), 0))
     advice = recommend_warm_settings(
         ctx.catalog.get(low.instance_type), pods, prefix_delegation=prefix, custom_networking=custom,
-        churn=ctx.answers.operations.pod_churn, address_scarcity="high" if ctx.fact("ip_constrained") else "low",
+        churn=ctx.answers.operations.pod_churn, address_scarcity=ctx.fact("warm_scarcity"),
         max_pods=low.max_pods, sgp=ctx.answers.security_groups_for_pods.needed, catalog=ctx.catalog,
     )
     ctx.decisions["warm_advice"] = advice
-    ctx.decisions["warm_group"] = f"{g.name} ({low.instance_type}, {pods} pods per node)"
+    ctx.decisions["warm_group"] = f"{g.name} ({low.instance_type}, {pods} IP-using pods per node)"
     return advice
 
 
@@ -656,7 +722,18 @@ def f_warm_advice_reason(ctx: Context) -> str:
 
 @fact
 def f_warm_scarcity(ctx: Context) -> str:
-    return "high" if ctx.fact("ip_constrained") else "low"
+    """Is the subnet that pays for warm addresses short? Without custom networking pods (and warm addresses) live in
+    the node subnets: ip_constrained. With custom networking they live in the pod (ENIConfig) subnets, which are new
+    ones in another CIDR unless pod subnets already exist: short only when existing pod subnets are
+    EXHAUSTED_UTILISATION full, or no other CIDR is available for new ones."""
+    if not ctx.decisions.get("custom_networking"):
+        return "high" if ctx.fact("ip_constrained") else "low"
+    pods = [s for s in ctx.answers.network.existing_subnets if s.role == "pod"]
+    if pods:
+        usable = sum(max(ipaddress.IPv4Network(s.cidr).num_addresses - 5, 0) for s in pods)
+        used = sum(s.used_ips for s in pods)
+        return "high" if not usable or used / usable >= EXHAUSTED_UTILISATION else "low"
+    return "low" if ctx.fact("other_cidrs_available") else "high"
 
 
 @fact
@@ -682,8 +759,9 @@ def f_warm_ip_why_not(ctx: Context) -> str:
     if rows:
         best = min(rows, key=lambda c: (c.verdict != "acceptable", c.subnet_addresses))
         detail = f"{best.label}: {best.reason.rstrip('.')}" if best.reason else f"{best.label} is not cheaper"
-        if not ctx.fact("ip_constrained"):
-            return f"Addresses are not scarce, so the simpler default is kept ({detail})."
+        if ctx.fact("warm_scarcity") != "high":
+            where = "in the pod subnets that hold them" if ctx.decisions.get("custom_networking") else ""
+            return f"Addresses are not scarce{' ' + where if where else ''}, so the simpler default is kept ({detail})."
         return f"{detail}."
     return "IP targets only pay where addresses are short."
 
@@ -719,11 +797,12 @@ def f_ipv6_why_not(ctx: Context) -> str:
 # Facts that depend on the answers only (not on decisions made during the walk): cached for the whole walk.
 STATIC_FACTS = frozenset({
     "cni_version", "ipv6_ready", "ipv4_exhaustion_concern", "windows_groups", "non_nitro_types", "environment",
+    "linux_non_nitro_types", "linux_non_trunking_types",
     "pods_per_node", "over_30_groups", "exhaustion", "node_cidr_exhausted", "exhaustion_detail", "ip_constrained",
     "constraint_detail", "other_cidrs", "other_cidrs_available", "overlapping_cidrs", "pod_cidr_note",
     "custom_networking_why_not", "shared_subnets_why_not", "nitro_note", "regulated_note", "public_private_why_not",
     "standard_needs", "strict_why_not", "standard_why_not", "multus_version", "multus_conflict", "thin_why_not",
-    "thick_why_not", "sgp_uses", "ipv6_why_not", "warm_scarcity", "warm_churn", "ipv6_exhaustion_note",
+    "thick_why_not", "sgp_uses", "ipv6_why_not", "warm_churn", "ipv6_exhaustion_note",
     "external_access_note",
 })
 
@@ -732,20 +811,26 @@ STATIC_FACTS = frozenset({
 _EXHAUSTION_INPUTS = (
     "network.existing_subnets", "network.vpc_cidr", "network.growth_factor", "node_groups[].desired_nodes",
     "node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types", "node_groups[].os",
-    "cni_version",
+    "node_groups[].system_pods_with_ip", "cni_version",
 )
 FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "windows_groups": ("node_groups[].os",),
     "non_nitro_types": ("node_groups[].instance_types",),
+    "linux_non_nitro_types": ("node_groups[].instance_types", "node_groups[].os"),
+    "linux_non_trunking_types": ("node_groups[].instance_types", "node_groups[].os"),
     "cni_version": ("cni_version",),
     "pods_per_node": ("node_groups[].pods_per_node",),
-    "secondary_max_pods": ("node_groups[].instance_types", "node_groups[].os", "cni_version"),
+    "secondary_max_pods": ("node_groups[].instance_types", "node_groups[].os", "cni_version",
+                           "security_groups_for_pods.needed", "security_groups_for_pods.pods_per_node",
+                           "node_groups[].system_pods", "node_groups[].system_pods_with_ip"),
     "node_cidr_exhausted": _EXHAUSTION_INPUTS,
     "ip_constrained": (*_EXHAUSTION_INPUTS, "ipv6.ipv4_exhaustion_concern"),
     "other_cidrs_available": ("network.secondary_cidrs", "network.cgnat_in_use"),
     "overlapping_cidrs": ("network.vpc_cidr", "network.secondary_cidrs", "network.onprem_cidrs"),
     "ip_family": (),
     "address_mode": (),
+    "warm_scarcity": (*_EXHAUSTION_INPUTS, "ipv6.ipv4_exhaustion_concern", "network.secondary_cidrs",
+                      "network.cgnat_in_use"),
     "warm_group": ("node_groups[].max_nodes", "node_groups[].pods_per_node", "node_groups[].instance_types",
                    "node_groups[].os"),
 }
@@ -866,6 +951,21 @@ def p_sgp_not_needed(ctx: Context) -> bool:
 @predicate
 def p_sgp_auto_mode(ctx: Context) -> bool:
     return ctx.answers.operations.auto_mode
+
+
+@predicate
+def p_prefix_no_capable_types(ctx: Context) -> bool:
+    """No Linux node type can run prefix delegation: ipamd would fall back to secondary IPs on every node."""
+    types = _linux_types(ctx)
+    return bool(types) and len(ctx.fact("linux_non_nitro_types")) == len(types)
+
+
+@predicate
+def p_sgp_no_trunking_types(ctx: Context) -> bool:
+    """Security Groups for Pods wanted, but no Linux node type can host a trunk ENI (no Linux groups: Fargate's own)."""
+    types = _linux_types(ctx)
+    return ctx.answers.security_groups_for_pods.needed and bool(types) \
+        and len(ctx.fact("linux_non_trunking_types")) == len(types)
 
 
 @predicate

@@ -308,6 +308,7 @@ def node_usage(
     controller instead of an ipamd address, and that branch ENI's one IP from the trunk ENI's subnet.
     """
     from eksadvisor.maxpods import compute as maxpods_compute
+    from eksadvisor.maxpods import pod_eni_cap, trunk_slot_reserved, trunk_supported
     from eksadvisor.versions import parse_cni_version, supports_prefix_delegation
 
     itype, catalog = _resolve_type(instance_type, catalog)
@@ -361,13 +362,12 @@ def node_usage(
     if max_eni is not None and max_eni >= E_inst:
         notes.append(f"MAX_ENI={max_eni} is not below the instance's {E_inst} ENIs, so it changes nothing (ipamd.go getMaxENI can only lower the limit).")
     base = 1 if custom_networking else 0
-    trunk_reserved = 1 if sgp else 0
-    trunk_supported = bool(itype.trunking_compatible) and (itype.is_nitro or itype.bare_metal)
-    trunk_attached = 1 if (sgp and trunk_supported) else 0
-    if custom_networking:
-        n_cap = max(0, E - 1 - trunk_reserved)
-    else:
-        n_cap = max(1, E - trunk_reserved)  # the primary ENI is always there and always allocatable
+    # ipamd holds a trunk slot back only on trunking-compatible types with ENABLE_POD_ENI (maxpods.pod_eni_cap,
+    # the formula advise's SGP capacity check uses too)
+    trunk_reserved = 1 if trunk_slot_reserved(itype, sgp) else 0
+    trunk_ok = trunk_supported(itype)
+    trunk_attached = 1 if (sgp and trunk_ok) else 0
+    n_cap = pod_eni_cap(itype, max_eni=max_eni, custom_networking=custom_networking, enable_pod_eni=sgp)
     x_cap = n_cap * S
 
     if max_pods is None:
@@ -384,8 +384,10 @@ def node_usage(
     cap_txt += f"; pod-address ENIs <= {n_cap}"
     if custom_networking:
         cap_txt += " (custom networking: primary ENI carries none)"
-    if sgp:
+    if trunk_reserved:
         cap_txt += " (one slot for the SGP trunk ENI)"
+    elif sgp:
+        cap_txt += f" (no trunk slot: {itype.instance_type} is not trunking-compatible)"
     arith.append(cap_txt)
 
     # ---- pods kubelet will schedule at all
@@ -413,7 +415,7 @@ def node_usage(
         return n if custom_networking else max(1, n)
 
     if custom_networking and n_cap == 0:
-        flags.append(Flag(id="no-pod-eni", message=f"Custom networking with {E} usable ENIs{' and the SGP trunk slot' if sgp else ''} leaves no ENI for pods: ipamd cannot create a pod ENI and node init fails (ipamd.go handlePreScaling)."))
+        flags.append(Flag(id="no-pod-eni", message=f"Custom networking with {E} usable ENIs{' and the SGP trunk slot' if trunk_reserved else ''} leaves no ENI for pods: ipamd cannot create a pod ENI and node init fails (ipamd.go handlePreScaling)."))
 
     # ---- the closed forms (spec §3). x = slots held (secondary /32s or prefixes); target = what the
     # warm settings ask for, gated = after the max-pods gate, final = after the ENI cap.
@@ -568,7 +570,7 @@ def node_usage(
 
     # ---- flags
     if eni_bound:
-        lost = sched - pods_with_ip
+        lost = sched - main["placed"]  # pods ipamd serves that get no address (branch pods are not ipamd's)
         flags.append(Flag(id="eni-cap-reached", message=f"ENI limit reached: {n_cap} ENI(s) for pod addresses hold {T_main} addresses"
                           + (f"; {lost} pod(s) get no IP (CNI ADD fails, ipamd.go hasRoomForEni)." if lost > 0 else "; the warm target cannot be met (ipamd.go hasRoomForEni).")))
     if gate_bound:
@@ -597,10 +599,23 @@ def node_usage(
     if not pd and (WPT != 1) and not prefix_delegation:
         notes.append(f"WARM_PREFIX_TARGET={WPT} is ignored in secondary-IP mode.")
     if sgp:
-        if trunk_supported:
-            flags.append(Flag(id="sgp-trunk-slot", message=f"Security Groups for Pods: the trunk ENI takes one of the {E} ENI slots (ipamd.go hasRoomForEni) and its primary IP; pods with their own security groups use branch ENIs on top (counted when branch_pods is given)."))
+        unit_txt = f"{S} x 16 = {S * IPS_PER_PREFIX} addresses" if pd else f"{S} secondary IPs"
+        if trunk_ok:
+            flags.append(Flag(id="sgp-trunk-slot", message=(
+                f"Security Groups for Pods: the trunk ENI takes one of the {E} ENI slots (ipamd.go hasRoomForEni) and its "
+                f"primary IP, leaving {n_cap} ENI(s) x {unit_txt} = {n_cap * S * per} addresses for pods without their own "
+                f"security groups; up to {branch_capacity} pods with their own security groups use branch ENIs on top "
+                "(counted when branch_pods is given).")))
+        elif trunk_reserved:
+            flags.append(Flag(id="sgp-unsupported", message=(
+                f"{itype.instance_type} is not listed as trunking-compatible, so no trunk ENI can be confirmed, yet ipamd "
+                f"treats an unlisted type as compatible and holds one of the {E} ENI slots back (hasRoomForEni): "
+                f"{n_cap} ENI(s) x {unit_txt} = {n_cap * S * per} addresses for pods.")))
         else:
-            flags.append(Flag(id="sgp-unsupported", message=f"{itype.instance_type} cannot host a trunk ENI, yet with ENABLE_POD_ENI=true ipamd still holds one ENI slot back for it (hasRoomForEni)."))
+            flags.append(Flag(id="sgp-unsupported", message=(
+                f"{itype.instance_type} is not trunking-compatible: no trunk ENI, no branch ENIs (pods with their own "
+                f"security groups cannot run here), and ipamd holds no ENI slot back (hasRoomForEni checks "
+                f"IsTrunkingCompatible): all {n_cap} ENI(s) x {unit_txt} = {n_cap * S * per} addresses serve pods.")))
 
     # ---- notes: why, with source references
     if not pd and not ipt:

@@ -248,6 +248,35 @@ def windows_max_pods(itype: InstanceType) -> int:
     return itype.ipv4_per_eni - 1
 
 
+def trunk_slot_reserved(itype: InstanceType, enable_pod_eni: bool) -> bool:
+    """Does ipamd hold one ENI slot back for the Security Groups for Pods trunk ENI?
+
+    Only when ENABLE_POD_ENI is on AND the type is trunking-compatible (pkg/ipamd/ipamd.go ``hasRoomForEni``;
+    ``IsTrunkingCompatible`` in pkg/awsutils/awsutils.go reads the VPC CNI's per-type limits, where types absent
+    from the table count as compatible -- our catalog's ``trunking_compatible`` carries that flag, None = absent).
+    m4.xlarge and t3.xlarge are not compatible: all their ENIs carry pod addresses even with ENABLE_POD_ENI=true.
+    """
+    return bool(enable_pod_eni) and itype.trunking_compatible is not False
+
+
+def trunk_supported(itype: InstanceType) -> bool:
+    """Can the VPC resource controller attach a trunk ENI (and so branch ENIs) to this type? Listed as
+    trunking-compatible, on Nitro or bare metal (m5.metal reports no hypervisor but hosts a trunk)."""
+    return bool(itype.trunking_compatible) and bool(itype.is_nitro or itype.bare_metal)
+
+
+def pod_eni_cap(itype: InstanceType, *, max_eni: int | None = None, custom_networking: bool = False,
+                enable_pod_eni: bool = False) -> int:
+    """ENIs ipamd may fill with pod addresses: the instance's ENIs (MAX_ENI can only lower them), minus the primary
+    with custom networking, minus the trunk slot when :func:`trunk_slot_reserved`. Without custom networking the
+    primary ENI always carries pods, so at least 1. The one formula ``ip-usage``, ``advise`` and the app share."""
+    enis = itype.max_enis if max_eni is None else min(max_eni, itype.max_enis)
+    trunk = 1 if trunk_slot_reserved(itype, enable_pod_eni) else 0
+    if custom_networking:
+        return max(0, enis - 1 - trunk)
+    return max(1, enis - trunk)
+
+
 @dataclass(frozen=True, slots=True)
 class SgpCapacity:
     """Security Groups for Pods: branch ENIs are additive, but the trunk ENI takes one ENI slot."""
@@ -256,33 +285,71 @@ class SgpCapacity:
     supported: bool
     branch_enis: int  # pods that can have their own security groups
     trunk_enis: int  # 1 when supported: attached by the VPC resource controller
-    enis_for_ip_pods: int  # ENIs left for secondary-IP/prefix pods once the trunk is attached
+    enis_for_ip_pods: int  # ENIs left for secondary-IP/prefix pods once the trunk slot is held back
     ip_pod_max: int  # (ENIs - trunk [- 1 custom]) x slots (x16) + 2
     notes: tuple[str, ...]
+    trunk_slot_reserved: bool = False  # ipamd holds a slot back (trunking-compatible and ENABLE_POD_ENI)
+    slots_per_eni: int = 0  # IPv4 per ENI - 1
+    addresses_per_slot: int = 1  # 1 (secondary IP) or 16 (/28 prefix)
+    ip_addresses: int = 0  # addresses ipamd can hand to pods without their own security groups
+    enis_instance: int = 0  # the instance's ENIs (MAX_ENI applied)
+    custom_networking: bool = False
+
+    def pod_capacity(self, branch_pods: int = 0) -> int:
+        """IP-using pods one node can run: ipamd's addresses plus the branch pods that get a branch ENI
+        (at most ``branch_enis``); kubelet max-pods is a separate limit."""
+        return self.ip_addresses + min(max(branch_pods, 0), self.branch_enis)
+
+    def formula(self, branch_pods: int = 0) -> str:
+        """The arithmetic, e.g. m5.large: ``3 ENIs - 1 trunk slot = 2 ENIs x 9 secondary IPs = 18 addresses``."""
+        held = []
+        if self.custom_networking:
+            held.append("1 primary (custom networking)")
+        if self.trunk_slot_reserved:
+            held.append("1 trunk slot")
+        text = f"{self.enis_instance} ENIs" + "".join(f" - {h}" for h in held)
+        if held:
+            text += f" = {self.enis_for_ip_pods} ENIs"
+        unit = f"{self.slots_per_eni} prefixes x 16" if self.addresses_per_slot == IPS_PER_PREFIX \
+            else f"{self.slots_per_eni} secondary IPs"
+        text += f" x {unit} = {self.ip_addresses} addresses"
+        if branch_pods > 0:
+            text += (f" + {min(branch_pods, self.branch_enis)} branch ENIs (min of {branch_pods} pods with their own "
+                     f"security groups and {self.branch_enis}) = {self.pod_capacity(branch_pods)} pods")
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "notes": list(self.notes)}
 
 
 def sgp_capacity(
-    itype: InstanceType, *, prefix_delegation: bool = False, custom_networking: bool = False
+    itype: InstanceType, *, prefix_delegation: bool = False, custom_networking: bool = False,
+    max_eni: int | None = None,
 ) -> SgpCapacity:
+    """What a node of ``itype`` offers with ENABLE_POD_ENI=true (see :func:`pod_eni_cap`). ``prefix_delegation``:
+    ipamd runs prefix mode (it does on Nitro and bare metal, awsutils IsPrefixDelegationSupported)."""
     notes: list[str] = []
-    # The VPC resource controller's table decides (IsTrunkingCompatible); Nitro bare metal is listed too
-    # (m5.metal: 120 branch ENIs) even though it reports no hypervisor.
-    supported = bool(itype.trunking_compatible) and (itype.is_nitro or itype.bare_metal)
+    supported = trunk_supported(itype)
+    reserved = trunk_slot_reserved(itype, True)
     if itype.trunking_compatible is None:
-        notes.append(f"{itype.instance_type} is not listed by the VPC resource controller: Security Groups for Pods support is unknown.")
+        notes.append(f"{itype.instance_type} is not listed by the VPC resource controller: Security Groups for Pods support is "
+                     "unknown; ipamd treats an unlisted type as trunking-compatible and holds one ENI slot back.")
     elif not supported:
-        notes.append(f"{itype.instance_type} cannot host a trunk ENI: Security Groups for Pods is not supported on it.")
+        notes.append(f"{itype.instance_type} cannot host a trunk ENI: Security Groups for Pods is not supported on it, and "
+                     "ipamd holds no ENI slot back for a trunk (hasRoomForEni checks IsTrunkingCompatible).")
     trunk = 1 if supported else 0
-    enis = itype.max_enis - trunk - (1 if custom_networking else 0)
-    per_slot = IPS_PER_PREFIX if prefix_delegation and itype.is_nitro else 1
-    ip_pods = max(enis, 0) * (itype.ipv4_per_eni - 1) * per_slot + 2
+    enis = pod_eni_cap(itype, max_eni=max_eni, custom_networking=custom_networking, enable_pod_eni=True)
+    slots = itype.ipv4_per_eni - 1
+    per_slot = IPS_PER_PREFIX if prefix_delegation and (itype.is_nitro or itype.bare_metal) else 1
+    ip_addresses = enis * slots * per_slot
+    ip_pods = ip_addresses + 2
     branch = (itype.branch_enis or 0) if supported else 0
     if supported:
         notes.append(
-            f"The trunk ENI occupies one of the {itype.max_enis} ENI slots, leaving {enis} for pod addresses; "
-            f"{branch} branch ENIs come on top, but every pod still counts toward kubelet max-pods."
+            f"The trunk ENI occupies one of the {itype.max_enis} ENI slots, leaving {enis} for pod addresses "
+            f"({ip_addresses}); {branch} branch ENIs come on top, but every pod still counts toward kubelet max-pods."
         )
-    return SgpCapacity(itype.instance_type, supported, branch, trunk, enis, ip_pods, tuple(notes))
+    return SgpCapacity(itype.instance_type, supported, branch, trunk, enis, ip_pods, tuple(notes),
+                       trunk_slot_reserved=reserved, slots_per_eni=slots, addresses_per_slot=per_slot,
+                       ip_addresses=ip_addresses, custom_networking=custom_networking,
+                       enis_instance=itype.max_enis if max_eni is None else min(max_eni, itype.max_enis))

@@ -78,6 +78,11 @@ class NodeGroupOut(_Model):
     subnet_addresses_at_max: int = 0
     node_subnet_addresses_at_max: int = 0
     pod_subnet_addresses_at_max: int = 0
+    # per feature the cluster uses ("prefix_delegation", "security_groups_for_pods"): {"supported": [types],
+    # "unsupported": [types]} of this group, so artefacts can split a group or flag the types that cannot
+    feature_support: dict[str, dict[str, list[str]]] = Field(default_factory=lambda: {})
+    # DaemonSet/add-on pods per node counted against max-pods, and the ones that take a VPC address
+    system_pods: dict[str, int] = Field(default_factory=lambda: {})
 
 
 class AzUsage(_Model):
@@ -88,6 +93,7 @@ class AzUsage(_Model):
     node_subnet_addresses_max: int
     pod_subnet_addresses_desired: int = 0
     pod_subnet_addresses_max: int = 0
+    fargate_addresses: int = 0  # Fargate pods in this AZ: one address each from the profile's private subnet
 
 
 class Provenance(_Model):
@@ -122,6 +128,8 @@ class Recommendation(_Model):
     alternatives: list[Alternative] = Field(default_factory=lambda: [])
     snippets: dict[str, str] = Field(default_factory=lambda: {})
     plan_findings: list[dict[str, Any]] = Field(default_factory=lambda: [])  # overlaps etc. from the subnet planner
+    # Fargate pods in the IP budget: {"pods", "addresses", "per_az", "subnet_role", "notes"}; empty without Fargate pods
+    fargate: dict[str, Any] = Field(default_factory=lambda: {})
     provenance: Provenance
     # DESIGN §2.4: advise() returns only complete plans; advise(..., partial=True) returns an incomplete one as a
     # diagnosis (complete False, the refusal sentence, no snippets) for the app to show, clearly marked.

@@ -74,7 +74,7 @@ STRATEGY_LABELS = {
 ENDPOINT_LABELS = {"public": "public", "public_private": "public and private", "private": "private"}
 # The per-node figures the report shows (ip-usage keys, DESIGN §2.3, and a few of ipam's), in this order.
 PER_NODE_KEYS = (
-    ("instance_type", "instance type"), ("mode", "address mode"), ("max_pods", "max pods"), ("pods", "pods"),
+    ("instance_type", "instance type"), ("mode", "address mode"), ("max_pods", "max pods"), ("pods", "IP-using pods (workload + system)"),
     ("pods_with_ip", "pods with an IP"), ("enis", "ENIs"), ("trunk_enis", "trunk ENIs"),
     ("secondary_ips", "secondary IPs"), ("prefixes", "/28 prefixes"), ("pod_addresses", "pod addresses"),
     ("free_ips", "free (warm) IPs"), ("node_subnet_addresses", "node subnet addresses"),
@@ -254,12 +254,16 @@ def build_context(rec: "Recommendation", answers: "Answers", *, generated_at: st
             [g.name, g.max_nodes, g.node_subnet_addresses_at_max, g.pod_subnet_addresses_at_max,
              g.subnet_addresses_at_max]
             for g in rec.node_groups
-        ],
+        ] + ([[f"Fargate ({rec.fargate['pods']} pods, one address each)", "-", rec.fargate["addresses"], 0,
+               rec.fargate["addresses"]]] if rec.fargate else []),
+        "az_headers": AZ_HEADERS + (["Fargate addresses"] if rec.fargate else []),
         "az_rows": [
             [u.az, u.nodes_desired, u.nodes_max, u.node_subnet_addresses_desired, u.node_subnet_addresses_max,
              u.pod_subnet_addresses_desired, u.pod_subnet_addresses_max]
+            + ([u.fargate_addresses] if rec.fargate else [])
             for u in rec.az_usage
         ],
+        "fargate_notes": list(rec.fargate.get("notes") or []),
         "subnet_rows": [
             [s.name, s.role, s.az, Code(s.cidr), s.usable_ips, _yes_no(s.existing),
              ", ".join(f"{k}={v}" for k, v in sorted(s.tags.items())) or "-"]
@@ -356,8 +360,11 @@ def _flatten_answers(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return rows
 
 
+AZ_HEADERS = ["AZ", "Nodes (desired)", "Nodes (max)", "Node subnet addresses (desired)", "Node subnet addresses (max)",
+              "Pod subnet addresses (desired)", "Pod subnet addresses (max)"]
+
 _DETAIL_KEYS = {"mode", "max_pods", "raw_max_pods", "ceiling", "capped", "formula", "notes", "sgp", "vcpus",
-                "vcpus_estimated"}
+                "vcpus_estimated", "explicit"}
 
 
 def _max_pods_row(itype: str, value: int, detail: Mapping[str, Any]) -> list[Any]:

@@ -67,11 +67,14 @@ No per-node figures.
 ### Per node group at max nodes
 
 {{ table(["Node group", "Max nodes", "Node subnet addresses", "Pod subnet addresses", "Subnet addresses"], at_max_rows) }}
+{% for n in fargate_notes %}
+- {{ n }}
+{% endfor %}
 
 ### Per Availability Zone
 
 {% if az_rows %}
-{{ table(["AZ", "Nodes (desired)", "Nodes (max)", "Node subnet addresses (desired)", "Node subnet addresses (max)", "Pod subnet addresses (desired)", "Pod subnet addresses (max)"], az_rows) }}
+{{ table(az_headers, az_rows) }}
 {% else %}
 No per-AZ figures.
 {% endif %}
@@ -347,9 +350,16 @@ HTML_TEMPLATE = """\
 {% endfor %}
 <h3>Per node group at max nodes</h3>
 {{ table(["Node group", "Max nodes", "Node subnet addresses", "Pod subnet addresses", "Subnet addresses"], at_max_rows) }}
+{% if fargate_notes %}
+<ul>
+{% for n in fargate_notes %}
+<li>{{ n }}</li>
+{% endfor %}
+</ul>
+{% endif %}
 <h3>Per Availability Zone</h3>
 {% if az_rows %}
-{{ table(["AZ", "Nodes (desired)", "Nodes (max)", "Node subnet addresses (desired)", "Node subnet addresses (max)", "Pod subnet addresses (desired)", "Pod subnet addresses (max)"], az_rows) }}
+{{ table(az_headers, az_rows) }}
 {% else %}
 <p>No per-AZ figures.</p>
 {% endif %}

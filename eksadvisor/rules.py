@@ -200,7 +200,16 @@ def c_mixed_address_modes(ctx: Any) -> dict[str, Any] | None:
         why.append("Windows prefix delegation is configured separately")
     if not bad:
         return None
-    return {"types": _join(bad), "why": "; ".join(why)}
+    from eksadvisor.graph import linux_groups
+
+    groups = []
+    for g in linux_groups(ctx):
+        no = [t for t in g.instance_types if t in bad]
+        if no:
+            ok = [t for t in g.instance_types if t not in bad]
+            groups.append(f"group {g.name}: {_join(no)}" + (f" (its {_join(ok)} use prefixes)" if ok else ""))
+    groups += [f"Windows group {w}" for w in windows]
+    return {"types": _join(bad), "why": "; ".join(why), "groups": "; ".join(groups)}
 
 
 @condition
@@ -219,13 +228,83 @@ def c_mixed_instance_max_pods(ctx: Any) -> dict[str, Any] | None:
     return None
 
 
+MIXED_SIZE_RATIO = 2.0  # "widely": the largest type has more than twice the vCPUs or memory of the smallest
+
+
+def _size_spread(ctx: Any, types: list[str]) -> tuple[float, float, str] | None:
+    """(vCPU ratio, memory ratio, sizes) of a group's largest to smallest type; None when a size is unknown."""
+    rows = [ctx.catalog.get(t) for t in types]
+    if len(rows) < 2 or any(r.vcpus is None or r.memory_mib is None for r in rows):
+        return None
+    cpu = max(r.vcpus for r in rows) / min(r.vcpus for r in rows)
+    mem = max(r.memory_mib for r in rows) / min(r.memory_mib for r in rows)
+    sizes = ", ".join(f"{r.instance_type} {r.vcpus} vCPUs / {r.memory_mib / 1024:g} GiB" for r in rows)
+    return cpu, mem, sizes
+
+
+@condition
+def c_mixed_instance_sizes(ctx: Any) -> dict[str, Any] | None:
+    """A group whose types differ by more than MIXED_SIZE_RATIO in vCPUs or memory, whatever their max-pods."""
+    for g in ctx.groups:
+        spread = _size_spread(ctx, g.instance_types)
+        if spread is None:
+            continue
+        cpu, mem, sizes = spread
+        if cpu > MIXED_SIZE_RATIO or mem > MIXED_SIZE_RATIO:
+            return {"group": g.name, "sizes": sizes, "cpu": f"{cpu:g}", "mem": f"{mem:g}",
+                    "limit": f"{MIXED_SIZE_RATIO:g}"}
+    return None
+
+
 @condition
 def c_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
     for g in ctx.groups:
         if g.pods_per_node > g.max_pods:
             windows = g in _windows_groups(ctx)
-            return {"group": g.name, "pods": g.pods_per_node, "max_pods": g.max_pods,
+            ceiling = ""
+            if not windows and ctx.decisions.get("ip_family") == "ipv4" and not _auto(ctx):
+                t = g.limiting_type or g.instance_types[0]
+                ceiling = f" (even the raw ENI ceiling of {t} is {_recommended(ctx, t).raw_max_pods})"
+            return {"group": g.name, "pods": g.pods_per_node, "max_pods": g.max_pods, "ceiling": ceiling,
                     "mode": "Windows one-ENI" if windows else ctx.decisions.get("address_mode", "").replace("_", "-")}
+    return None
+
+
+def _recommended(ctx: Any, t: str) -> Any:
+    """The calculator's result for type ``t`` in the chosen mode (recommended and raw ENI ceiling)."""
+    from eksadvisor.maxpods import compute
+
+    return compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=_ipv4_prefix(ctx),
+                   custom_networking=bool(ctx.decisions.get("custom_networking")))
+
+
+@condition
+def c_max_pods_above_recommended(ctx: Any) -> dict[str, Any] | None:
+    """max-pods set explicitly above the calculator's 110/250 (advisor._explicit_max_pods records where)."""
+    from eksadvisor.graph import system_pods
+
+    explicit = ctx.cache.get("explicit_max_pods") or {}
+    for g in ctx.groups:
+        rows = explicit.get(g.name)
+        if rows:
+            total, _ = system_pods(ctx, g.name)
+            types = "; ".join(f"{r['type']}: recommended {r['recommended']}, raw ENI ceiling {r['raw']} ({r['formula']})"
+                              for r in sorted(rows, key=lambda r: r["type"]))
+            return {"group": g.name, "max_pods": g.max_pods, "pods": g.pods_per_node, "system": total, "types": types}
+    return None
+
+
+@condition
+def c_system_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
+    """Workload fits max-pods on its own, but not with the group's DaemonSet/add-on pods (answers system_pods)."""
+    from eksadvisor.graph import system_pods
+
+    for g in ctx.groups:
+        total, with_ip = system_pods(ctx, g.name)
+        if total and g.pods_per_node <= g.max_pods < g.pods_per_node + total:
+            return {"group": g.name, "pods": g.pods_per_node, "system": total, "with_ip": with_ip,
+                    "sum": g.pods_per_node + total, "max_pods": g.max_pods, "over": g.pods_per_node + total - g.max_pods,
+                    "room": g.max_pods - total}
     return None
 
 
@@ -247,10 +326,31 @@ def c_warm_eni_pool_cost(ctx: Any) -> dict[str, Any] | None:
     return {"free": free, "group": g.name, "total": free * g.max_nodes}
 
 
+WARM_KEYS = ("WARM_ENI_TARGET", "WARM_IP_TARGET", "MINIMUM_IP_TARGET", "WARM_PREFIX_TARGET")
+
+
+def warm_settings_text(settings: dict[str, str]) -> str:
+    """The warm-pool variables of the emitted aws-node settings, as words ("WARM_PREFIX_TARGET=1"): every rule that
+    talks about the warm settings the advisor gives says it with this, so the words match the settings."""
+    return _join([f"{k}={settings[k]}" for k in WARM_KEYS if k in settings]) or "no warm-pool variable"
+
+
+@condition
+def c_warm_prefix_target_default(ctx: Any) -> dict[str, Any] | None:
+    if not _ipv4_prefix(ctx) or not any(k in ctx.settings for k in WARM_KEYS):
+        return None
+    if "WARM_PREFIX_TARGET" in ctx.settings:
+        what = f"the advisor's settings give {warm_settings_text(ctx.settings)} explicitly"
+    else:
+        what = (f"the advisor's settings give {warm_settings_text(ctx.settings)}, which size the pool instead; set "
+                "WARM_PREFIX_TARGET explicitly if you ever remove them")
+    return {"what": what}
+
+
 @condition
 def c_warm_ip_with_prefix(ctx: Any) -> dict[str, Any] | None:
     if _ipv4_prefix(ctx) and (ctx.settings.get("WARM_IP_TARGET") or ctx.settings.get("MINIMUM_IP_TARGET")):
-        return {}
+        return {"warm": warm_settings_text(ctx.settings)}
     return None
 
 
@@ -628,16 +728,32 @@ def c_windows_with_auto_mode(ctx: Any) -> dict[str, Any] | None:
     return {"groups": _join([g.name for g in groups])} if groups else None
 
 
+def feature_split(ctx: Any, g: Any, supports: Callable[[Any], bool]) -> tuple[list[str], list[str]]:
+    """(types that support a feature, types that do not) of one node group."""
+    ok = [t for t in g.instance_types if supports(ctx.catalog.get(t))]
+    return ok, [t for t in g.instance_types if t not in ok]
+
+
 @condition
 def c_sgp_non_trunking(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx):
         return None
-    bad = []
-    for t in _linux_types(ctx):
-        it = ctx.catalog.get(t)
-        if not it.trunking_compatible:
-            bad.append(t)
-    return {"types": _join(bad)} if bad else None
+    from eksadvisor.graph import linux_groups, trunk_capable
+
+    where, bad = [], []
+    for g in linux_groups(ctx):
+        ok, no = feature_split(ctx, g, trunk_capable)
+        if no:
+            bad += [t for t in no if t not in bad]
+            where.append(f"group {g.name}: {_join(no)}" + (f" cannot ({_join(ok)} can)" if ok else " cannot (no type of it can)"))
+    if not bad:
+        return None
+    if ctx.decisions.get("sgp_mode") == "none":
+        outcome = "No node of this cluster can host a trunk ENI, so no Security Groups for Pods setting is given."
+    else:
+        outcome = ("Pods with their own security groups only run on the types that can: keep them off the others "
+                   "(a separate node group of trunking-compatible types, or node affinity).")
+    return {"types": _join(bad), "where": "; ".join(where), "outcome": outcome}
 
 
 @condition
@@ -656,6 +772,55 @@ def c_sgp_branch_capacity_short(ctx: Any) -> dict[str, Any] | None:
     if not short:
         return None
     return {"pods": want, "types": _join([t for t, _ in short]), "capacity": ", ".join(f"{t}: {b}" for t, b in short)}
+
+
+def sgp_group_capacity(ctx: Any, g: Any) -> list[tuple[str, int, str]]:
+    """(type, pods one node can address, the arithmetic) for a Linux group with Security Groups for Pods on, in the
+    chosen address mode: maxpods.sgp_capacity, the formula ``ip-usage --sgp`` places pods with."""
+    from eksadvisor.maxpods import sgp_capacity
+
+    prefix = _ipv4_prefix(ctx)
+    custom = bool(ctx.decisions.get("custom_networking"))
+    branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node)
+    out = []
+    for t in g.instance_types:
+        cap = sgp_capacity(ctx.catalog.get(t), prefix_delegation=prefix, custom_networking=custom)
+        out.append((t, cap.pod_capacity(branch), f"{t}: {cap.formula(branch)}"))
+    return out
+
+
+@condition
+def c_sgp_capacity_short(ctx: Any) -> dict[str, Any] | None:
+    if not _sgp(ctx) or ctx.decisions.get("ip_family") != "ipv4" or ctx.decisions.get("sgp_mode") not in ("strict", "standard"):
+        return None
+    from eksadvisor.graph import linux_groups
+
+    names = {g.name for g in linux_groups(ctx)}
+    for g in ctx.groups:
+        if g.name not in names:
+            continue
+        from eksadvisor.graph import system_pods
+
+        _, with_ip = system_pods(ctx, g.name)
+        workload = min(g.pods_per_node, g.max_pods)  # pods over max-pods are pods-exceed-max-pods' finding
+        pods = workload + with_ip  # system pods on the pod network take addresses too
+        short = [(t, n, text) for t, n, text in sgp_group_capacity(ctx, g) if n < pods]
+        if not short:
+            continue
+        mode = ctx.decisions.get("address_mode", "").replace("_", "-")
+        if _ipv4_prefix(ctx):
+            fix = "Use instance types with more ENIs, or spread the pods over more nodes."
+        else:
+            from eksadvisor.graph import nitro_capable
+
+            nitro = [t for t, _, _ in short if nitro_capable(ctx.catalog.get(t))]
+            fix = ("Turn on prefix delegation (it works with Security Groups for Pods; needs VPC CNI 1.9 or later and "
+                   "Nitro types), use larger types, or run fewer pods per node."
+                   if nitro else "Use larger or Nitro types (prefix delegation), or run fewer pods per node.")
+        return {"group": g.name, "pods": f"{pods} pods per node ({workload} workload + {with_ip} system pods with an address)"
+                if with_ip else f"{pods} pods per node", "mode": mode,
+                "detail": "; ".join(f"{text} < {pods}" for _, _, text in short), "fix": fix}
+    return None
 
 
 def _multus_thick(ctx: Any) -> bool:

@@ -51,7 +51,8 @@ def test_seed_m5_large_prefix_110_raw_434():
 
 
 def test_seed_custom_networking_20_and_290():
-    rec = advise({"network": {"separate_pod_cidr_required": True}})
+    # 10 pods: with custom networking m5.large has max-pods 20, room for 20 - 5 baseline system pods = 15 workload pods
+    rec = advise({"network": {"separate_pod_cidr_required": True}, "node_groups": [group(pods_per_node=10)]})
     assert rec.custom_networking and rec.max_pods == {"m5.large": 20}
     rec = advise({"network": {"separate_pod_cidr_required": True}, "node_groups": [group(pods_per_node=50)]})
     assert rec.custom_networking and rec.address_mode == "prefix"
@@ -88,10 +89,11 @@ def test_sgp_settings_strict_and_standard():
 
 def test_sgp_pods_are_budgeted_as_branch_enis():
     # default group: m5.large, 20 pods, secondary IP; 5 pods with their own SGs ride on branch ENIs:
-    # per node 2 pod ENIs (trunk takes the 3rd slot) x 9 IPs + 1 trunk + 5 branch = 2 + 1 + 18 + 5 = 26
+    # per node 2 pod ENIs (trunk takes the 3rd slot) x 9 IPs + 1 trunk + 5 branch = 2 + 1 + 18 + 5 = 26;
+    # ipamd serves 20 - 5 branch + 2 baseline system pods with an address = 17 of 18 IPs: 1 free
     rec = advise({"security_groups_for_pods": {"needed": True, "pods_per_node": 5}})
     per_node = rec.node_groups[0].per_node
-    assert (per_node["branch_enis"], per_node["node_subnet_addresses"], per_node["free_ips"]) == (5, 26, 3)
+    assert (per_node["branch_enis"], per_node["node_subnet_addresses"], per_node["free_ips"]) == (5, 26, 1)
     assert rec.node_groups[0].node_subnet_addresses_at_max == 26 * 10
     unknown = advise({"security_groups_for_pods": {"needed": True}})  # pods_per_node 0: unknown, none assumed
     assert unknown.node_groups[0].per_node["branch_enis"] == 0
@@ -262,7 +264,13 @@ def test_invariants(types, pods, desired, extra, ready, concern, separate, sgp, 
         assert rec.custom_networking
     if env in ("dev", "test"):
         assert rec.endpoint_access == "public"
-    assert (rec.settings.get("ENABLE_POD_ENI") == "true") == sgp
+    # no SGP setting when no type of the cluster can host a trunk ENI (issue 13: feature support per type)
+    from eksadvisor.maxpods import trunk_supported
+
+    from eksadvisor.catalog import load_catalog
+
+    trunking = any(trunk_supported(load_catalog().get(t)) for t in types)
+    assert (rec.settings.get("ENABLE_POD_ENI") == "true") == (sgp and trunking)
     ids = {w.id for w in rec.warnings}
     assert ("pods-exceed-max-pods" in ids) == (pods > g.max_pods)
     assert len(ids) == len(rec.warnings)

@@ -60,7 +60,8 @@ def test_healthy_cluster_hand_worked_figures(tmp_path):
     assert r.current_settings.env["WARM_ENI_TARGET"].source == "daemonset"
     assert r.recommendation is not None and r.recommendation_error is None
     assert r.answers["node_groups"][0] == {"name": "general", "instance_types": ["m5.large"], "desired_nodes": 6,
-                                           "max_nodes": 6, "pods_per_node": 12, "os": "linux"}
+                                           "max_nodes": 6, "pods_per_node": 12, "os": "linux",
+                                           "system_pods": 5, "system_pods_with_ip": 2}  # the documented EKS baseline
     used = {s["cidr"]: s["used_ips"] for s in r.answers["network"]["existing_subnets"]}
     assert used["10.0.16.0/20"] == 34
     assert [row.fit_now for row in r.forecast] == [135, 135, 135]

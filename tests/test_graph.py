@@ -66,12 +66,21 @@ SCENARIOS: dict[str, tuple[dict, set, dict]] = {
               {"address_mode": "prefix", "warm_tuning": "warm_prefix_target"}),
     "over-30": ({"node_groups": [group(instance_types=["m5.2xlarge"], pods_per_node=35)]},
                 {("address_mode", "density_over_30")}, {"address_mode": "prefix"}),
-    "constrained": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=10)]},
+    # 8 workload + 2 baseline system pods with an address = 10 IP-using pods: one /28 with IP targets, two with WPT=1
+    "constrained": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=8)]},
                     {("address_mode", "ip_constrained"), ("warm_tuning", "warm_advice_ip_targets")},
                     {"address_mode": "prefix", "warm_tuning": "warm_ip_target"}),
     "old-cni-dense": ({"cni_version": "1.8.0", "node_groups": [group(pods_per_node=50)]},
                       {("address_mode", "density_over_secondary"), ("prefix_support", "prefix_cni_too_old")},
                       {"address_mode": "secondary_ip", "prefix_wanted": True}),
+    # no Linux type can use prefixes (m4/c4/t2 are Xen): secondary IPs, no prefix setting (issue 13)
+    "prefix-all-xen": ({"node_groups": [group(instance_types=["m4.large", "c4.large", "t2.medium"], pods_per_node=40)]},
+                       {("address_mode", "density_over_secondary"), ("prefix_support", "prefix_no_capable_types")},
+                       {"address_mode": "secondary_ip", "prefix_unsupported": True}),
+    # no Linux type can host a trunk ENI: no SGP setting (issue 13)
+    "sgp-no-trunking-types": ({"security_groups_for_pods": {"needed": True},
+                               "node_groups": [group(instance_types=["m4.large", "t3.large"])]},
+                              {("sgp_mode", "sgp_no_trunking_types")}, {"sgp_mode": "none"}),
     "regulated": ({"operations": {"regulated": True}}, {("endpoint_access", "regulated")}, {"endpoint_access": "private"}),
     "internal": ({"operations": {"external_api_access": False}}, {("endpoint_access", "no_external_access")},
                  {"endpoint_access": "private"}),
@@ -175,7 +184,8 @@ def test_alternatives_explain_every_other_mode():
     _, w = run({"node_groups": [group(pods_per_node=50)]})
     options = {a["option"]: a for a in w.alternatives}
     assert "address_mode=secondary_ip" in options
-    assert "general (50 > 29)" in options["address_mode=secondary_ip"]["reason"]
+    # m5.large: min(max-pods 29 - 5 system pods, 27 IPs - 2 system pods with an address) = 24
+    assert "general (50 > 24 after 5 system pods)" in options["address_mode=secondary_ip"]["reason"]
     assert "ip_family=ipv6" in options and "not IPv6-ready" in options["ip_family=ipv6"]["reason"]
     assert "custom_networking=true" in options
     assert {"endpoint_access=public", "endpoint_access=private"} <= set(options)
@@ -185,7 +195,8 @@ def test_trace_inputs_record_values():
     _, w = run({"node_groups": [group(pods_per_node=50)]})
     step = next(s for s in w.trace if s["node"] == "address_mode")
     assert step["inputs"]["pods_per_node"] == {"general": 50}
-    assert step["inputs"]["secondary_max_pods"] == {"general": 29}  # m5.large, seed: 29
+    # m5.large, seed: 29; less the 5 baseline system pods (node_groups[].system_pods) = 24 workload pods
+    assert step["inputs"]["secondary_max_pods"] == {"general": 24}
     assert step["outcome"] == "prefix"
     assert step["source"].startswith("Mode Decision Matrix")
 
@@ -266,7 +277,7 @@ def test_auto_mode_sgp_alternatives_are_truthful():
 
 def test_secondary_why_not_wording():
     alts = _alts({"node_groups": [group(pods_per_node=50)]})
-    assert alts["address_mode=secondary_ip"]["reason"] == "Secondary-IP mode allows too few pods per node: general (50 > 29)."
+    assert alts["address_mode=secondary_ip"]["reason"] == "Secondary-IP mode allows too few pods per node: general (50 > 24 after 5 system pods)."
 
 
 def test_secondary_cidr_strategy_names_the_planned_cidr():

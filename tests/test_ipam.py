@@ -150,8 +150,10 @@ def test_edge_sgp_trunk_slot():
     assert {"sgp-trunk-slot", "eni-cap-reached"} <= set(u.flag_ids)
     cn = node_usage("m5.xlarge", 10, sgp=True, custom_networking=True)
     assert cn.node_subnet_addresses == 1 and cn.pod_subnet_addresses == cn.pod_enis + 1 + cn.secondary_ips
-    nope = node_usage("t3.small", 1, sgp=True)  # not trunk compatible: slot still held back, no trunk ENI
-    assert nope.trunk_enis == 0 and "sgp-unsupported" in nope.flag_ids and nope.pod_eni_cap == 2
+    # not trunking-compatible: no trunk ENI and no slot held back (pkg/ipamd/ipamd.go hasRoomForEni only reserves
+    # when IsTrunkingCompatible, pkg/awsutils/awsutils.go): all 3 ENIs carry pods
+    nope = node_usage("t3.small", 1, sgp=True)
+    assert nope.trunk_enis == 0 and "sgp-unsupported" in nope.flag_ids and nope.pod_eni_cap == 3
 
 
 def test_edge_max_pods_gate():

@@ -304,7 +304,10 @@ def test_structural_invariants(t, w, pd, custom, sgp, max_eni, pods, max_pods):
                    max_pods=max_pods, catalog=cat)
     # ENIs never exceed the cap: ipamd's own ENIs stay within MAX_ENI/instance limit less the trunk slot
     managed = u.enis - u.trunk_enis
-    assert managed <= max(1, u.eni_cap - (1 if sgp else 0)) or (not custom and managed == 1)
+    # (the trunk slot is held back only on trunking-compatible types: ipamd.go hasRoomForEni, maxpods.trunk_slot_reserved)
+    from eksadvisor.maxpods import trunk_slot_reserved
+
+    assert managed <= max(1, u.eni_cap - (1 if trunk_slot_reserved(it, sgp) else 0)) or (not custom and managed == 1)
     assert u.enis <= it.max_enis
     assert u.pod_enis <= u.pod_eni_cap or u.pod_enis == 1 and not custom
     # subnet addresses = ENIs + secondary IPs, or ENIs + 16 x prefixes

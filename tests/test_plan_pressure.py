@@ -161,15 +161,17 @@ def _golden(case: str, data: dict) -> None:
 
 def test_slash20_three_azs_keeps_every_piece():
     """A /20 with 3 AZs: node subnets at max x growth would be /21s (two would take the whole VPC and drop every
-    cluster, public and third node subnet). Worked: m5.large, 20 pods -> 29 node-subnet addresses per node
-    (20 pods + primary + a warm ENI of 9 - 1 ...) is the ipamd figure; 60 nodes x 2 / 3 AZs = 40 per AZ plus surge
-    needs more than a /22, which the /20 cannot hold three times with the rest; at max nodes (20 per AZ) a /22 each
-    fits. So: /22 node subnets, /26 public, /28 cluster subnets in every AZ, and a headroom warning."""
-    answers = _answers("10.0.0.0/20", 3, nodes=(30, 60), pods=25)
+    cluster, public and third node subnet). Worked: m5.large, 20 workload + 2 system pods on secondary IPs -> 30
+    node-subnet addresses per node (ipamd model: 22 pod IPs, the ENIs' primaries and a warm ENI); 60 nodes x 2 / 3 AZs
+    = 40 per AZ -> 1,200+ addresses (a /21, 2,043 usable) each, which the /20 cannot hold three times with the rest;
+    at max nodes (20 per AZ, 600+ with surge) a /22 (1,019 usable) each fits. So: /22 node subnets, /26 public, /28
+    cluster subnets in every AZ, and a headroom warning."""
+    answers = _answers("10.0.0.0/20", 3, nodes=(30, 60), pods=20)
     rec = advise(answers)
     _complete(rec, answers)
     nodes = [s for s in rec.subnets if s.role == "private"]
     assert [N(s.cidr).prefixlen for s in nodes] == [22, 22, 22]
+    assert rec.node_groups[0].per_node["node_subnet_addresses"] == 30
     per_az_at_max = rec.node_groups[0].node_subnet_addresses_at_max / 3
     assert all(s.usable_ips >= per_az_at_max for s in nodes)
     assert any(w.id == "growth-headroom-reduced" for w in rec.warnings)
@@ -288,7 +290,7 @@ def test_demand_beyond_a_slash16_per_az_splits_node_subnets():
 
 
 def test_growth_headroom_names_the_next_cidr():
-    answers = _answers("10.0.0.0/20", 3, nodes=(30, 60), pods=25)
+    answers = _answers("10.0.0.0/20", 3, nodes=(30, 60), pods=20)
     rec = advise(answers)
     w = next(w for w in rec.warnings if w.id == "growth-headroom-reduced")
     cand = re.search(r"\((\d+\.\d+\.\d+\.\d+/16)\)", w.remediation).group(1)

@@ -38,7 +38,7 @@ SHARED_CLUSTER = {"availability_zones": 2, "network": {"vpc_cidr": "10.0.0.0/22"
     {"cidr": "10.0.0.0/23", "az": "us-east-1a", "role": "private", "used_ips": 10},
     {"cidr": "10.0.2.0/27", "az": "us-east-1a", "role": "cluster", "used_ips": 12},
     {"cidr": "10.0.2.32/27", "az": "us-east-1b", "role": "cluster", "used_ips": 2}]}}
-HEADROOM = {"network": {"vpc_cidr": "10.0.0.0/20"}, "node_groups": [group(desired_nodes=30, max_nodes=60, pods_per_node=25)]}
+HEADROOM = {"network": {"vpc_cidr": "10.0.0.0/20"}, "node_groups": [group(desired_nodes=30, max_nodes=60, pods_per_node=20)]}
 
 # rule id -> (answers where it fires, near-miss answers where it stays quiet)
 CASES: dict[str, tuple[dict, dict]] = {
@@ -52,9 +52,21 @@ CASES: dict[str, tuple[dict, dict]] = {
                             {"node_groups": [group(pods_per_node=50), group(name="new", instance_types=["m5a.large"], pods_per_node=15)]}),
     "mixed-instance-max-pods": ({"node_groups": [group(instance_types=["m5.large", "m5.xlarge"])]},
                                 {"node_groups": [group(instance_types=["m5.large", "m5a.large"])]}),
-    "pods-exceed-max-pods": ({"node_groups": [group(pods_per_node=111)]}, {"node_groups": [group(pods_per_node=110)]}),
+    # m5.large prefix mode: raw ENI ceiling 3 x (10 - 1) x 16 + 2 = 434; above it critical, below max-pods is set explicitly
+    # m5.large 2 vCPUs / 8 GiB vs m5.4xlarge 16 / 64: 8x > 2x; m5.large vs m5a.large: 1x
+    "mixed-instance-sizes": ({"node_groups": [group(instance_types=["m5.large", "m5.4xlarge"])]},
+                             {"node_groups": [group(instance_types=["m5.large", "m5a.large"])]}),
+    "pods-exceed-max-pods": ({"node_groups": [group(pods_per_node=435)]}, {"node_groups": [group(pods_per_node=429)]}),
+    # t3.medium, CNI 1.8 (no prefixes): max-pods 3 x 5 + 2 = 17; 12 workload + 7 system = 19 > 17; baseline 5: 17 fits
+    "system-pods-exceed-max-pods": (
+        {"cni_version": "1.8.0", "node_groups": [group(instance_types=["t3.medium"], pods_per_node=12, system_pods=7)]},
+        {"cni_version": "1.8.0", "node_groups": [group(instance_types=["t3.medium"], pods_per_node=12)]}),
+    # c5.18xlarge: recommended 250 (72 vCPUs > 30); 300 + 5 system pods = 305 is within the raw ceiling -> explicit
+    "max-pods-above-recommended": ({"node_groups": [group(instance_types=["c5.18xlarge"], pods_per_node=300)]},
+                                   {"node_groups": [group(instance_types=["c5.18xlarge"], pods_per_node=245)]}),
     "warm-pool-subnet-cost": ({}, dense()),
-    "warm-ip-overrides-prefix-target": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=10)]}, dense()),
+    # 8 + 2 system pods with an address = 10 IP-using pods: IP targets fit one /28 where WARM_PREFIX_TARGET=1 takes two
+    "warm-ip-overrides-prefix-target": ({"ipv6": {"ipv4_exhaustion_concern": True}, "node_groups": [group(pods_per_node=8)]}, dense()),
     "warm-prefix-target-default-differs": (dense(), {}),
     "custom-networking-prefer-ipv6": ({"ipv6": {"ready": True}, "network": {"separate_pod_cidr_required": True}},
                                       {"network": {"separate_pod_cidr_required": True}}),
@@ -111,6 +123,9 @@ CASES: dict[str, tuple[dict, dict]] = {
     # fixed in AWS's v4.1.4-eksbuild.3 manifest and upstream v4.2.3 (fact sheet §7: PR #3323, issue #1221)
     "multus-thick-plugin-race": ({"multus": {"needed": True, "plugin": "thick", "version": "v4.1.4-eksbuild.2"}},
                                  {"multus": {"needed": True, "plugin": "thick", "version": "v4.1.4-eksbuild.3"}}),
+    # m5.large, 25 pods, SGP: 3 ENIs - 1 trunk slot = 2 x 9 = 18 addresses < 25; CNI 1.8 cannot use prefixes
+    "sgp-capacity-short": ({**SGP, "cni_version": "1.8.0", "node_groups": [group(pods_per_node=25)]},
+                           {**SGP, "cni_version": "1.9.0", "node_groups": [group(pods_per_node=25)]}),
     "multus-node-security-group": (
         {"multus": {"needed": True, "networks": [{"name": "n1", "type": "ipvlan", "cidr": "10.10.0.0/16"}]}},
         {"multus": {"needed": False, "networks": [{"name": "n1", "type": "ipvlan", "cidr": "10.10.0.0/16"}]}}),
@@ -235,7 +250,9 @@ def test_prefix_no_downgrade_names_the_family_minimum():
 
 def test_custom_networking_max_pods_example_is_true():
     # m5.large: 29 -> 20 (seed) without prefix; with prefix both are capped at 110 (raw 290, seed), so it does not "drop".
-    w = warnings_for({"network": {"separate_pod_cidr_required": True}})["custom-networking-max-pods"]
+    # 10 pods: fits secondary IPs with custom networking (20 - 5 system pods = 15 workload pods)
+    w = warnings_for({"network": {"separate_pod_cidr_required": True}, "node_groups": [group(pods_per_node=10)]})[
+        "custom-networking-max-pods"]
     assert "(m5.large: 20 instead of 29)" in w["message"]
     w = warnings_for(dense(network={"separate_pod_cidr_required": True}))["custom-networking-max-pods"]
     assert "(m5.large: still 110 after the cap (raw 290))" in w["message"]

@@ -22,7 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prefix-delegation", action="store_true", help="ENABLE_PREFIX_DELEGATION=true")
     p.add_argument("--custom-networking", action="store_true", help="AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true (pods in ENIConfig subnets)")
     p.add_argument("--max-eni", type=int, default=None, metavar="E", help="MAX_ENI (can only lower the instance's ENI limit)")
-    p.add_argument("--sgp", action="store_true", help="Security Groups for Pods (ENABLE_POD_ENI=true): one ENI slot for the trunk")
+    p.add_argument("--sgp", action="store_true", help="Security Groups for Pods (ENABLE_POD_ENI=true): one ENI slot for the trunk on trunking-compatible types "
+                        "(ipamd.go hasRoomForEni); none on the others")
     p.add_argument("--branch-pods", type=int, default=0, metavar="B",
                    help="with --sgp: how many of the pods have their own security groups (branch ENIs, one address each)")
     p.add_argument("--cni-version", default="1.19.2", help="VPC CNI version for the max-pods default (default 1.19.2)")

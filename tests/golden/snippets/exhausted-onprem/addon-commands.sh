@@ -28,7 +28,7 @@ if aws eks describe-addon \
       --addon-name vpc-cni \
       --addon-version '<ADDON_VERSION:v1.19.2-eksbuild.N>' \
       --service-account-role-arn 'arn:aws:iam::<ACCOUNT_ID>:role/payments-vpc-cni' \
-      --configuration-values '{"env":{"AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG":"true","ENABLE_PREFIX_DELEGATION":"true","ENI_CONFIG_LABEL_DEF":"topology.kubernetes.io/zone","MINIMUM_IP_TARGET":"5","WARM_IP_TARGET":"2"}}' \
+      --configuration-values '{"env":{"AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG":"true","ENABLE_PREFIX_DELEGATION":"true","ENI_CONFIG_LABEL_DEF":"topology.kubernetes.io/zone","WARM_PREFIX_TARGET":"1"}}' \
       --resolve-conflicts PRESERVE
 else
   aws eks create-addon \
@@ -37,7 +37,7 @@ else
       --addon-name vpc-cni \
       --addon-version '<ADDON_VERSION:v1.19.2-eksbuild.N>' \
       --service-account-role-arn 'arn:aws:iam::<ACCOUNT_ID>:role/payments-vpc-cni' \
-      --configuration-values '{"env":{"AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG":"true","ENABLE_PREFIX_DELEGATION":"true","ENI_CONFIG_LABEL_DEF":"topology.kubernetes.io/zone","MINIMUM_IP_TARGET":"5","WARM_IP_TARGET":"2"}}' \
+      --configuration-values '{"env":{"AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG":"true","ENABLE_PREFIX_DELEGATION":"true","ENI_CONFIG_LABEL_DEF":"topology.kubernetes.io/zone","WARM_PREFIX_TARGET":"1"}}' \
       --resolve-conflicts OVERWRITE
 fi
 

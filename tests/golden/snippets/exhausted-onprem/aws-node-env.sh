@@ -12,7 +12,7 @@ kubectl get daemonset aws-node \
 # aws-node container environment.
 kubectl set env daemonset/aws-node \
     -n kube-system \
-    -c aws-node AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true ENABLE_PREFIX_DELEGATION=true ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone MINIMUM_IP_TARGET=5 WARM_IP_TARGET=2
+    -c aws-node AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true ENABLE_PREFIX_DELEGATION=true ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone WARM_PREFIX_TARGET=1
 
 # Wait for the rollout; only pods and nodes created afterwards follow the new settings.
 kubectl rollout status daemonset/aws-node \

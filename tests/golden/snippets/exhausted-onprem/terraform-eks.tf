@@ -28,8 +28,7 @@ module "eks" {
           "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG" = "true"
           "ENABLE_PREFIX_DELEGATION" = "true"
           "ENI_CONFIG_LABEL_DEF" = "topology.kubernetes.io/zone"
-          "MINIMUM_IP_TARGET" = "5"
-          "WARM_IP_TARGET" = "2"
+          "WARM_PREFIX_TARGET" = "1"
         }
       })
     }
