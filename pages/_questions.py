@@ -20,7 +20,8 @@ from eksadvisor import questionnaire as qmod
 from eksadvisor.answers import validate_answers
 from pages._common import Fields, catalog, set_answers
 
-STEP = "q_step"  # index of the topic on screen
+TOPIC = "q_topic"  # the title of the topic on screen: the one source of truth for it (a plain key, kept across pages)
+TOPIC_BAR = "q_topic_bar"  # the topic bar's widget key: a mirror of TOPIC, written before the bar is drawn
 DONE = "q_done"  # the user reached the end once (or loaded answers): show the recommendation
 GEN = "q_gen"  # widget generation: part of every widget key
 _INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
@@ -37,8 +38,19 @@ def reset(done: bool = False) -> None:
     make new widgets, initialised from the answers.
     """
     st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
-    st.session_state[STEP] = 0
+    st.session_state.pop(TOPIC, None)  # back to the first topic
     st.session_state[DONE] = done
+
+
+def _go(title: str) -> None:
+    """Back/Next: a button callback, so it runs before the script and the page is drawn on the new topic."""
+    st.session_state[TOPIC] = title
+
+
+def _picked() -> None:
+    """The topic bar's callback: a click on a topic becomes the current topic."""
+    if st.session_state.get(TOPIC_BAR):
+        st.session_state[TOPIC] = st.session_state[TOPIC_BAR]
 
 
 # ----------------------------------------------------------------------- paths in the plain answers dict
@@ -174,23 +186,27 @@ def questionnaire(answers: dict[str, Any], fields: Fields) -> dict[str, Any] | N
     by_section = book.by_section()
     working = copy.deepcopy(answers)
 
-    st.session_state.setdefault(STEP, 0)
     st.session_state.setdefault(DONE, False)
     titles = [s["title"] for s in sections]
+    if st.session_state.get(TOPIC) not in titles:
+        st.session_state[TOPIC] = titles[0]
+    step = titles.index(st.session_state[TOPIC])
     st.subheader("Questions")
-    chosen = st.segmented_control("Topic", titles, default=titles[st.session_state[STEP]], key=_key("topic"),
-                                  required=True, label_visibility="collapsed")
-    step = titles.index(chosen) if chosen in titles else st.session_state[STEP]
-    st.session_state[STEP] = step
+    # The bar shows TOPIC by writing its widget state (no default=), which Streamlit sends to the browser with
+    # this run. Popping the key and passing a new default instead (as before) left the browser on the old
+    # selection, sent back with the next interaction: an edit on the new topic jumped back and was lost.
+    st.session_state[TOPIC_BAR] = titles[step]
+    st.segmented_control("Topic", titles, key=TOPIC_BAR, required=True, label_visibility="collapsed", on_change=_picked)
     st.progress((step + 1) / len(sections), text=f"Topic {step + 1} of {len(sections)}: {titles[step]}")
 
     section = sections[step]
-    asked = [q for q in by_section[section["id"]] if qmod.is_asked(q, working)]
-    group_qs = [q for q in asked if q.per_node_group]
     with st.container(border=True):
-        for q in asked:
-            if not q.per_node_group:
+        # Follow-up questions are decided from the answers as they stand after every widget above them in this
+        # same run: turning a question on shows its follow-ups at once, not one rerun later.
+        for q in by_section[section["id"]]:
+            if not q.per_node_group and qmod.is_asked(q, working):
                 _ask(q, q.id, working, fields)
+        group_qs = [q for q in by_section[section["id"]] if q.per_node_group and qmod.is_asked(q, working)]
         if group_qs:
             existing = len(working.get("node_groups") or []) or 1
             count = st.number_input("How many node groups?", min_value=1, max_value=10, value=existing, key=_key("groups"))
@@ -214,15 +230,11 @@ def questionnaire(answers: dict[str, Any], fields: Fields) -> dict[str, Any] | N
         set_answers(working)
 
     back, nxt = st.columns(2)
-    if step > 0 and back.button("Back", key=_key("back"), icon=":material/arrow_back:"):
-        st.session_state[STEP] = step - 1
-        st.session_state.pop(_key("topic"), None)
-        st.rerun()
+    if step > 0:
+        back.button("Back", key=_key("back"), icon=":material/arrow_back:", on_click=_go, args=(titles[step - 1],))
     if step < len(sections) - 1:
-        if nxt.button("Next", key=_key("next"), icon=":material/arrow_forward:", type="primary"):
-            st.session_state[STEP] = step + 1
-            st.session_state.pop(_key("topic"), None)
-            st.rerun()
+        nxt.button("Next", key=_key("next"), icon=":material/arrow_forward:", type="primary", on_click=_go,
+                   args=(titles[step + 1],))
     elif not st.session_state[DONE] and nxt.button("See the recommendation", key=_key("finish"), type="primary",
                                                     icon=":material/check:", disabled=not valid):
         st.session_state[DONE] = True

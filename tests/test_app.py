@@ -232,6 +232,58 @@ def test_advisor_live_validation_is_inline():
     assert at.session_state["answers"]["cluster_name"] == "prod-east"
 
 
+def _topic(at: AppTest) -> str:
+    return at.get("segmented_control")[0].value
+
+
+def _goto_topic(at: AppTest, title: str) -> None:
+    while _topic(at) != title:
+        _button(at, "Next").click().run()
+        assert_clean(at)
+
+
+def _labels(at: AppTest) -> list[str]:
+    return [w.label for kind in ("toggle", "number_input", "text_input", "segmented_control")
+            for w in at.get(kind)]
+
+
+def test_advisor_edit_after_next_stays_on_the_new_topic():
+    # issue 14 item 1: Next, then an edit on the new topic, must keep the topic and the edit.
+    at = open_page("advisor")
+    _button(at, "Next").click().run()
+    assert _topic(at) == "Pod density"
+    nodes = [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0]
+    nodes.set_value(7).run()
+    assert_clean(at)
+    assert _topic(at) == "Pod density"
+    assert at.session_state["answers"]["node_groups"][0]["desired_nodes"] == 7
+    _button(at, "Back").click().run()
+    assert _topic(at) == "Cluster basics"
+    _button(at, "Next").click().run()  # the edit is still there when the topic is shown again
+    assert [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0].value == 7
+
+
+def test_advisor_follow_up_questions_appear_in_the_same_run():
+    # issue 14 item 2: turning "needed" on shows its follow-ups at once (data/questionnaire.yaml ask_when).
+    from eksadvisor.questionnaire import load_questionnaire
+
+    book = load_questionnaire()
+    follow = [book.get(f"security_groups_for_pods.{k}").text
+              for k in ("nodelocal_dnscache", "network_policy", "external_traffic_policy_local", "pods_per_node")]
+    at = open_page("advisor")
+    _goto_topic(at, "Security Groups for Pods")
+    assert not set(follow) & set(_labels(at))
+    at.toggle(key=[t.key for t in at.toggle if t.label == book.get("security_groups_for_pods.needed").text][0]) \
+        .set_value(True).run()
+    assert_clean(at)
+    assert set(follow) <= set(_labels(at))
+    _goto_topic(at, "Multus")
+    at.toggle(key=[t.key for t in at.toggle if t.label == book.get("multus.needed").text][0]).set_value(True).run()
+    assert_clean(at)
+    assert book.get("multus.plugin").text in _labels(at)
+    assert book.get("multus.networks").text in [c.value for c in at.caption]  # the table's caption
+
+
 def _expected(example: Path):
     from eksadvisor.advisor import advise
     from eksadvisor.answers import load_answers
