@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import pandas as pd
@@ -141,6 +142,11 @@ def snippets(rec: Any) -> None:
             st.code(rec.snippets[name], language=lang(name, rec.snippets[name]))
 
 
+def pdf_available() -> bool:
+    """Whether WeasyPrint (the report extra) is installed, without importing it."""
+    return importlib.util.find_spec("weasyprint") is not None
+
+
 def downloads(rec: Any, answers_model: Any, key: str) -> None:
     """One download button per report format the engine offers, and the answers as a YAML file.
 
@@ -153,6 +159,12 @@ def downloads(rec: Any, answers_model: Any, key: str) -> None:
     stem = f"eksadvisor-{rec.cluster_name}"
     for col, fmt in zip(cols, formats):
         label, ext, mime = REPORT_FORMATS[fmt]
+        if fmt == "pdf" and not pdf_available():
+            # `make run` installs it; an app installed some other way says what is missing instead of failing
+            # on click ("Failed to generate file for download").
+            col.button(label, key=f"{key}_{fmt}", icon=":material/download:", disabled=True,
+                       help="The PDF report needs WeasyPrint: pip install 'eksadvisor[report]'.")
+            continue
         col.download_button(
             label, lambda fmt=fmt: report.render_report(rec, answers_model, fmt), file_name=f"{stem}.{ext}",
             mime=mime, key=f"{key}_{fmt}", icon=":material/download:", on_click="ignore",

@@ -284,6 +284,19 @@ def test_advisor_follow_up_questions_appear_in_the_same_run():
     assert book.get("multus.networks").text in [c.value for c in at.caption]  # the table's caption
 
 
+def test_pdf_button_without_weasyprint_names_the_extra(monkeypatch):
+    # issue 14 item 3: an app installed without the report extra says what is missing instead of failing on click.
+    import pages._render
+
+    data = yaml.safe_load(EXAMPLES[0].read_text())
+    monkeypatch.setattr(pages._render, "pdf_available", lambda: False)
+    at = open_page("report", answers=data)
+    assert_clean(at)
+    pdf = [b for b in at.button if b.label == "PDF"]
+    assert pdf and pdf[0].disabled and "pip install 'eksadvisor[report]'" in pdf[0].help
+    assert "PDF" not in [b.label for b in at.get("download_button")]
+
+
 def _expected(example: Path):
     from eksadvisor.advisor import advise
     from eksadvisor.answers import load_answers
