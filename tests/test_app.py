@@ -18,12 +18,12 @@ from .conftest import EXAMPLES, ROOT
 
 APP = str(ROOT / "app.py")
 PAGES = {
-    "advisor": "pages/advisor.py",
-    "max_pods": "pages/max_pods.py",
-    "ip_usage": "pages/ip_usage.py",
-    "subnets": "pages/subnets.py",
-    "decision_graph": "pages/decision_graph.py",
-    "report": "pages/report.py",
+    "advisor": "app_pages/advisor.py",
+    "max_pods": "app_pages/max_pods.py",
+    "ip_usage": "app_pages/ip_usage.py",
+    "subnets": "app_pages/subnets.py",
+    "decision_graph": "app_pages/decision_graph.py",
+    "report": "app_pages/report.py",
 }
 TITLES = {
     "advisor": "Advisor", "max_pods": "Max pods explorer", "ip_usage": "IP usage simulator",
@@ -286,15 +286,35 @@ def test_advisor_follow_up_questions_appear_in_the_same_run():
 
 def test_pdf_button_without_weasyprint_names_the_extra(monkeypatch):
     # issue 14 item 3: an app installed without the report extra says what is missing instead of failing on click.
-    import pages._render
+    import app_pages._render
 
     data = yaml.safe_load(EXAMPLES[0].read_text())
-    monkeypatch.setattr(pages._render, "pdf_available", lambda: False)
+    monkeypatch.setattr(app_pages._render, "pdf_available", lambda: False)
     at = open_page("report", answers=data)
     assert_clean(at)
     pdf = [b for b in at.button if b.label == "PDF"]
     assert pdf and pdf[0].disabled and "pip install 'eksadvisor[report]'" in pdf[0].help
     assert "PDF" not in [b.label for b in at.get("download_button")]
+
+
+def test_upload_limit_is_the_loaders_one_mib_everywhere():
+    # issue 14 item 5: Streamlit's server limit (whole MB of 1024 * 1024 bytes) is the loader's 1 MiB, the uploader
+    # says so, and the page refuses one byte more with the loader's sentence.
+    import tomllib
+
+    from eksadvisor.answers import MAX_FILE_BYTES
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES == 1_048_576
+    at = open_page("advisor")
+    uploader = at.file_uploader(key="upload")
+    assert "1 MiB (1,048,576 bytes)" in uploader.help
+    big = b"version: 1\n" + b"#" * (MAX_FILE_BYTES - 11) + b"\n"  # 1 MiB + 1 byte of valid YAML
+    uploader.set_value(("big.yaml", big, "application/yaml")).run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == [
+        "upload: 'big.yaml' is 1,048,577 bytes, over the 1 MiB limit for an answers file."]
+    assert "answers" not in at.session_state
 
 
 def _expected(example: Path):
@@ -328,7 +348,7 @@ def test_advisor_with_each_example(example):
 @pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
 @pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 def test_shared_link_reopens_each_example(example):
-    from pages._common import encode_answers
+    from app_pages._common import encode_answers
 
     data = yaml.safe_load(example.read_text())
     _, heading = _expected(example)

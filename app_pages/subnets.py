@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor import charts, layout, prefixready
-from pages._common import Fields
+from app_pages._common import Fields
 
 SEVERITY_BOX = {"critical": st.error, "warning": st.warning, "info": st.info}
 EXISTING_COLUMNS = {"cidr": "", "az": "", "role": "private", "used_ips": 0}

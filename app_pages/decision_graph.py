@@ -7,7 +7,7 @@ import streamlit as st
 
 from eksadvisor import graph
 from eksadvisor.graphviz import to_dot
-from pages._common import Fields, get_answers, recommend
+from app_pages._common import Fields, get_answers, recommend
 
 st.title("Decision graph")
 st.caption(

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor import charts, cidr, ipam, winipam
-from pages._common import Fields, catalog
+from app_pages._common import Fields, catalog
 
 st.title("IP usage simulator")
 st.caption(

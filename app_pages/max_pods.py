@@ -7,7 +7,7 @@ import streamlit as st
 
 from eksadvisor import charts
 from eksadvisor.maxpods import ipv6_max_pods, max_pods, max_pods_all
-from pages._common import Fields, catalog
+from app_pages._common import Fields, catalog
 
 MODES = {  # label -> (prefix_delegation, custom_networking)
     "secondary IP": (False, False),

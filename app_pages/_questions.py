@@ -18,7 +18,7 @@ import streamlit as st
 
 from eksadvisor import questionnaire as qmod
 from eksadvisor.answers import validate_answers
-from pages._common import Fields, catalog, set_answers
+from app_pages._common import Fields, catalog, set_answers
 
 TOPIC = "q_topic"  # the title of the topic on screen: the one source of truth for it (a plain key, kept across pages)
 TOPIC_BAR = "q_topic_bar"  # the topic bar's widget key: a mirror of TOPIC, written before the bar is drawn
