@@ -110,6 +110,24 @@ with right:
     if usage.unplaced_pods:
         st.error(f"{usage.unplaced_pods} pod(s) per node get no IP address.", icon=":material/error:")
 
+    # The subnet's capacity against what the node group takes (engine figures, compared only; issue 14 item 6).
+    if capacity is not None:
+        if custom:
+            needed, needed_max, per_node, which = (totals.pod_subnet_addresses, totals.pod_subnet_addresses_max,
+                                                   usage.pod_subnet_addresses, "pod subnet")
+        else:
+            needed, needed_max, per_node, which = (totals.subnet_addresses, totals.subnet_addresses_max,
+                                                   usage.subnet_addresses, "subnet")
+        if needed > capacity:
+            st.error(
+                f"The {which} is too small: {int(nodes):,} {instance_type} node(s) need {needed:,} addresses "
+                f"({per_node:,} each), and {capacity_net} has {capacity:,} usable. Use a larger subnet, fewer "
+                "nodes or pods, or prefix delegation / custom networking.", icon=":material/error:")
+        elif needed_max > capacity:
+            st.warning(
+                f"The {which} may be too small: with random pod placement {int(nodes):,} node(s) can take up to "
+                f"{needed_max:,} addresses, and {capacity_net} has {capacity:,} usable.", icon=":material/warning:")
+
     # The per-node breakdown, beside the same node in the other address mode for comparison.
     other = None if windows else fields.call(ipam.node_usage, instance_type, int(pods), prefix_delegation=not prefix, **node)
     pairs = [(f"{instance_type}, {'Windows' if windows else usage.mode.replace('_', ' ')} (this setting)", usage)]

@@ -166,6 +166,26 @@ def test_ip_usage_windows_node():
     assert at.toggle(key="ip_prefix").disabled and at.number_input(key="ip_wet").disabled
 
 
+def test_ip_usage_says_the_subnet_is_too_small():
+    # issue 14 item 6: m5.xlarge (4 ENIs x 15 IPv4 addresses), 50 pods + WARM_ENI_TARGET=1: every ENI fills, 4 x 14 = 56 secondary IPs
+    # (hasRoomForEni caps the pool) + 4 ENI primaries = 60 subnet addresses a node (ipam.node_usage's arithmetic);
+    # 40 nodes -> 2,400 against a /26's 64 - 5 reserved = 59 usable. The page only compares the engine's figures.
+    from eksadvisor import ipam
+
+    assert ipam.node_usage("m5.xlarge", 50).subnet_addresses == 60
+    at = open_page("ip_usage")
+    at.selectbox(key="ip_type").set_value("m5.xlarge")
+    at.number_input(key="ip_pods").set_value(50)
+    at.number_input(key="ip_nodes").set_value(40)
+    at.text_input(key="ip_subnet").input("10.0.0.0/26").run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == [
+        "The subnet is too small: 40 m5.xlarge node(s) need 2,400 addresses (60 each), and 10.0.0.0/26 has 59 "
+        "usable. Use a larger subnet, fewer nodes or pods, or prefix delegation / custom networking."]
+    at.text_input(key="ip_subnet").input("10.0.0.0/20").run()  # 4,091 usable: fits
+    assert not at.error
+
+
 def test_ip_usage_bad_subnet_is_inline():
     at = open_page("ip_usage")
     at.text_input(key="ip_subnet").input("10.0.0.0/33").run()
