@@ -146,7 +146,10 @@ def _widget(q: Any, path: str, value: Any) -> Any:
     if q.type == "string_list" and path.endswith("instance_types"):
         names = sorted(t.instance_type for t in catalog())
         unknown = [t for t in value if t not in names]
-        return st.multiselect(label, names + unknown, default=list(value), key=key, help=q.help)
+        # select_all=False: Streamlit's "Select N matches" entry is the first in the list while typing, so Enter
+        # after a typed name selected every match; now Enter picks the first matching type.
+        return st.multiselect(label, names + unknown, default=list(value), key=key, help=q.help, select_all=False,
+                              filter_mode="contains")
     if q.type in ("cidr_list", "string_list"):
         return _split(st.text_input(label, value=", ".join(map(str, value)), key=key, help=q.help,
                                     placeholder="comma-separated"))

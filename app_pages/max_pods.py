@@ -102,7 +102,7 @@ with tab_compare:
     picked = st.multiselect(
         "Instance types to compare", all_types,
         default=[t for t in ("m5.large", "m6i.2xlarge", "c5.18xlarge") if t in all_types], key="mp_compare",
-        max_selections=8,
+        max_selections=8, select_all=False, filter_mode="contains",  # Enter picks a type, never "Select N matches"
     )
     if picked:
         cat = catalog()

@@ -109,6 +109,16 @@ def test_max_pods_explorer_search_filters_the_catalog():
     assert set(table["instance type"]) >= {"m5.large"} and all("m5.large" in t for t in table["instance type"])
 
 
+def test_instance_type_pickers_offer_no_select_all():
+    # issue 14 item 7: Enter after a typed type name picked "Select N matches" (Streamlit's select_all entry).
+    at = open_page("max_pods")
+    assert at.multiselect(key="mp_compare").proto.select_all == 0
+    at = open_page("advisor")
+    _button(at, "Next").click().run()
+    pickers = [m for m in at.multiselect if m.label == "Which EC2 instance types does the group use?"]
+    assert pickers and all(m.proto.select_all == 0 for m in pickers)
+
+
 def test_max_pods_bad_version_is_an_inline_error_not_a_traceback():
     at = open_page("max_pods")
     at.text_input(key="mp_cni").input("one.nine").run()

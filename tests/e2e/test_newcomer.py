@@ -136,3 +136,17 @@ def test_time_to_a_recommendation(page, app_url, artifacts):
         page.get_by_role("heading", name="Recommended:").first.wait_for(state="visible")
         assert page.locator(EXCEPTION).count() == 0
     _record(artifacts, "edit an answer with the recommendation shown (settled page)", runs)
+
+
+def test_typing_an_instance_type_and_enter_picks_that_type(page, app_url):
+    # issue 14 item 7: Enter after typing a name selected "Select 47 matches" (the whole filtered list).
+    page.goto(app_url)
+    wait_idle(page)
+    _next(page)
+    picker = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Which EC2 instance types").first
+    box = picker.locator("input").first
+    box.click()
+    box.fill("m5.xlarge")
+    settle(page, lambda: box.press("Enter"))
+    tags = [t.get_attribute("aria-label") for t in picker.locator("[data-tag]").all()]
+    assert tags == ["m5.large", "m5.xlarge"], tags  # the default (data/questionnaire.yaml) plus the typed one
