@@ -28,9 +28,10 @@ URL_PARAM = "a"  # ?a=<base64url(zlib(json))>: the answers, so the advisor's sta
 
 # ------------------------------------------------------------------------------------- the catalog
 
-# st.cache_data keeps one pickled copy per argument set and hands each caller its own copy
-# (docs.streamlit.io/develop/api-reference/caching-and-state/st.cache_data): the catalog is read once.
-@st.cache_data(show_spinner=False)
+# The catalog is read-only and shared: st.cache_resource hands every caller the same object
+# (docs.streamlit.io/develop/api-reference/caching-and-state/st.cache_resource). st.cache_data would unpickle a
+# fresh copy of all its instance types for every call (four a rerun on the max-pods page).
+@st.cache_resource(show_spinner=False)
 def catalog() -> Any:
     from eksadvisor.catalog import load_catalog
 

@@ -119,6 +119,13 @@ def test_instance_type_pickers_offer_no_select_all():
     assert pickers and all(m.proto.select_all == 0 for m in pickers)
 
 
+def test_catalog_is_one_shared_object():
+    # issue 14 item 10: st.cache_resource returns the same read-only catalog to every caller (no copies).
+    from app_pages._common import catalog
+
+    assert catalog() is catalog()
+
+
 def test_max_pods_bad_version_is_an_inline_error_not_a_traceback():
     at = open_page("max_pods")
     at.text_input(key="mp_cni").input("one.nine").run()
