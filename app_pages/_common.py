@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from eksadvisor.advisor import advise
 from eksadvisor.answers import load_answers, translate_validation_error
 from eksadvisor.errors import EksAdvisorError, InputError
+from eksadvisor.wording import plain
 
 T = TypeVar("T")
 
@@ -73,7 +74,7 @@ class Fields:
 
     def show(self, field: str | None, message: str) -> None:
         place = self._place(field)
-        (place if place is not None else st).error(message, icon=":material/error:")
+        (place if place is not None else st).error(plain(message), icon=":material/error:")
 
 
 # -------------------------------------------------------------------------- answers: session and URL

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor import charts, report
+from eksadvisor.wording import plain
 
 SEVERITY_ORDER = ("critical", "warning", "info")
 SEVERITY_ICON = {"critical": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
@@ -59,10 +60,11 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
     )
     with t_why:
         st.markdown("**Why not the others**")
-        _table([{"option": a.option, "verdict": a.verdict, "reason": a.reason} for a in rec.alternatives], wrap=True)
+        _table([{"option": a.option, "verdict": a.verdict, "reason": plain(a.reason)} for a in rec.alternatives], wrap=True)
         if rec.trace:
             st.markdown("**Decision path** (the Decision graph page draws it)")
-            _table([{"node": t.node, "outcome": t.outcome, "reason": t.reason, "source": t.source} for t in rec.trace],
+            _table([{"node": t.node, "outcome": t.outcome, "reason": plain(t.reason), "source": plain(t.source)}
+                    for t in rec.trace],
                    wrap=True)
     with t_warn:
         warnings(rec)
@@ -77,7 +79,7 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
             {"instance type": itype, "kubelet max-pods": value,
              "raw ceiling": rec.max_pods_detail.get(itype, {}).get("raw_max_pods", ""),
              "formula": rec.max_pods_detail.get(itype, {}).get("formula", ""),
-             "why": " ".join(rec.max_pods_detail.get(itype, {}).get("notes", []))}
+             "why": plain(" ".join(rec.max_pods_detail.get(itype, {}).get("notes", [])))}
             for itype, value in sorted(rec.max_pods.items())
         ], wrap=True)
         _table([
@@ -98,7 +100,7 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
         if chart is not None:
             show_chart(chart)
         for f in rec.plan_findings:
-            st.warning(f.get("message", str(f)))
+            st.warning(plain(f.get("message", str(f))))
     with t_budget:
         chart = charts.recommendation_ip_budget(rec)
         if chart is not None:
@@ -124,7 +126,8 @@ def warnings(rec: Any) -> None:
         st.markdown(f"**{severity.capitalize()}** ({len(items)})")
         for w in items:
             box = {"critical": st.error, "warning": st.warning, "info": st.info}[severity]
-            box(f"**{w.message}**\n\nRemediation: {w.remediation}\n\n`{w.id}` — {w.source}", icon=SEVERITY_ICON[severity])
+            box(f"**{plain(w.message)}**\n\nRemediation: {plain(w.remediation)}\n\n`{w.id}` — {plain(w.source)}",
+                icon=SEVERITY_ICON[severity])
 
 
 def snippets(rec: Any) -> None:

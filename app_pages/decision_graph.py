@@ -7,6 +7,7 @@ import streamlit as st
 
 from eksadvisor import graph
 from eksadvisor.graphviz import to_dot
+from eksadvisor.wording import plain
 from app_pages._common import Fields, get_answers, recommend
 
 st.title("Decision graph")
@@ -30,12 +31,12 @@ st.graphviz_chart(to_dot(graph.load_graph(), trace), width="stretch")
 if rec is not None:
     st.markdown("**The walk**")
     st.dataframe(
-        pd.DataFrame([{"node": t.node, "outcome": t.outcome, "reason": t.reason, "source": t.source} for t in trace]),
+        pd.DataFrame([{"node": t.node, "outcome": t.outcome, "reason": plain(t.reason), "source": plain(t.source)} for t in trace]),
         hide_index=True, width="stretch",
     )
     if rec.alternatives:
         st.markdown("**Options not taken**")
         st.dataframe(
-            pd.DataFrame([{"option": a.option, "verdict": a.verdict, "reason": a.reason} for a in rec.alternatives]),
+            pd.DataFrame([{"option": a.option, "verdict": a.verdict, "reason": plain(a.reason)} for a in rec.alternatives]),
             hide_index=True, width="stretch",
         )

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor import charts, cidr, ipam, winipam
+from eksadvisor.wording import plain
 from app_pages._common import Fields, catalog
 
 st.title("IP usage simulator")
@@ -106,7 +107,7 @@ with right:
         m[5].metric("branch ENIs", usage.branch_enis,
                     help="Pods with their own security groups: one branch ENI (one subnet address) each.")
     for flag in usage.flags:
-        st.warning(flag.message, icon=":material/warning:")
+        st.warning(plain(flag.message), icon=":material/warning:")
     if usage.unplaced_pods:
         st.error(f"{usage.unplaced_pods} pod(s) per node get no IP address.", icon=":material/error:")
 
@@ -158,6 +159,6 @@ with right:
                      expanded=False):
         st.code("\n".join(usage.arithmetic), language="text")
         for note in usage.notes:
-            st.caption(note)
+            st.caption(plain(note))
     if usage.cooldown.changes_settled_counts:
-        st.info(usage.cooldown.explanation)
+        st.info(plain(usage.cooldown.explanation))

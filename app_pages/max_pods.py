@@ -7,6 +7,7 @@ import streamlit as st
 
 from eksadvisor import charts
 from eksadvisor.maxpods import ipv6_max_pods, max_pods, max_pods_all
+from eksadvisor.wording import plain
 from app_pages._common import Fields, catalog
 
 MODES = {  # label -> (prefix_delegation, custom_networking)
@@ -62,11 +63,12 @@ with c1:
 with c2:
     max_eni_in = st.number_input(
         "MAX_ENI (0: not set)", min_value=0, max_value=32, value=0, step=1, key="mp_max_eni",
-        help="--cni-max-eni: caps the ENIs ipamd attaches (values below 1 are ignored).",
+        help="The aws-node MAX_ENI setting: caps the ENIs ipamd attaches (values below 1 are ignored).",
     )
     fields.slot("cni_max_eni")
 with c3:
-    show_max = st.toggle("Show the raw maximum (--show-max-allowed)", value=False, key="mp_show_max")
+    show_max = st.toggle("Show the raw maximum (no 110 / 250 cap)", value=False, key="mp_show_max",
+                         help="What max-pods-calculator.sh prints with --show-max-allowed: the ENI ceiling, uncapped.")
 
 table = fields.call(catalog_table, cni_version, int(max_eni_in) or None, show_max)
 if table is None:
@@ -158,4 +160,4 @@ with tab_explain:
             {"term": "hypervisor", "value": r.hypervisor},
         ]).astype(str))
         for note in r.notes:
-            st.info(note)
+            st.info(plain(note))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from eksadvisor import charts, layout, prefixready
+from eksadvisor.wording import plain
 from app_pages._common import Fields
 
 SEVERITY_BOX = {"critical": st.error, "warning": st.warning, "info": st.info}
@@ -22,7 +25,7 @@ def _findings(findings: list, title: str) -> None:
     st.markdown(f"**{title}**")
     order = {"critical": 0, "warning": 1, "info": 2}
     for f in sorted(findings, key=lambda f: order.get(f.severity, 3)):
-        SEVERITY_BOX.get(f.severity, st.info)(f"{f.message}\n\n`{f.id}` — {f.source}")
+        SEVERITY_BOX.get(f.severity, st.info)(f"{plain(f.message)}\n\n`{f.id}` — {plain(f.source)}")
 
 
 st.title("Subnet planner")
@@ -97,10 +100,12 @@ with tab_plan:
         m[0].metric("fits", "yes" if plan.fits else "no")
         m[1].metric("subnets", len(plan.subnets))
         m[2].metric("free addresses left", plan.free_addresses_after)
-        m[3].metric("service CIDR", plan.service_cidr.cidr, help=plan.service_cidr.note or None)
+        m[3].metric("service CIDR", plan.service_cidr.cidr, help=plain(plan.service_cidr.note) or None)
         if plan.shortfall is not None:
             sf = plan.shortfall
-            st.error(f"**The plan does not fit.** {sf.reason}\n\n" + "\n".join(f"- {s}" for s in sf.suggestions))
+            reason = plain(sf.reason)  # the engine's reason may already start with "The plan does not fit"
+            head = "" if reason.lower().startswith("the plan does not fit") else "**The plan does not fit.** "
+            st.error(f"{head}{reason}\n\n" + "\n".join(f"- {plain(s)}" for s in sf.suggestions))
         chart_cidrs = list(dict.fromkeys([*plan.vpc_cidrs, *plan.secondary_cidrs]))
         st.altair_chart(charts.vpc_address_map_chart(charts.vpc_address_map_rows(chart_cidrs, plan.subnets)),
                         width="stretch")
@@ -120,12 +125,13 @@ with tab_plan:
             st.code("\n".join(r.command for r in reservations), language="bash")
         _findings(plan.findings, "Overlaps and findings")
         for note in plan.notes:
-            st.caption(note)
+            st.caption(plain(note))
         if plan.free_blocks_after:
             st.caption("Largest free blocks left: " + ", ".join(plan.free_blocks_after))
 
     with st.expander("Check a layout of your own", expanded=False):
-        st.caption("One subnet per line: `CIDR role AZ`. The seed's example layout starts with a mistake; try it.")
+        st.caption("One subnet per line: `CIDR role AZ`. The example below is the EKS Best Practices Guide's layout, which "
+                   "starts with a mistake (10.0.1.0/20 is not a /20 boundary): the check finds it.")
         own = st.text_area("Subnets", value="10.0.0.0/28 cluster us-east-1a\n10.0.1.0/20 public us-east-1a",
                            key="sp_own")
         fields.slot("subnets")
@@ -175,7 +181,8 @@ with tab_ready:
                 + ("enough." if readiness.enough else "not enough.")
             )
         if readiness.assumption:
-            st.caption(f"Assumption: {readiness.assumption}")
+            assumption = re.sub(r"^\s*assum(?:ed|ption)\s*:\s*", "", plain(readiness.assumption), flags=re.I)
+            st.caption(f"Assumption: {assumption}")
         if readiness.free_block_cidrs_sample:
             st.caption("Free /28s (lowest first): " + ", ".join(readiness.free_block_cidrs_sample))
         if readiness.reservations:
@@ -185,4 +192,4 @@ with tab_ready:
             st.code("\n".join(r.command for r in readiness.reservations), language="bash")
         _findings(readiness.findings, "Findings")
         for note in readiness.notes:
-            st.caption(note)
+            st.caption(plain(note))

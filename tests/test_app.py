@@ -416,3 +416,37 @@ def test_other_pages_with_each_example(example, name):
     if name == "report":
         assert len(at.get("download_button")) == 6
         assert any(data["cluster_name"] in m.value for m in at.markdown)
+
+
+def _everything(at: AppTest) -> str:
+    """Every text a user reads on the page: prose, alerts, captions, labels and help, and table cells."""
+    parts = [texts(at)]
+    for kind in ("toggle", "number_input", "text_input", "selectbox", "multiselect", "checkbox", "metric"):
+        for w in at.get(kind):
+            parts += [str(getattr(w, "label", "")), str(getattr(w, "help", "") or "")]
+    for frame in [*at.dataframe, *at.table]:
+        parts.append(frame.value.to_csv())
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize("name", ["advisor", "decision_graph"])
+def test_no_internal_words_on_the_pages(example, name):
+    # issue 14 item 8: confidence in plain words, sources named as users find them (eksadvisor.wording.plain).
+    from .test_wording import INTERNAL
+
+    at = open_page(name, answers=yaml.safe_load(example.read_text()))
+    assert_clean(at)
+    found = INTERNAL.findall(_everything(at))
+    assert not found, found
+
+
+@pytest.mark.parametrize("name", ["max_pods", "ip_usage", "subnets"])
+def test_no_internal_words_on_the_explorers(name):
+    from .test_wording import INTERNAL
+
+    at = open_page(name)
+    assert_clean(at)
+    text = _everything(at)
+    assert not INTERNAL.findall(text), INTERNAL.findall(text)
+    assert "--show-max-allowed" not in text.replace("with --show-max-allowed", "")  # named only as the script's flag

@@ -50,6 +50,13 @@ def missing_dependency_message(exc: BaseException) -> str | None:
     return None
 
 
+def _plain(message: str) -> str:
+    """The error line in plain words (confidence labels and internal references named for users)."""
+    from eksadvisor.wording import plain
+
+    return plain(message)
+
+
 class CliUsageError(Exception):
     """Raised by the argument parser instead of printing usage and exiting."""
 
@@ -125,10 +132,10 @@ def _main(args: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_plain(str(exc))}", file=sys.stderr)
         return 2
     except EksAdvisorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_plain(str(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
