@@ -21,6 +21,15 @@ CONFIDENCE = {
     "DERIVED": "derived from the VPC CNI source",
 }
 
+#: A finding's ``confidence`` field -> plain words.
+CONFIDENCE_FIELD = {
+    "cited": "AWS documents this",
+    "documented": "AWS documents this",
+    "derived": "derived from the VPC CNI source",
+    "unconfirmed": "not confirmed by AWS",
+    "conflict": "AWS's sources disagree; we follow the VPC CNI code",
+}
+
 #: The "seed": AWS's EKS Best Practices Guide, networking chapter.
 BEST_PRACTICES = "EKS Best Practices Guide"
 BEST_PRACTICES_URL = "https://docs.aws.amazon.com/eks/latest/best-practices/networking.html"
@@ -51,6 +60,11 @@ def _model_ref(match: re.Match[str]) -> str:
 def _labels_in_parens(match: re.Match[str]) -> str:
     words = [CONFIDENCE[w] for w in re.findall(_LABELS, match.group(0))]
     return "(" + "; ".join(words) + ")"
+
+
+def confidence(value: str) -> str:
+    """A ``confidence`` value ("cited", "derived", "unconfirmed", ...) in plain words (unknown values unchanged)."""
+    return CONFIDENCE_FIELD.get(str(value).strip().lower(), str(value))
 
 
 def plain(text: str) -> str:
