@@ -74,7 +74,9 @@ with tab_plan:
             pd.DataFrame([EXISTING_COLUMNS]).iloc[0:0], num_rows="dynamic", width="stretch", key="sp_existing",
             column_config={
                 "role": st.column_config.SelectboxColumn("role", options=["cluster", "public", "private", "pod"]),
-                "used_ips": st.column_config.NumberColumn("used_ips", min_value=0, step=1),
+                "cidr": st.column_config.TextColumn("CIDR"),
+                "az": st.column_config.TextColumn("AZ"),
+                "used_ips": st.column_config.NumberColumn("used IPs", min_value=0, step=1),
             },
         )
         fields.slot("existing_subnets")
@@ -130,9 +132,9 @@ with tab_plan:
             st.caption("Largest free blocks left: " + ", ".join(plan.free_blocks_after))
 
     with st.expander("Check a layout of your own", expanded=False):
-        st.caption("One subnet per line: `CIDR role AZ`. The example below is the EKS Best Practices Guide's layout, which "
-                   "starts with a mistake (10.0.1.0/20 is not a /20 boundary): the check finds it.")
-        own = st.text_area("Subnets", value="10.0.0.0/28 cluster us-east-1a\n10.0.1.0/20 public us-east-1a",
+        st.caption("One subnet per line: `CIDR role AZ`. Try the EKS Best Practices Guide's example, "
+                   "`10.0.1.0/20 public us-east-1a`: 10.0.1.0 is not on a /20 boundary, and the check says so.")
+        own = st.text_area("Subnets", value="10.0.0.0/28 cluster us-east-1a\n10.0.16.0/20 public us-east-1a",
                            key="sp_own")
         fields.slot("subnets")
         own_rows = []
@@ -158,7 +160,7 @@ with tab_ready:
                                  value="", key="pr_used")
         fields.slot("used")
     with r2:
-        used_count = st.number_input("Or: addresses in use", min_value=0, max_value=1_000_000, value=300, key="pr_count")
+        used_count = st.number_input("Or: addresses in use", min_value=0, max_value=1_000_000, value=0, key="pr_count")
         fields.slot("used_count")
         spread = st.selectbox("How they are spread (an assumption)", ["even", "packed", "random-seeded"], key="pr_spread")
         needed = st.number_input("/28 prefixes needed (0: don't check)", min_value=0, max_value=100_000, value=8,
