@@ -27,14 +27,23 @@ def vpc_cidrs(answers: dict[str, Any]) -> list[str]:
     return [c for c in [net.get("vpc_cidr", "10.0.0.0/16"), *(net.get("secondary_cidrs") or [])] if c]
 
 
+def header(key: Any) -> str:
+    """A column header for people: ``subnet_addresses`` -> ``subnet addresses`` (engine field names as words)."""
+    return str(key).replace("_", " ")
+
+
 def _table(rows: list[dict[str, Any]], *, wrap: bool = False) -> None:
-    """A table of rows; ``wrap`` for prose columns (st.table wraps text, st.dataframe truncates it)."""
+    """A table of rows; ``wrap`` for prose columns (st.table wraps text, st.dataframe truncates it).
+
+    Headers read as words, and a missing value is an empty cell, never the text "None"."""
     if not rows:
         return
+    frame = pd.DataFrame(rows).rename(columns=header).astype(object)
+    frame = frame.where(frame.notna(), "")
     if wrap:
-        st.table(pd.DataFrame(rows).set_index(list(rows[0])[0]))
+        st.table(frame.set_index(frame.columns[0]))
     else:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def show_chart(chart: Any) -> None:
@@ -91,9 +100,9 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
     with t_subnets:
         _table([
             {"name": s.name, "role": s.role, "AZ": s.az, "CIDR": s.cidr, "usable IPs": s.usable_ips,
-             "existing": s.existing}
+             "existing": "existing" if s.existing else "new"}
             for s in rec.subnets
-        ])
+        ], wrap=True)
         if rec.secondary_cidrs:
             st.write("Associate with the VPC: " + ", ".join(f"`{c}`" for c in rec.secondary_cidrs))
         chart = charts.recommendation_address_map(rec, vpc_cidrs(answers))
@@ -105,12 +114,12 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
         chart = charts.recommendation_ip_budget(rec)
         if chart is not None:
             show_chart(chart)
-        _table([{"node group": g.name, **g.per_node} for g in rec.node_groups if g.per_node])
+        _table([{"node group": g.name, **g.per_node} for g in rec.node_groups if g.per_node], wrap=True)
         chart = charts.recommendation_growth(rec)
         if chart is not None:
             show_chart(chart)
         if rec.az_usage:
-            _table([u.model_dump() for u in rec.az_usage])
+            _table([u.model_dump() for u in rec.az_usage], wrap=True)
     with t_snippets:
         snippets(rec)
 

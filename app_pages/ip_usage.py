@@ -31,9 +31,13 @@ with left:
     windows = st.toggle("Windows node (one ENI, VPC resource controller)", value=False, key="ip_windows",
                         help="Windows pods get the other addresses of the node's one ENI from the VPC resource "
                              "controller; the aws-node settings below do not apply.")
-    prefix = st.toggle("Prefix delegation (ENABLE_PREFIX_DELEGATION)", value=False, key="ip_prefix", disabled=windows)
-    custom = st.toggle("Custom networking (pods in ENIConfig subnets)", value=False, key="ip_custom", disabled=windows)
-    sgp = st.toggle("Security Groups for Pods (trunk ENI)", value=False, key="ip_sgp", disabled=windows)
+    # Short labels (a long one is cut off in this column); the aws-node variable is in the help.
+    prefix = st.toggle("Prefix delegation", value=False, key="ip_prefix", disabled=windows,
+                       help="aws-node ENABLE_PREFIX_DELEGATION=true: /28 prefixes instead of single secondary IPs.")
+    custom = st.toggle("Custom networking", value=False, key="ip_custom", disabled=windows,
+                       help="AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true: pods in ENIConfig subnets.")
+    sgp = st.toggle("Security Groups for Pods", value=False, key="ip_sgp", disabled=windows,
+                    help="ENABLE_POD_ENI=true: one ENI slot goes to the trunk ENI.")
     prefix, custom, sgp = (False, False, False) if windows else (prefix, custom, sgp)
     branch_pods = 0
     if sgp:
@@ -45,7 +49,8 @@ with left:
         )
         fields.slot("branch_pods")
     with st.expander("Warm pool and limits (defaults: the shipped aws-node manifest)", expanded=True):
-        w1, w2 = st.columns(2)
+        # One column: the WARM_* names are long and broke mid-word in two narrow columns.
+        w1 = w2 = st.container()
         with w1:
             wet = st.number_input("WARM_ENI_TARGET", min_value=0, max_value=16, value=1, key="ip_wet", disabled=windows,
                                   help="Default 1. Ignored in prefix mode and when an IP target is set.")
@@ -94,7 +99,8 @@ with right:
         st.info("Fix the input marked in red to see the node's IP use.")
         st.stop()
     totals = ipam.node_totals(usage, int(nodes))
-    m = st.columns(6 if usage.branch_pods else 5)
+    # Two rows of three: six metrics in one row cut their labels off ("kubelet ma...").
+    m = [*st.columns(3), *st.columns(3)]
     m[0].metric("ENIs", usage.enis)
     m[1].metric("prefixes" if usage.mode == "prefix" else "secondary IPs",
                 usage.prefixes if usage.mode == "prefix" else usage.secondary_ips)
@@ -154,7 +160,8 @@ with right:
     )
 
     st.markdown(f"**Totals for {int(nodes)} node(s)**")
-    st.dataframe(pd.DataFrame([totals.model_dump()]).T.rename(columns={0: "value"}), width="stretch")
+    st.table(pd.DataFrame([{"figure": k.replace("_", " "), "value": f"{v:,}"} for k, v in totals.model_dump().items()])
+             .set_index("figure"))
     with st.expander("The arithmetic (VPC resource controller pool)" if windows else "The arithmetic (ipamd model)",
                      expanded=False):
         st.code("\n".join(usage.arithmetic), language="text")

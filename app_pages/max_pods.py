@@ -46,7 +46,10 @@ def catalog_table(cni_version: str, max_eni: int | None, show_max_allowed: bool)
             "prefix raw ceiling": raw_prefix[t.instance_type],
             "branch ENIs (SGP)": t.branch_enis,
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    # A type without a published vCPU count is an empty cell, not the text "None" (nullable integers).
+    frame["vCPUs"] = frame["vCPUs"].astype("Int64")
+    return frame
 
 
 st.title("Max pods explorer")
@@ -122,7 +125,7 @@ with tab_compare:
         st.altair_chart(charts.max_pods_by_mode_chart(rows), width="stretch")
         st.dataframe(
             pd.DataFrame(rows).pivot(index="instance_type", columns="mode", values="max_pods")
-            .reindex(index=picked, columns=[*MODES, "IPv6"]),
+            .reindex(index=picked, columns=[*MODES, "IPv6"]).rename_axis(index="instance type", columns="mode"),
             width="stretch",
         )
         st.caption(

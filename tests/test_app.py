@@ -453,3 +453,23 @@ def test_no_internal_words_on_the_explorers(name):
     text = _everything(at)
     assert not INTERNAL.findall(text), INTERNAL.findall(text)
     assert "--show-max-allowed" not in text.replace("with --show-max-allowed", "")  # named only as the script's flag
+
+
+def test_tables_read_as_words_not_engine_fields():
+    # issue 14 item 9: no literal "None" (a type without a published vCPU count) and no snake_case headers.
+    import pandas as pd
+
+    at = open_page("max_pods")
+    table = at.dataframe[0].value
+    row = table[table["instance type"] == "bmn-sf1.metal"].iloc[0]
+    assert pd.isna(row["vCPUs"])
+    data = yaml.safe_load(EXAMPLES[0].read_text())
+    for name in ("advisor", "decision_graph"):
+        at = open_page(name, answers=data)
+        for frame in [*at.dataframe, *at.table]:
+            value = frame.value
+            headers = [*map(str, value.columns), *map(str, [value.index.name or ""])]
+            assert not [h for h in headers if "_" in h], headers
+            assert "None" not in value.astype(str).to_numpy().ravel().tolist()
+    at = open_page("decision_graph", answers=data)
+    assert at.table and "reason" in at.table[0].value.columns  # the walk wraps its prose (st.table)
