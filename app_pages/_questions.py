@@ -132,12 +132,11 @@ def _widget(q: Any, path: str, value: Any) -> Any:
     if q.type == "bool":
         return st.toggle(label, value=bool(value), key=key, help=q.help)
     if q.type == "int":
-        return int(st.number_input(label, min_value=v.get("min"), max_value=v.get("max"), value=int(value), step=1,
-                                   key=key, help=q.help))
+        # No min_value/max_value: Streamlit's own bounds only flag a value with a small "!" and keep the old one,
+        # silently. The engine checks the range and its sentence lands under the field (the caption states it).
+        return int(st.number_input(label, value=int(value), step=1, key=key, help=q.help))
     if q.type == "float":
-        return float(st.number_input(label, min_value=float(v["min"]) if "min" in v else None,
-                                     max_value=float(v["max"]) if "max" in v else None, value=float(value), step=0.5,
-                                     key=key, help=q.help))
+        return float(st.number_input(label, value=float(value), step=0.5, key=key, help=q.help))
     if q.type == "choice":
         choices = list(v.get("choices") or [value])
         if value not in choices:
@@ -176,7 +175,9 @@ def _ask(q: Any, path: str, answers: dict[str, Any], fields: Fields) -> None:
     value = get_value(answers, path, copy.deepcopy(q.default))
     new = _widget(q, path, value)
     fields.slot(path)
-    st.caption(f"Default: {_fmt_default(q)}")
+    v = q.validation
+    allowed = f" · from {v['min']} to {v['max']}" if "min" in v and "max" in v else ""
+    st.caption(f"Default: {_fmt_default(q)}{allowed}")
     set_value(answers, path, new, q.default)
 
 

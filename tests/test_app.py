@@ -473,3 +473,21 @@ def test_tables_read_as_words_not_engine_fields():
             assert "None" not in value.astype(str).to_numpy().ravel().tolist()
     at = open_page("decision_graph", answers=data)
     assert at.table and "reason" in at.table[0].value.columns  # the walk wraps its prose (st.table)
+
+
+def test_out_of_range_number_is_an_inline_error_not_ignored():
+    # issue 14 item 9: -1 or 2000 showed only a small "!" and was silently dropped; now the engine's sentence
+    # (data/questionnaire.yaml: desired_nodes 0..5000, pods_per_node 0..1000) is shown under the field.
+    at = open_page("advisor")
+    _button(at, "Next").click().run()
+    nodes = [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0]
+    nodes.set_value(-1).run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == ["node_groups[0].desired_nodes: must be at least 0, got -1."]
+    assert "Default: 3 · from 0 to 5000" in [c.value for c in at.caption]
+    pods = [n for n in at.number_input if n.label == "How many pods that need a VPC IP will run per node?"]
+    assert pods
+    nodes = [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0]
+    nodes.set_value(3).run()
+    pods[0].set_value(2000).run()
+    assert [e.value for e in at.error] == ["node_groups[0].pods_per_node: must be at most 1000, got 2000."]
