@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from eksadvisor import report
 from eksadvisor.answers import MAX_FILE_BYTES, parse_answers_text, validate_answers
 from eksadvisor.errors import InputError
 
@@ -46,7 +47,12 @@ with st.expander("Upload an answers file, or start over", expanded=answers is No
             set_answers(data)
             _questions.reset(done=True)
             answers = data
-            st.success(f"Loaded {upload.name}.")
+            # The full recommendation is drawn below the questions, out of sight after an upload: say here what it
+            # is and where (the engine call is cached, so the page below reuses it).
+            _, loaded = recommend(data, fields)
+            headline = f" Recommended: **{report.mode_label(loaded)}**." if loaded is not None else ""
+            st.success(f"Loaded {upload.name}.{headline} The details, charts and downloads are below the questions.",
+                       icon=":material/arrow_downward:")
     if answers is not None and st.button("Start over with the defaults", key="start_over"):
         clear_answers()
         _questions.reset(done=False)

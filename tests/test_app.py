@@ -491,3 +491,15 @@ def test_out_of_range_number_is_an_inline_error_not_ignored():
     nodes.set_value(3).run()
     pods[0].set_value(2000).run()
     assert [e.value for e in at.error] == ["node_groups[0].pods_per_node: must be at most 1000, got 2000."]
+
+
+def test_upload_says_what_is_recommended_at_the_top():
+    # issue 14 item 9: after an upload the recommendation is below the questions (out of sight): the upload's own
+    # message names the recommended mode and where the rest is.
+    _, heading = _expected(EXAMPLES[0])
+    at = open_page("advisor")
+    at.file_uploader(key="upload").set_value((EXAMPLES[0].name, EXAMPLES[0].read_bytes(), "application/yaml")).run()
+    assert_clean(at)
+    loaded = [s.value for s in at.success if s.value.startswith(f"Loaded {EXAMPLES[0].name}.")]
+    assert loaded and heading.replace("Recommended: ", "Recommended: **") + "**." in loaded[0]
+    assert heading in [s.value for s in at.subheader]
