@@ -172,7 +172,7 @@ def vpc_address_map_rows(
     for net in nets:  # the background: the whole CIDR, free unless a block covers it
         rows.append({
             "vpc_cidr": str(net), "name": "VPC CIDR", "cidr": str(net), "role": "free",
-            "start": 0, "end": net.num_addresses, "usable": None, "layer": 0,
+            "start": 0, "end": net.num_addresses, "usable": None, "layer": 0, "status": "free",
         })
     for block in blocks:
         cidr = str(_get(block, "cidr", ""))
@@ -182,7 +182,7 @@ def vpc_address_map_rows(
             home = net
             rows.append({
                 "vpc_cidr": f"{net} (outside the VPC)", "name": "outside", "cidr": str(net), "role": "free",
-                "start": 0, "end": net.num_addresses, "usable": None, "layer": 0,
+                "start": 0, "end": net.num_addresses, "usable": None, "layer": 0, "status": "free",
             })
         label = str(home) if home in nets else f"{net} (outside the VPC)"
         start = int(net.network_address) - int(home.network_address)
@@ -192,6 +192,7 @@ def vpc_address_map_rows(
             "role": str(_get(block, "role", "private") or "private"), "start": start,
             "end": start + net.num_addresses, "usable": usable, "layer": 1,
             "az": str(_get(block, "az", "") or ""),
+            "status": "existing" if _get(block, "existing", False) else "new",  # existing subnets are drawn faded
         })
     return rows
 
@@ -211,8 +212,13 @@ def vpc_address_map_chart(rows: Sequence[Mapping[str, Any]], *, title: str = "VP
                 legend=alt.Legend(orient="bottom"),
             ),
             order=alt.Order("layer:Q"),
+            # Existing subnets (they stay where they are) faded, new ones solid: the two read apart at a glance.
+            opacity=alt.Opacity(
+                "status:N", title="subnet", scale=alt.Scale(domain=["new", "existing", "free"], range=[1.0, 0.45, 1.0]),
+                legend=alt.Legend(orient="bottom", values=["new", "existing"]),
+            ),
             tooltip=[
-                alt.Tooltip("name:N"), alt.Tooltip("cidr:N"), alt.Tooltip("role:N"),
+                alt.Tooltip("name:N"), alt.Tooltip("cidr:N"), alt.Tooltip("role:N"), alt.Tooltip("status:N", title="subnet"),
                 alt.Tooltip("usable:Q", title="usable IPs"), alt.Tooltip("az:N", title="AZ"),
             ],
         )
