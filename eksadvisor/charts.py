@@ -150,8 +150,11 @@ def addresses_vs_nodes_chart(
     rule = alt.Chart(rule_data).mark_rule(color="#E45756", strokeDash=[6, 4], size=2).encode(
         y=alt.Y("capacity:Q"), tooltip=[alt.Tooltip("label:N", title="capacity")]
     )
-    text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, color="#E45756").encode(
-        y=alt.Y("capacity:Q"), x=alt.value(0), text=alt.Text("label:N")
+    # The label sits above the line at the right end, inside the plot: at the left it ran into the axis when the
+    # capacity is small against the lines (a /26 under thousands of addresses).
+    text = alt.Chart(rule_data).mark_text(align="right", baseline="bottom", dx=-4, dy=-4, color="#E45756",
+                                          fontWeight="bold").encode(
+        y=alt.Y("capacity:Q"), x=alt.value("width"), text=alt.Text("label:N")
     )
     return alt.layer(lines, rule, text)
 

@@ -54,6 +54,8 @@ def test_addresses_vs_nodes_with_capacity():
     spec = chart.to_dict()
     assert len(spec["layer"]) == 3
     assert spec["layer"][1]["mark"]["type"] == "rule"
+    # issue 14 item 6: the capacity label sits at the right end inside the plot, not on the axis at x=0
+    assert spec["layer"][2]["mark"]["align"] == "right" and spec["layer"][2]["encoding"]["x"] == {"value": "width"}
     svg = _svg(chart)
     assert "subnet capacity: 251" in svg
 
