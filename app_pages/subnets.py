@@ -96,6 +96,12 @@ with tab_plan:
             "prefixes_per_az": int(prefixes_per_az) if prefix else 0, "service_cidr": service.strip() or None,
         },
     )
+    if request is not None and custom and not int(pod_addresses):
+        # Custom networking with 0 pod addresses planned /28 pod subnets "sized for 1": ask for the number instead.
+        fields.show("pod_addresses_per_az", "pod_addresses_per_az: custom networking puts pods in their own subnets; "
+                    "give the pod-subnet addresses each AZ needs (the IP usage simulator's pod-subnet addresses per "
+                    "node times the nodes in one AZ).")
+        request = None
     plan = fields.call(layout.plan_subnets, request) if request is not None else None
     if plan is not None:
         m = st.columns(4)

@@ -223,6 +223,18 @@ def test_subnet_planner_default_plan_and_the_best_practices_mistake():
     assert any("10.0.1.0/20 is not a valid /20 block" in e.value for e in at.error)
 
 
+def test_subnet_planner_custom_networking_asks_for_pod_addresses():
+    # issue 14 item 9: custom networking with 0 pod addresses planned /28 pod subnets "sized for 1".
+    at = open_page("subnets")
+    at.toggle(key="sp_custom").set_value(True).run()
+    assert_clean(at)
+    assert [e.value for e in at.error if e.value.startswith("pod_addresses_per_az:")]
+    assert not at.get("vega_lite_chart")  # no plan drawn for an incomplete request
+    at.number_input(key="sp_pod_addr").set_value(4000).run()
+    assert not [e.value for e in at.error if e.value.startswith("pod_addresses_per_az:")]
+    assert metrics(at)["fits"] == "yes"
+
+
 def test_subnet_planner_bad_vpc_cidr_is_inline():
     at = open_page("subnets")
     at.text_input(key="sp_vpc").input("10.0.0.0/8").run()
