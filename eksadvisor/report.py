@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from eksadvisor.errors import EksAdvisorError, InputError
+from eksadvisor.wording import confidence as confidence_words
+from eksadvisor.wording import plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from eksadvisor.answers import Answers
@@ -243,17 +245,18 @@ def build_context(rec: "Recommendation", answers: "Answers", *, generated_at: st
         "warning_counts": ", ".join(counts),
         "warning_groups": [
             {"severity": sev, "label": label, "entries": [
-                {"id": w.id, "message": Rich(w.message), "remediation": Rich(w.remediation), "source": w.source}
+                {"id": w.id, "message": Rich(plain(w.message)), "remediation": Rich(plain(w.remediation)),
+                 "source": plain(w.source)}
                 for w in warnings_by_sev[sev]
             ]}
             for sev, label in SEVERITIES if warnings_by_sev[sev]
         ],
         "trace": [
-            {"node": step.node, "outcome": step.outcome, "reason": Rich(step.reason),
-             "inputs": _fmt_inputs(step.inputs), "source": step.source}
+            {"node": step.node, "outcome": step.outcome, "reason": Rich(plain(step.reason)),
+             "inputs": _fmt_inputs(step.inputs), "source": plain(step.source)}
             for step in rec.trace
         ],
-        "alternative_rows": [[Code(a.option), a.verdict, Rich(a.reason)] for a in rec.alternatives],
+        "alternative_rows": [[Code(a.option), a.verdict, Rich(plain(a.reason))] for a in rec.alternatives],
         "snippets": [
             {"name": name, "text": text, "lang": snippet_language(name, text)} for name, text in rec.snippets.items()
         ],
@@ -355,7 +358,7 @@ def _max_pods_row(itype: str, value: int, detail: Mapping[str, Any]) -> list[Any
     formula = detail.get("formula")
     return [
         Code(itype), MODE_LABELS.get(str(detail.get("mode")), _text(detail.get("mode"))) if detail else "-",
-        value, raw if isinstance(raw, int) else "-", Code(formula) if formula else "-", " ".join(notes) or "-",
+        value, raw if isinstance(raw, int) else "-", Code(formula) if formula else "-", plain(" ".join(notes)) or "-",
     ]
 
 
@@ -380,10 +383,10 @@ def _finding(finding: Mapping[str, Any]) -> dict[str, Any]:
         "severity": severity if severity in ("critical", "warning", "info") else "info",
         "severity_label": severity,
         "id": _text(finding.get("id", "finding")),
-        "message": Rich(message or "-"),
+        "message": Rich(plain(message) or "-"),
         "ranges": ", ".join(str(r) for r in ranges) if isinstance(ranges, list) else _text(ranges),
-        "confidence": _text(finding.get("confidence", "")),
-        "source": _text(finding.get("source", "")),
+        "confidence": confidence_words(_text(finding.get("confidence", ""))),
+        "source": plain(_text(finding.get("source", ""))),
     }
 
 
