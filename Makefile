@@ -1,21 +1,23 @@
 # `make run` starts the app, `make test` runs the whole suite; both bootstrap everything they need
-# (the .venv, the Python dependencies and, for the tests, Debian's chromium and WeasyPrint's libraries).
+# (the .venv, the Python dependencies, WeasyPrint's Debian libraries for the PDF report the app offers and,
+# for the tests, Debian's chromium).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test test-fast bench catalog docs system-deps clean
+.PHONY: run test test-fast bench catalog docs system-deps system-deps-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Re-install only when the project metadata changes.
+# Re-install only when the project metadata changes. The app offers every report format, PDF included, so it
+# installs the report extra (WeasyPrint) too.
 # Byte-compile once: an editable install (and PYTHONDONTWRITEBYTECODE) would otherwise recompile the
 # engine on every CLI start.
 $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[app]'
+	$(BIN)/python -m pip install -q -e '.[app,report]'
 	$(BIN)/python -m compileall -q eksadvisor
 	touch $@
 
@@ -27,7 +29,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 system-deps:
 	./scripts/system-deps.sh
 
-run: $(VENV)/.installed-app
+# Only what the app itself needs from Debian: the Pango libraries of the PDF report.
+system-deps-report:
+	./scripts/system-deps.sh report
+
+run: $(VENV)/.installed-app system-deps-report
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.installed-test system-deps

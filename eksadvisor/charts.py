@@ -152,8 +152,11 @@ def addresses_vs_nodes_chart(
     rule = alt.Chart(rule_data).mark_rule(color="#E45756", strokeDash=[6, 4], size=2).encode(
         y=alt.Y("capacity:Q"), tooltip=[alt.Tooltip("label:N", title="capacity")]
     )
-    text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, color="#E45756").encode(
-        y=alt.Y("capacity:Q"), x=alt.value(0), text=alt.Text("label:N")
+    # The label sits above the line at the right end, inside the plot: at the left it ran into the axis when the
+    # capacity is small against the lines (a /26 under thousands of addresses).
+    text = alt.Chart(rule_data).mark_text(align="right", baseline="bottom", dx=-4, dy=-4, color="#E45756",
+                                          fontWeight="bold").encode(
+        y=alt.Y("capacity:Q"), x=alt.value("width"), text=alt.Text("label:N")
     )
     return alt.layer(lines, rule, text)
 
@@ -174,7 +177,7 @@ def vpc_address_map_rows(
     for net in nets:  # the background: the whole CIDR, free unless a block covers it
         rows.append({
             "vpc_cidr": str(net), "name": "VPC CIDR", "cidr": str(net), "role": "free",
-            "start": 0, "end": net.num_addresses, "usable": None, "layer": 0,
+            "start": 0, "end": net.num_addresses, "usable": None, "layer": 0, "status": "free",
         })
     for block in blocks:
         cidr = str(_get(block, "cidr", ""))
@@ -184,7 +187,7 @@ def vpc_address_map_rows(
             home = net
             rows.append({
                 "vpc_cidr": f"{net} (outside the VPC)", "name": "outside", "cidr": str(net), "role": "free",
-                "start": 0, "end": net.num_addresses, "usable": None, "layer": 0,
+                "start": 0, "end": net.num_addresses, "usable": None, "layer": 0, "status": "free",
             })
         label = str(home) if home in nets else f"{net} (outside the VPC)"
         start = int(net.network_address) - int(home.network_address)
@@ -194,6 +197,7 @@ def vpc_address_map_rows(
             "role": str(_get(block, "role", "private") or "private"), "start": start,
             "end": start + net.num_addresses, "usable": usable, "layer": 1,
             "az": str(_get(block, "az", "") or ""),
+            "status": "existing" if _get(block, "existing", False) else "new",  # existing subnets are drawn faded
         })
     return rows
 
@@ -213,8 +217,13 @@ def vpc_address_map_chart(rows: Sequence[Mapping[str, Any]], *, title: str = "VP
                 legend=alt.Legend(orient="bottom"),
             ),
             order=alt.Order("layer:Q"),
+            # Existing subnets (they stay where they are) faded, new ones solid: the two read apart at a glance.
+            opacity=alt.Opacity(
+                "status:N", title="subnet", scale=alt.Scale(domain=["new", "existing", "free"], range=[1.0, 0.45, 1.0]),
+                legend=alt.Legend(orient="bottom", values=["new", "existing"]),
+            ),
             tooltip=[
-                alt.Tooltip("name:N"), alt.Tooltip("cidr:N"), alt.Tooltip("role:N"),
+                alt.Tooltip("name:N"), alt.Tooltip("cidr:N"), alt.Tooltip("role:N"), alt.Tooltip("status:N", title="subnet"),
                 alt.Tooltip("usable:Q", title="usable IPs"), alt.Tooltip("az:N", title="AZ"),
             ],
         )

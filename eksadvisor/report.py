@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from eksadvisor.errors import EksAdvisorError, InputError
+from eksadvisor.wording import confidence as confidence_words
+from eksadvisor.wording import plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from eksadvisor.answers import Answers
@@ -211,7 +213,7 @@ def _compare_table(rows: Sequence[Mapping[str, Any]] | None) -> list[list[Any]]:
         out.append([r["option"], _yes_no(r["recommended"]), *("-" if na else r[k] for k in (
             "max_pods", "subnet_addresses_desired", "subnet_addresses_max", "subnet_capacity")),
             "not available" if na else _yes_no(r["fits"]), "-" if na else r["headroom_nodes"],
-            "-" if na else r["critical_warnings"], Rich(note)])
+            "-" if na else r["critical_warnings"], Rich(plain(note))])
     return out
 
 
@@ -277,17 +279,18 @@ def build_context(rec: "Recommendation", answers: "Answers", *, generated_at: st
         "warning_counts": ", ".join(counts),
         "warning_groups": [
             {"severity": sev, "label": label, "entries": [
-                {"id": w.id, "message": Rich(w.message), "remediation": Rich(w.remediation), "source": w.source}
+                {"id": w.id, "message": Rich(plain(w.message)), "remediation": Rich(plain(w.remediation)),
+                 "source": plain(w.source)}
                 for w in warnings_by_sev[sev]
             ]}
             for sev, label in SEVERITIES if warnings_by_sev[sev]
         ],
         "trace": [
-            {"node": step.node, "outcome": step.outcome, "reason": Rich(step.reason),
-             "inputs": _fmt_inputs(step.inputs), "source": step.source}
+            {"node": step.node, "outcome": step.outcome, "reason": Rich(plain(step.reason)),
+             "inputs": _fmt_inputs(step.inputs), "source": plain(step.source)}
             for step in rec.trace
         ],
-        "alternative_rows": [[Code(a.option), a.verdict, Rich(a.reason)] for a in rec.alternatives],
+        "alternative_rows": [[Code(a.option), a.verdict, Rich(plain(a.reason))] for a in rec.alternatives],
         "compare_headers": COMPARE_HEADERS,
         "compare_rows": _compare_table(compare),
         "snippets": [
@@ -391,7 +394,7 @@ def _max_pods_row(itype: str, value: int, detail: Mapping[str, Any]) -> list[Any
     formula = detail.get("formula")
     return [
         Code(itype), MODE_LABELS.get(str(detail.get("mode")), _text(detail.get("mode"))) if detail else "-",
-        value, raw if isinstance(raw, int) else "-", Code(formula) if formula else "-", " ".join(notes) or "-",
+        value, raw if isinstance(raw, int) else "-", Code(formula) if formula else "-", plain(" ".join(notes)) or "-",
     ]
 
 
@@ -416,10 +419,10 @@ def _finding(finding: Mapping[str, Any]) -> dict[str, Any]:
         "severity": severity if severity in ("critical", "warning", "info") else "info",
         "severity_label": severity,
         "id": _text(finding.get("id", "finding")),
-        "message": Rich(message or "-"),
+        "message": Rich(plain(message) or "-"),
         "ranges": ", ".join(str(r) for r in ranges) if isinstance(ranges, list) else _text(ranges),
-        "confidence": _text(finding.get("confidence", "")),
-        "source": _text(finding.get("source", "")),
+        "confidence": confidence_words(_text(finding.get("confidence", ""))),
+        "source": plain(_text(finding.get("source", ""))),
     }
 
 

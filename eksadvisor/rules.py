@@ -85,7 +85,7 @@ def resolve_rule_id(rid: str) -> str:
     if close:  # a near miss of a renamed id suggests the current one
         hint = f"; did you mean {retired_ids().get(close[0], close[0])!r}?"
     else:
-        hint = " (see `docs/decision-graph.md` for the list)."
+        hint = " (a rule id is the id shown beside each warning in the app and the report, e.g. prefix-update-max-pods)."
     raise ValueError(f"{rid!r} is not a rule id{hint}")
 
 

@@ -161,6 +161,8 @@ def _row(p: Any, label: str, recommended: bool) -> dict[str, Any]:
                 (f.message for f in p.plan.findings if f.id == "subnet-too-small"), "")
         note = (reason if reason.startswith("The plan does not fit") else f"The plan does not fit: {reason}") \
             + (" " + note if note else "")
+    from eksadvisor.wording import plain
+
     return {
         "option": label, "recommended": recommended, "available": True, **decided,
         "max_pods": min((g.max_pods for g in p.groups), default=None),
@@ -174,13 +176,15 @@ def _row(p: Any, label: str, recommended: bool) -> dict[str, Any]:
         "critical_warnings": len(critical),
         "critical_warning_ids": ", ".join(critical),
         "secondary_cidrs": ", ".join(p.plan.secondary_cidrs),
-        "note": note,
+        "note": plain(note),  # the graph's reasons in plain words for users (eksadvisor.wording)
     }
 
 
 def _unavailable(label: str, want: Mapping[str, Any], why: str) -> dict[str, Any]:
     row = {c: None for c in COLUMNS}
-    row.update(option=label, recommended=False, available=False, fits=False, note=why,
+    from eksadvisor.wording import plain
+
+    row.update(option=label, recommended=False, available=False, fits=False, note=plain(why),
                ip_family=want.get("ip_family"), address_mode=want.get("address_mode", "prefix"),
                custom_networking=bool(want.get("custom_networking")), critical_warning_ids="", secondary_cidrs="")
     return row

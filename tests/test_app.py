@@ -18,13 +18,13 @@ from .conftest import EXAMPLES, ROOT
 
 APP = str(ROOT / "app.py")
 PAGES = {
-    "advisor": "pages/advisor.py",
-    "max_pods": "pages/max_pods.py",
-    "ip_usage": "pages/ip_usage.py",
-    "subnets": "pages/subnets.py",
-    "decision_graph": "pages/decision_graph.py",
-    "report": "pages/report.py",
-    "audit": "pages/audit.py",
+    "advisor": "app_pages/advisor.py",
+    "max_pods": "app_pages/max_pods.py",
+    "ip_usage": "app_pages/ip_usage.py",
+    "subnets": "app_pages/subnets.py",
+    "decision_graph": "app_pages/decision_graph.py",
+    "report": "app_pages/report.py",
+    "audit": "app_pages/audit.py",
 }
 TITLES = {
     "advisor": "Advisor", "max_pods": "Max pods explorer", "ip_usage": "IP usage simulator",
@@ -77,8 +77,7 @@ def test_every_page_renders_in_its_default_state(name):
     at = open_page(name)
     assert_clean(at)
     assert at.title and at.title[0].value == TITLES[name]
-    if name != "subnets":  # the planner's default example shows findings as errors on purpose
-        assert not at.error, [e.value for e in at.error]
+    assert not at.error, [e.value for e in at.error]
 
 
 def test_navigation_lists_every_page():
@@ -109,6 +108,23 @@ def test_max_pods_explorer_search_filters_the_catalog():
     at.text_input(key="mp_query").input("m5.large").run()
     table = at.dataframe[0].value
     assert set(table["instance type"]) >= {"m5.large"} and all("m5.large" in t for t in table["instance type"])
+
+
+def test_instance_type_pickers_offer_no_select_all():
+    # issue 14 item 7: Enter after a typed type name picked "Select N matches" (Streamlit's select_all entry).
+    at = open_page("max_pods")
+    assert at.multiselect(key="mp_compare").proto.select_all == 0
+    at = open_page("advisor")
+    _button(at, "Next").click().run()
+    pickers = [m for m in at.multiselect if m.label == "Which EC2 instance types does the group use?"]
+    assert pickers and all(m.proto.select_all == 0 for m in pickers)
+
+
+def test_catalog_is_one_shared_object():
+    # issue 14 item 10: st.cache_resource returns the same read-only catalog to every caller (no copies).
+    from app_pages._common import catalog
+
+    assert catalog() is catalog()
 
 
 def test_max_pods_bad_version_is_an_inline_error_not_a_traceback():
@@ -168,6 +184,26 @@ def test_ip_usage_windows_node():
     assert at.toggle(key="ip_prefix").disabled and at.number_input(key="ip_wet").disabled
 
 
+def test_ip_usage_says_the_subnet_is_too_small():
+    # issue 14 item 6: m5.xlarge (4 ENIs x 15 IPv4 addresses), 50 pods + WARM_ENI_TARGET=1: every ENI fills, 4 x 14 = 56 secondary IPs
+    # (hasRoomForEni caps the pool) + 4 ENI primaries = 60 subnet addresses a node (ipam.node_usage's arithmetic);
+    # 40 nodes -> 2,400 against a /26's 64 - 5 reserved = 59 usable. The page only compares the engine's figures.
+    from eksadvisor import ipam
+
+    assert ipam.node_usage("m5.xlarge", 50).subnet_addresses == 60
+    at = open_page("ip_usage")
+    at.selectbox(key="ip_type").set_value("m5.xlarge")
+    at.number_input(key="ip_pods").set_value(50)
+    at.number_input(key="ip_nodes").set_value(40)
+    at.text_input(key="ip_subnet").input("10.0.0.0/26").run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == [
+        "The subnet is too small: 40 m5.xlarge node(s) need 2,400 addresses (60 each), and 10.0.0.0/26 has 59 "
+        "usable. Use a larger subnet, fewer nodes or pods, or prefix delegation / custom networking."]
+    at.text_input(key="ip_subnet").input("10.0.0.0/20").run()  # 4,091 usable: fits
+    assert not at.error
+
+
 def test_ip_usage_bad_subnet_is_inline():
     at = open_page("ip_usage")
     at.text_input(key="ip_subnet").input("10.0.0.0/33").run()
@@ -177,12 +213,28 @@ def test_ip_usage_bad_subnet_is_inline():
 
 # ------------------------------------------------------------------------------------- subnet planner
 
-def test_subnet_planner_default_plan_and_the_seed_mistake():
+def test_subnet_planner_default_plan_and_the_best_practices_mistake():
+    # issue 14 item 9: the page opens without red errors (a valid example layout, a prefix check that passes);
+    # the guide's 10.0.1.0/20 is still caught when the user tries it.
     at = open_page("subnets")
     assert_clean(at)
     assert metrics(at)["fits"] == "yes"
     assert len(at.get("vega_lite_chart")) == 1
+    assert not at.error, [e.value for e in at.error]
+    at.text_area(key="sp_own").input("10.0.0.0/28 cluster us-east-1a\n10.0.1.0/20 public us-east-1a").run()
     assert any("10.0.1.0/20 is not a valid /20 block" in e.value for e in at.error)
+
+
+def test_subnet_planner_custom_networking_asks_for_pod_addresses():
+    # issue 14 item 9: custom networking with 0 pod addresses planned /28 pod subnets "sized for 1".
+    at = open_page("subnets")
+    at.toggle(key="sp_custom").set_value(True).run()
+    assert_clean(at)
+    assert [e.value for e in at.error if e.value.startswith("pod_addresses_per_az:")]
+    assert not at.get("vega_lite_chart")  # no plan drawn for an incomplete request
+    at.number_input(key="sp_pod_addr").set_value(4000).run()
+    assert not [e.value for e in at.error if e.value.startswith("pod_addresses_per_az:")]
+    assert metrics(at)["fits"] == "yes"
 
 
 def test_subnet_planner_bad_vpc_cidr_is_inline():
@@ -234,6 +286,91 @@ def test_advisor_live_validation_is_inline():
     assert at.session_state["answers"]["cluster_name"] == "prod-east"
 
 
+def _topic(at: AppTest) -> str:
+    return at.get("segmented_control")[0].value
+
+
+def _goto_topic(at: AppTest, title: str) -> None:
+    while _topic(at) != title:
+        _button(at, "Next").click().run()
+        assert_clean(at)
+
+
+def _labels(at: AppTest) -> list[str]:
+    return [w.label for kind in ("toggle", "number_input", "text_input", "segmented_control")
+            for w in at.get(kind)]
+
+
+def test_advisor_edit_after_next_stays_on_the_new_topic():
+    # issue 14 item 1: Next, then an edit on the new topic, must keep the topic and the edit.
+    at = open_page("advisor")
+    _button(at, "Next").click().run()
+    assert _topic(at) == "Pod density"
+    nodes = [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0]
+    nodes.set_value(7).run()
+    assert_clean(at)
+    assert _topic(at) == "Pod density"
+    assert at.session_state["answers"]["node_groups"][0]["desired_nodes"] == 7
+    _button(at, "Back").click().run()
+    assert _topic(at) == "Cluster basics"
+    _button(at, "Next").click().run()  # the edit is still there when the topic is shown again
+    assert [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0].value == 7
+
+
+def test_advisor_follow_up_questions_appear_in_the_same_run():
+    # issue 14 item 2: turning "needed" on shows its follow-ups at once (data/questionnaire.yaml ask_when).
+    from eksadvisor.questionnaire import load_questionnaire
+
+    book = load_questionnaire()
+    follow = [book.get(f"security_groups_for_pods.{k}").text
+              for k in ("nodelocal_dnscache", "network_policy", "external_traffic_policy_local", "pods_per_node")]
+    at = open_page("advisor")
+    _goto_topic(at, "Security Groups for Pods")
+    assert not set(follow) & set(_labels(at))
+    at.toggle(key=[t.key for t in at.toggle if t.label == book.get("security_groups_for_pods.needed").text][0]) \
+        .set_value(True).run()
+    assert_clean(at)
+    assert set(follow) <= set(_labels(at))
+    _goto_topic(at, "Multus")
+    at.toggle(key=[t.key for t in at.toggle if t.label == book.get("multus.needed").text][0]).set_value(True).run()
+    assert_clean(at)
+    assert book.get("multus.plugin").text in _labels(at)
+    assert book.get("multus.networks").text in [c.value for c in at.caption]  # the table's caption
+
+
+def test_pdf_button_without_weasyprint_names_the_extra(monkeypatch):
+    # issue 14 item 3: an app installed without the report extra says what is missing instead of failing on click.
+    import app_pages._render
+
+    data = yaml.safe_load(EXAMPLES[0].read_text())
+    monkeypatch.setattr(app_pages._render, "pdf_available", lambda: False)
+    at = open_page("report", answers=data)
+    assert_clean(at)
+    pdf = [b for b in at.button if b.label == "PDF"]
+    assert pdf and pdf[0].disabled and "pip install 'eksadvisor[report]'" in pdf[0].help
+    assert "PDF" not in [b.label for b in at.get("download_button")]
+
+
+def test_upload_limit_is_the_loaders_one_mib_everywhere():
+    # issue 14 item 5: Streamlit's server limit (whole MB of 1024 * 1024 bytes) is the loader's 1 MiB, the uploader
+    # says so, and the page refuses one byte more with the loader's sentence.
+    import tomllib
+
+    from eksadvisor.answers import MAX_FILE_BYTES
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES == 1_048_576
+    at = open_page("advisor")
+    uploader = at.file_uploader(key="upload")
+    assert "1 MiB (1,048,576 bytes)" in uploader.help
+    big = b"version: 1\n" + b"#" * (MAX_FILE_BYTES - 11) + b"\n"  # 1 MiB + 1 byte of valid YAML
+    uploader.set_value(("big.yaml", big, "application/yaml")).run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == [
+        "upload: 'big.yaml' is 1,048,577 bytes, over the 1 MiB limit for an answers file."]
+    assert "answers" not in at.session_state
+
+
 def _expected(example: Path):
     from eksadvisor.advisor import advise
     from eksadvisor.answers import load_answers
@@ -267,7 +404,7 @@ def test_advisor_with_each_example(example):
 
     table = next(t.value for t in at.table if "recommended" in t.value.columns)
     assert list(table.index) == list(OPTIONS)
-    assert table["recommended"].sum() == 1 and bool(table.loc[_label(rec), "recommended"])
+    assert list(table["recommended"]).count("yes") == 1 and table.loc[_label(rec), "recommended"] == "yes"
     codes = {c.value.strip() for c in at.code}
     for name in rec.snippets:  # every generated artefact is on the page (st.code adds the copy button)
         assert rec.snippets[name].strip() in codes, name
@@ -279,7 +416,7 @@ def test_advisor_with_each_example(example):
 @pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
 @pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 def test_shared_link_reopens_each_example(example):
-    from pages._common import encode_answers
+    from app_pages._common import encode_answers
 
     data = yaml.safe_load(example.read_text())
     _, heading = _expected(example)
@@ -310,3 +447,105 @@ def test_other_pages_with_each_example(example, name):
     if name == "report":
         assert len(at.get("download_button")) == 6
         assert any(data["cluster_name"] in m.value for m in at.markdown)
+
+
+def _everything(at: AppTest) -> str:
+    """Every text a user reads on the page: prose, alerts, captions, labels and help, and table cells."""
+    parts = [texts(at)]
+    for kind in ("toggle", "number_input", "text_input", "selectbox", "multiselect", "checkbox", "metric"):
+        for w in at.get(kind):
+            parts += [str(getattr(w, "label", "")), str(getattr(w, "help", "") or "")]
+    for frame in [*at.dataframe, *at.table]:
+        parts.append(frame.value.to_csv())
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize("name", ["advisor", "decision_graph"])
+def test_no_internal_words_on_the_pages(example, name):
+    # issue 14 item 8: confidence in plain words, sources named as users find them (eksadvisor.wording.plain).
+    from .test_wording import INTERNAL
+
+    at = open_page(name, answers=yaml.safe_load(example.read_text()))
+    assert_clean(at)
+    found = INTERNAL.findall(_everything(at))
+    assert not found, found
+
+
+@pytest.mark.parametrize("name", ["max_pods", "ip_usage", "subnets"])
+def test_no_internal_words_on_the_explorers(name):
+    from .test_wording import INTERNAL
+
+    at = open_page(name)
+    assert_clean(at)
+    text = _everything(at)
+    assert not INTERNAL.findall(text), INTERNAL.findall(text)
+    assert "--show-max-allowed" not in text.replace("with --show-max-allowed", "")  # named only as the script's flag
+
+
+def test_tables_read_as_words_not_engine_fields():
+    # issue 14 item 9: no literal "None" (a type without a published vCPU count) and no snake_case headers.
+    import pandas as pd
+
+    at = open_page("max_pods")
+    table = at.dataframe[0].value
+    row = table[table["instance type"] == "bmn-sf1.metal"].iloc[0]
+    assert pd.isna(row["vCPUs"])
+    data = yaml.safe_load(EXAMPLES[0].read_text())
+    for name in ("advisor", "decision_graph"):
+        at = open_page(name, answers=data)
+        for frame in [*at.dataframe, *at.table]:
+            value = frame.value
+            headers = [*map(str, value.columns), *map(str, [value.index.name or ""])]
+            assert not [h for h in headers if "_" in h], headers
+            assert "None" not in value.astype(str).to_numpy().ravel().tolist()
+    at = open_page("decision_graph", answers=data)
+    assert at.table and "reason" in at.table[0].value.columns  # the walk wraps its prose (st.table)
+
+
+def test_out_of_range_number_is_an_inline_error_not_ignored():
+    # issue 14 item 9: -1 or 2000 showed only a small "!" and was silently dropped; now the engine's sentence
+    # (data/questionnaire.yaml: desired_nodes 0..5000, pods_per_node 0..1000) is shown under the field.
+    at = open_page("advisor")
+    _button(at, "Next").click().run()
+    nodes = [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0]
+    nodes.set_value(-1).run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == ["node_groups[0].desired_nodes: must be at least 0, got -1."]
+    assert "Default: 3 · from 0 to 5000" in [c.value for c in at.caption]
+    pods = [n for n in at.number_input if n.label == "How many pods that need a VPC IP will run per node?"]
+    assert pods
+    nodes = [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0]
+    nodes.set_value(3).run()
+    pods[0].set_value(2000).run()
+    assert [e.value for e in at.error] == ["node_groups[0].pods_per_node: must be at most 1000, got 2000."]
+
+
+def test_upload_says_what_is_recommended_at_the_top():
+    # issue 14 item 9: after an upload the recommendation is below the questions (out of sight): the upload's own
+    # message names the recommended mode and where the rest is.
+    _, heading = _expected(EXAMPLES[0])
+    at = open_page("advisor")
+    at.file_uploader(key="upload").set_value((EXAMPLES[0].name, EXAMPLES[0].read_bytes(), "application/yaml")).run()
+    assert_clean(at)
+    loaded = [s.value for s in at.success if s.value.startswith(f"Loaded {EXAMPLES[0].name}.")]
+    assert loaded and heading.replace("Recommended: ", "Recommended: **") + "**." in loaded[0]
+    assert heading in [s.value for s in at.subheader]
+
+
+REFUSED = {"version": 1, "cluster_name": "crowded", "region": "eu-west-1", "availability_zones": 3,
+           "node_groups": [{"name": "general", "instance_types": ["m5.large"], "desired_nodes": 20, "max_nodes": 40,
+                            "pods_per_node": 20}],
+           "network": {"vpc_cidr": "10.0.0.0/24", "cgnat_in_use": True, "onprem_cidrs": ["10.0.0.0/8"]}}
+
+
+@pytest.mark.parametrize("name", ["advisor", "report", "decision_graph"])
+def test_refused_plan_is_an_inline_sentence_with_a_marked_diagnosis_and_no_artefacts(name):
+    """DESIGN §2.4 in the app: the refusal sentence inline, the incomplete layout only as a marked diagnosis, and no
+    generated configuration or report built from it."""
+    at = open_page(name, answers=REFUSED)
+    assert_clean(at)
+    assert any("cannot hold a complete subnet plan" in e.value and "smallest change" in e.value for e in at.error)
+    assert any(x.label.startswith("Diagnosis: the incomplete layout") for x in at.expander)
+    assert not at.code  # no artefact
+    assert not at.get("download_button")

@@ -80,7 +80,7 @@ def test_audit_page_renders_an_uploaded_bundle():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["audit_bundle_zip"] = zipped(docs, resv)
     at.run()
-    at.switch_page("pages/audit.py")
+    at.switch_page("app_pages/audit.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Audit"
@@ -93,7 +93,7 @@ def test_audit_page_bad_zip_is_inline():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["audit_bundle_zip"] = b"not a zip"
     at.run()
-    at.switch_page("pages/audit.py")
+    at.switch_page("app_pages/audit.py")
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == ["bundle.zip: is not a zip file."]

@@ -54,6 +54,8 @@ def test_addresses_vs_nodes_with_capacity():
     spec = chart.to_dict()
     assert len(spec["layer"]) == 3
     assert spec["layer"][1]["mark"]["type"] == "rule"
+    # issue 14 item 6: the capacity label sits at the right end inside the plot, not on the axis at x=0
+    assert spec["layer"][2]["mark"]["align"] == "right" and spec["layer"][2]["encoding"]["x"] == {"value": "width"}
     svg = _svg(chart)
     assert "subnet capacity: 251" in svg
 
@@ -82,6 +84,12 @@ def test_vpc_address_map_places_blocks_at_their_offset():
     chart = charts.vpc_address_map_chart(rows)
     spec = chart.to_dict()
     assert spec["encoding"]["x2"]["field"] == "end"
+    # issue 14 item 9: existing subnets are told apart from new ones (faded, and named so in the legend/tooltip)
+    assert {by_name[n]["status"] for n in by_name} == {"new"}
+    rows = charts.vpc_address_map_rows(["10.0.0.0/16"], [{**subnets[1], "existing": True}, subnets[0]])
+    assert [r["status"] for r in rows if r["layer"] == 1] == ["existing", "new"]
+    assert spec["encoding"]["opacity"]["field"] == "status"
+    assert spec["encoding"]["opacity"]["scale"]["range"][spec["encoding"]["opacity"]["scale"]["domain"].index("existing")] < 1
     assert "10.0.0.0/16" in _svg(chart)
 
 

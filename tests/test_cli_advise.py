@@ -210,3 +210,53 @@ def test_program_entry_turns_the_gc_back_on(monkeypatch, capsys):
     finally:
         gc.unfreeze()
     assert json.loads(capsys.readouterr().out)["title"].startswith("eksadvisor answers")
+
+
+# A meta-path finder that makes one top-level module unimportable, as if its extra were not installed; loaded
+# through sitecustomize in a child process (nothing is uninstalled).
+_BLOCKER = '''
+import importlib.abc, os, sys
+
+class _Block(importlib.abc.MetaPathFinder):
+    blocked = set(os.environ["EKSADVISOR_TEST_BLOCK"].split(","))
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in self.blocked:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, _Block())
+'''
+
+
+def _run_without(tmp_path: Path, module: str, *argv: str) -> subprocess.CompletedProcess:
+    import os
+
+    (tmp_path / "sitecustomize.py").write_text(_BLOCKER)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])),
+           "EKSADVISOR_TEST_BLOCK": module}
+    env.pop("EKSADVISOR_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "eksadvisor", *argv], capture_output=True, text=True, env=env)
+
+
+def test_pdf_without_weasyprint_names_the_extra(tmp_path):
+    # issue 14 item 3: a missing optional dependency is not a bug: exit 2, one line naming the extra.
+    r = _run_without(tmp_path, "weasyprint", "advise", str(EXAMPLES[0]), "--format", "pdf", "-o", str(tmp_path / "r.pdf"))
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert r.stderr.startswith("error: PDF output needs the optional package 'weasyprint'")
+    assert "pip install 'eksadvisor[report]'" in r.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    # ... and the blocker blocks only that: the Markdown report still works in the same setting.
+    r = _run_without(tmp_path, "weasyprint", "advise", str(EXAMPLES[0]), "--format", "md")
+    assert r.returncode == 0 and r.stdout.startswith("#"), r.stderr
+
+
+def test_missing_pango_libraries_name_the_fix():
+    from eksadvisor.cli import missing_dependency_message
+
+    msg = missing_dependency_message(OSError("cannot load library 'libpango-1.0-0': error 0x7e"))
+    assert msg and "scripts/system-deps.sh" in msg and "\n" not in msg
+    assert missing_dependency_message(ModuleNotFoundError("No module named 'foo'", name="foo")) is None
+    assert missing_dependency_message(ValueError("x")) is None

@@ -128,3 +128,15 @@ def test_console_script_subprocess():
     bad = subprocess.run(cmd + ["ip-usage", "--instance-type", "m5.large", "--pods", "-5"], capture_output=True, text=True,
                          timeout=60, cwd=ROOT)
     assert bad.returncode == 2 and bad.stderr.startswith("error: pods:")
+
+
+def test_branch_pods_without_sgp_is_refused(capsys):
+    # issue 14 item 9: --branch-pods without --sgp was silently accepted (and ignored).
+    from eksadvisor.cli import main
+
+    code = main(["ip-usage", "--instance-type", "m5.large", "--pods", "20", "--branch-pods", "5"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == ("error: --branch-pods: pods with their own security groups need Security Groups for Pods; "
+                   "add --sgp or drop --branch-pods.\n")
+    assert main(["ip-usage", "--instance-type", "m5.large", "--pods", "20", "--sgp", "--branch-pods", "5"]) == 0

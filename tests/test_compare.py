@@ -60,6 +60,9 @@ def test_examples_dataframe_shape_and_recommended_row(path):
     assert list(df.option) == list(OPTIONS)
     assert int(df.recommended.sum()) == 1
     assert_recommended_row_is_advise(df.to_dict("records"), path)
+    from .test_wording import INTERNAL
+
+    assert not [n for n in df.note if INTERNAL.search(n)]  # notes in plain words (issue 14 item 8)
 
 
 def test_dense_platform_figures():

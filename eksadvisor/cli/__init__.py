@@ -2,7 +2,8 @@
 
 Each sub-command lives in its own module under ``eksadvisor.cli`` and is imported only when it is
 run, so ``eksadvisor max-pods`` never pays for pydantic, YAML or the advisor. Engine errors become
-one line on stderr in exactly one place (:func:`main`): exit 2 for bad input, 1 for a bug.
+one line on stderr in exactly one place (:func:`main`): exit 2 for bad input (and for a missing optional
+dependency: the line names the extra to install), 1 for a bug.
 """
 
 from __future__ import annotations
@@ -24,6 +25,37 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "snippets": ("eksadvisor.cli.snippets_cmd", "print the generated configuration for an answers file"),
     "audit": ("eksadvisor.cli.audit_cmd", "audit an existing cluster from a bundle of aws/kubectl output (or live with --aws)"),
 }
+
+
+# Optional dependencies -> the extra that installs them. A missing one is the installation's shape, not a bug:
+# the command says which extra to install (exit 2, one line), e.g. ``advise --format pdf`` without WeasyPrint.
+OPTIONAL_MODULES: dict[str, tuple[str, str]] = {  # top-level module -> (extra, what needs it)
+    "weasyprint": ("report", "PDF output"),
+    "vl_convert": ("report", "charts in reports"),
+    "altair": ("report", "charts in reports"),
+}
+
+
+def missing_dependency_message(exc: BaseException) -> str | None:
+    """One line for an optional dependency that cannot be imported, else None (a real bug)."""
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        top = exc.name.split(".")[0]
+        if top in OPTIONAL_MODULES:
+            extra, what = OPTIONAL_MODULES[top]
+            return (f"{what} needs the optional package {top!r}, which is not installed: "
+                    f"run pip install 'eksadvisor[{extra}]'.")
+    if isinstance(exc, OSError) and "cannot load library" in str(exc):
+        # WeasyPrint is installed but the system's Pango libraries are not (its import loads them).
+        return ("PDF output needs the Pango libraries WeasyPrint renders with, which are not installed: "
+                f"run scripts/system-deps.sh on Debian/Ubuntu (or see WeasyPrint's installation guide): {exc}.")
+    return None
+
+
+def _plain(message: str) -> str:
+    """The error line in plain words (confidence labels and internal references named for users)."""
+    from eksadvisor.wording import plain
+
+    return plain(message)
 
 
 class CliUsageError(Exception):
@@ -101,14 +133,18 @@ def _main(args: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_plain(str(exc))}", file=sys.stderr)
         return 2
     except EksAdvisorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_plain(str(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the one place a bug becomes a message
+        missing = missing_dependency_message(exc)
+        if missing is not None:
+            print(f"error: {missing}", file=sys.stderr)
+            return 2
         if os.environ.get("EKSADVISOR_DEBUG"):
             raise
         print(f"internal error (a bug in eksadvisor, please report it): {type(exc).__name__}: {exc}", file=sys.stderr)

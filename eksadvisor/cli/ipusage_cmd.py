@@ -112,6 +112,11 @@ def run(args: argparse.Namespace) -> int:
     if args.windows:
         report = _windows_report(args)
     else:
+        if args.branch_pods and not args.sgp:  # pods with their own security groups need the trunk ENI
+            from eksadvisor.errors import InputError
+
+            raise InputError("--branch-pods: pods with their own security groups need Security Groups for Pods; "
+                             "add --sgp or drop --branch-pods.", field="branch_pods")
         warm = WarmSettings(
             warm_eni_target=args.warm_eni_target,
             warm_ip_target=args.warm_ip_target or 0,

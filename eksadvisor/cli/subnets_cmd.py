@@ -47,7 +47,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     cl.add_argument("--vpc-cidr", action="append", default=[], metavar="CIDR", help="VPC CIDR (repeat for secondaries)")
     cl.add_argument("--subnet", action="append", default=[], metavar="CIDR[:ROLE[:AZ]]")
     cl.add_argument("--seed-example", action="store_true",
-                    help="check the seed's recommended architecture for 10.0.0.0/16 (its 10.0.1.0/20 is not a valid /20)")
+                    help="check the EKS Best Practices Guide's example layout for 10.0.0.0/16 (its 10.0.1.0/20 is not a valid /20)")
     cl.add_argument("--format", choices=("json", "table"), default="table")
 
 
@@ -56,6 +56,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _run_plan(args: argparse.Namespace) -> int:
     """The plan `eksadvisor advise` recommends: same mode decisions, same ipamd per-node figures."""
     from eksadvisor.advisor import subnet_plan
+    from eksadvisor.wording import confidence, plain
 
     plan, sizing = subnet_plan(args.file, service_cidr=args.service_cidr, public_prefix=args.public_prefix)
     cn = sizing["custom_networking"]
@@ -91,18 +92,18 @@ def _run_plan(args: argparse.Namespace) -> int:
         w(f"\nassociate secondary CIDRs: {', '.join(plan.secondary_cidrs)}\n")
     sc = plan.service_cidr
     w(f"service CIDR: {sc.cidr} (DNS {sc.dns_ip}; {sc.chosen_by.replace('_', ' ')}"
-      + (", UNCONFIRMED" if sc.confidence == "unconfirmed" else "") + ")\n")
+      + (f", {confidence(sc.confidence)}" if sc.confidence == "unconfirmed" else "") + ")\n")
     if plan.shortfall:
-        w(f"\n{plan.shortfall.reason}\n")
+        w(f"\n{plain(plan.shortfall.reason)}\n")
         for s in plan.shortfall.suggestions:
-            w(f"  - {s}\n")
+            w(f"  - {plain(s)}\n")
     if plan.findings:
         w("\nfindings:\n")
         for f in plan.findings:
-            tag = " [UNCONFIRMED]" if f.confidence == "unconfirmed" else " [DERIVED]" if f.confidence == "derived" else ""
-            w(f"  {f.severity:<8} {f.id}{tag}: {f.message}\n           source: {f.source}\n")
+            tag = f" ({confidence(f.confidence)})" if f.confidence in ("unconfirmed", "derived") else ""
+            w(f"  {f.severity:<8} {f.id}{tag}: {plain(f.message)}\n           source: {plain(f.source)}\n")
     for n in plan.notes:
-        w(f"note: {n}\n")
+        w(f"note: {plain(n)}\n")
     return 0
 
 
@@ -129,6 +130,7 @@ def _read_used_file(path: str) -> list[str]:
 def _run_prefix_check(args: argparse.Namespace) -> int:
     from eksadvisor.errors import InputError
     from eksadvisor.prefixready import prefix_readiness
+    from eksadvisor.wording import plain
 
     used = [u for group in args.used for u in group]
     if args.used_file:
@@ -157,9 +159,9 @@ def _run_prefix_check(args: argparse.Namespace) -> int:
             w(f"reserve             {res.cidr} ({res.free_prefixes} free /28s, {res.used_addresses_inside} in use inside)\n"
               f"                    {res.command}\n")
     for f in r.findings:
-        w(f"{f.severity:<8} {f.id}: {f.message}\n         source: {f.source}\n")
+        w(f"{f.severity:<8} {f.id}: {plain(f.message)}\n         source: {plain(f.source)}\n")
     for n in r.notes:
-        w(f"note: {n}\n")
+        w(f"note: {plain(n)}\n")
     return 0
 
 
@@ -167,6 +169,7 @@ def _run_prefix_check(args: argparse.Namespace) -> int:
 def _run_check_layout(args: argparse.Namespace) -> int:
     from eksadvisor.errors import InputError
     from eksadvisor.layout import SEED_EXAMPLE_LAYOUT, validate_layout
+    from eksadvisor.wording import plain
 
     if args.seed_example:
         vpcs = args.vpc_cidr or ["10.0.0.0/16"]
@@ -188,7 +191,7 @@ def _run_check_layout(args: argparse.Namespace) -> int:
         if not findings:
             sys.stdout.write("layout ok: aligned, inside the VPC, no overlaps\n")
         for f in findings:
-            sys.stdout.write(f"{f.severity:<8} {f.id}: {f.message}\n")
+            sys.stdout.write(f"{f.severity:<8} {f.id}: {plain(f.message)}\n")
     return 0
 
 

@@ -108,20 +108,12 @@ def browser_context():
     shutil.rmtree(profile, ignore_errors=True)
 
 
-_warmed: set[str] = set()
-
-
 @pytest.fixture()
 def page(browser_context, app_url):
+    # No warm-up visit of the root: the first request of a fresh server may open any page URL directly
+    # (issue 14 item 4; the pages live in app_pages/ so Streamlit never takes the app for a legacy pages/ app).
     pg = browser_context.new_page()
     pg.set_default_timeout(30_000)
-    if app_url not in _warmed:
-        # Streamlit decides once per server whether the app uses the legacy pages/ directory; until the
-        # first run of app.py (whose st.navigation turns that off) a deep link to a page reports
-        # "Page not found". Load the root once so the tests see what every later visitor sees.
-        pg.goto(app_url)
-        pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-        _warmed.add(app_url)
     try:
         yield pg
     finally:

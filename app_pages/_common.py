@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from eksadvisor.advisor import advise
 from eksadvisor.answers import load_answers, translate_validation_error
 from eksadvisor.errors import EksAdvisorError, InputError
+from eksadvisor.wording import plain
 
 T = TypeVar("T")
 
@@ -28,9 +29,10 @@ URL_PARAM = "a"  # ?a=<base64url(zlib(json))>: the answers, so the advisor's sta
 
 # ------------------------------------------------------------------------------------- the catalog
 
-# st.cache_data keeps one pickled copy per argument set and hands each caller its own copy
-# (docs.streamlit.io/develop/api-reference/caching-and-state/st.cache_data): the catalog is read once.
-@st.cache_data(show_spinner=False)
+# The catalog is read-only and shared: st.cache_resource hands every caller the same object
+# (docs.streamlit.io/develop/api-reference/caching-and-state/st.cache_resource). st.cache_data would unpickle a
+# fresh copy of all its instance types for every call (four a rerun on the max-pods page).
+@st.cache_resource(show_spinner=False)
 def catalog() -> Any:
     from eksadvisor.catalog import load_catalog
 
@@ -72,7 +74,7 @@ class Fields:
 
     def show(self, field: str | None, message: str) -> None:
         place = self._place(field)
-        (place if place is not None else st).error(message, icon=":material/error:")
+        (place if place is not None else st).error(plain(message), icon=":material/error:")
 
 
 # -------------------------------------------------------------------------- answers: session and URL
@@ -131,13 +133,26 @@ def no_answers_hint() -> None:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _advise(answers: dict[str, Any]) -> tuple[Any, Any]:
     model = load_answers(answers)
-    return model, advise(model)
+    return model, advise(model, partial=True)
 
 
 def recommend(answers: dict[str, Any], fields: Fields) -> tuple[Any, Any] | tuple[None, None]:
-    """``(Answers, Recommendation)`` for the answers dict, or ``(None, None)`` with the error shown inline."""
+    """``(Answers, Recommendation)`` for the answers dict, or ``(None, None)`` with the error shown inline.
+
+    A plan that cannot be completed (DESIGN §2.4) is refused: its sentence is shown where the network answers are,
+    with the incomplete layout below it as a diagnosis, clearly marked, and no page renders artefacts from it."""
     result = fields.call(_advise, answers)
-    return result if result is not None else (None, None)
+    if result is None:
+        return None, None
+    model, rec = result
+    if not rec.complete:
+        fields.show("network", rec.refusal)
+        with st.expander("Diagnosis: the incomplete layout (not a plan to build)", expanded=False):
+            st.caption("What fits today in the address space given; no configuration is generated from it.")
+            st.dataframe([{"Role": s.role, "AZ": s.az, "CIDR": s.cidr, "Usable addresses": s.usable_ips,
+                           "Existing": s.existing} for s in rec.subnets], hide_index=True)
+        return None, None
+    return model, rec
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -7,7 +7,8 @@ import streamlit as st
 
 from eksadvisor import graph
 from eksadvisor.graphviz import to_dot
-from pages._common import Fields, get_answers, recommend
+from eksadvisor.wording import plain
+from app_pages._common import Fields, get_answers, recommend
 
 st.title("Decision graph")
 st.caption(
@@ -25,17 +26,19 @@ trace = rec.trace if rec is not None else []
 
 # st.graphviz_chart accepts DOT source as a string; width="stretch" replaces the deprecated
 # use_container_width (docs.streamlit.io/develop/api-reference/charts/st.graphviz_chart).
-st.graphviz_chart(to_dot(graph.load_graph(), trace), width="stretch")
+# width="content": drawn at its own size (scrolls when wider than the page); "stretch" scaled a small graph up until
+# one node filled the screen.
+st.graphviz_chart(to_dot(graph.load_graph(), trace), width="content")
 
 if rec is not None:
     st.markdown("**The walk**")
-    st.dataframe(
-        pd.DataFrame([{"node": t.node, "outcome": t.outcome, "reason": t.reason, "source": t.source} for t in trace]),
-        hide_index=True, width="stretch",
+    st.table(  # st.table wraps the prose (st.dataframe cut it off)
+        pd.DataFrame([{"node": t.node, "outcome": t.outcome, "reason": plain(t.reason), "source": plain(t.source)}
+                      for t in trace]).set_index("node"),
     )
     if rec.alternatives:
         st.markdown("**Options not taken**")
-        st.dataframe(
-            pd.DataFrame([{"option": a.option, "verdict": a.verdict, "reason": a.reason} for a in rec.alternatives]),
-            hide_index=True, width="stretch",
+        st.table(
+            pd.DataFrame([{"option": a.option, "verdict": a.verdict, "reason": plain(a.reason)}
+                          for a in rec.alternatives]).set_index("option"),
         )

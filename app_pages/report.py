@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from eksadvisor import report
-from pages._common import Fields, get_answers, no_answers_hint, recommend
-from pages._render import REPORT_FORMATS, downloads
+from app_pages._common import Fields, get_answers, no_answers_hint, recommend
+from app_pages._render import REPORT_FORMATS, downloads
 
 st.title("Report")
 fields = Fields()

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor import charts, cidr, ipam, winipam
-from pages._common import Fields, catalog
+from eksadvisor.wording import plain
+from app_pages._common import Fields, catalog
 
 st.title("IP usage simulator")
 st.caption(
@@ -30,9 +31,13 @@ with left:
     windows = st.toggle("Windows node (one ENI, VPC resource controller)", value=False, key="ip_windows",
                         help="Windows pods get the other addresses of the node's one ENI from the VPC resource "
                              "controller; the aws-node settings below do not apply.")
-    prefix = st.toggle("Prefix delegation (ENABLE_PREFIX_DELEGATION)", value=False, key="ip_prefix", disabled=windows)
-    custom = st.toggle("Custom networking (pods in ENIConfig subnets)", value=False, key="ip_custom", disabled=windows)
-    sgp = st.toggle("Security Groups for Pods (trunk ENI)", value=False, key="ip_sgp", disabled=windows)
+    # Short labels (a long one is cut off in this column); the aws-node variable is in the help.
+    prefix = st.toggle("Prefix delegation", value=False, key="ip_prefix", disabled=windows,
+                       help="aws-node ENABLE_PREFIX_DELEGATION=true: /28 prefixes instead of single secondary IPs.")
+    custom = st.toggle("Custom networking", value=False, key="ip_custom", disabled=windows,
+                       help="AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true: pods in ENIConfig subnets.")
+    sgp = st.toggle("Security Groups for Pods", value=False, key="ip_sgp", disabled=windows,
+                    help="ENABLE_POD_ENI=true: one ENI slot goes to the trunk ENI.")
     prefix, custom, sgp = (False, False, False) if windows else (prefix, custom, sgp)
     branch_pods = 0
     if sgp:
@@ -44,7 +49,8 @@ with left:
         )
         fields.slot("branch_pods")
     with st.expander("Warm pool and limits (defaults: the shipped aws-node manifest)", expanded=True):
-        w1, w2 = st.columns(2)
+        # One column: the WARM_* names are long and broke mid-word in two narrow columns.
+        w1 = w2 = st.container()
         with w1:
             wet = st.number_input("WARM_ENI_TARGET", min_value=0, max_value=16, value=1, key="ip_wet", disabled=windows,
                                   help="Default 1. Ignored in prefix mode and when an IP target is set.")
@@ -93,7 +99,8 @@ with right:
         st.info("Fix the input marked in red to see the node's IP use.")
         st.stop()
     totals = ipam.node_totals(usage, int(nodes))
-    m = st.columns(6 if usage.branch_pods else 5)
+    # Two rows of three: six metrics in one row cut their labels off ("kubelet ma...").
+    m = [*st.columns(3), *st.columns(3)]
     m[0].metric("ENIs", usage.enis)
     m[1].metric("prefixes" if usage.mode == "prefix" else "secondary IPs",
                 usage.prefixes if usage.mode == "prefix" else usage.secondary_ips)
@@ -106,9 +113,27 @@ with right:
         m[5].metric("branch ENIs", usage.branch_enis,
                     help="Pods with their own security groups: one branch ENI (one subnet address) each.")
     for flag in usage.flags:
-        st.warning(flag.message, icon=":material/warning:")
+        st.warning(plain(flag.message), icon=":material/warning:")
     if usage.unplaced_pods:
         st.error(f"{usage.unplaced_pods} pod(s) per node get no IP address.", icon=":material/error:")
+
+    # The subnet's capacity against what the node group takes (engine figures, compared only; issue 14 item 6).
+    if capacity is not None:
+        if custom:
+            needed, needed_max, per_node, which = (totals.pod_subnet_addresses, totals.pod_subnet_addresses_max,
+                                                   usage.pod_subnet_addresses, "pod subnet")
+        else:
+            needed, needed_max, per_node, which = (totals.subnet_addresses, totals.subnet_addresses_max,
+                                                   usage.subnet_addresses, "subnet")
+        if needed > capacity:
+            st.error(
+                f"The {which} is too small: {int(nodes):,} {instance_type} node(s) need {needed:,} addresses "
+                f"({per_node:,} each), and {capacity_net} has {capacity:,} usable. Use a larger subnet, fewer "
+                "nodes or pods, or prefix delegation / custom networking.", icon=":material/error:")
+        elif needed_max > capacity:
+            st.warning(
+                f"The {which} may be too small: with random pod placement {int(nodes):,} node(s) can take up to "
+                f"{needed_max:,} addresses, and {capacity_net} has {capacity:,} usable.", icon=":material/warning:")
 
     # The per-node breakdown, beside the same node in the other address mode for comparison.
     other = None if windows else fields.call(ipam.node_usage, instance_type, int(pods), prefix_delegation=not prefix, **node)
@@ -135,11 +160,12 @@ with right:
     )
 
     st.markdown(f"**Totals for {int(nodes)} node(s)**")
-    st.dataframe(pd.DataFrame([totals.model_dump()]).T.rename(columns={0: "value"}), width="stretch")
+    st.table(pd.DataFrame([{"figure": k.replace("_", " "), "value": f"{v:,}"} for k, v in totals.model_dump().items()])
+             .set_index("figure"))
     with st.expander("The arithmetic (VPC resource controller pool)" if windows else "The arithmetic (ipamd model)",
                      expanded=False):
         st.code("\n".join(usage.arithmetic), language="text")
         for note in usage.notes:
-            st.caption(note)
+            st.caption(plain(note))
     if usage.cooldown.changes_settled_counts:
-        st.info(usage.cooldown.explanation)
+        st.info(plain(usage.cooldown.explanation))

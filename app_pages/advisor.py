@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eksadvisor.answers import parse_answers_text, validate_answers
+from eksadvisor import report
+from eksadvisor.answers import MAX_FILE_BYTES, parse_answers_text, validate_answers
 from eksadvisor.errors import InputError
 
-from pages import _questions
-from pages._common import Fields, clear_answers, encode_answers, get_answers, recommend, set_answers
-from pages._render import downloads, recommendation
+from app_pages import _questions
+from app_pages._common import Fields, clear_answers, encode_answers, get_answers, recommend, set_answers
+from app_pages._render import downloads, recommendation
 
 st.title("Advisor")
 st.caption(
@@ -23,11 +24,15 @@ answers = get_answers(fields)
 
 with st.expander("Upload an answers file, or start over", expanded=answers is None):
     upload = st.file_uploader("Answers file (YAML or JSON, format version 1)", type=["yaml", "yml", "json"],
-                              key="upload")
+                              key="upload", help=f"At most 1 MiB ({MAX_FILE_BYTES:,} bytes), the same limit as the "
+                                                 "command line's; an answers file is a few hundred bytes.")
     fields.slot("upload")
     if upload is not None and st.session_state.get("_uploaded") != upload.file_id:
 
         def _load(raw: bytes) -> dict:
+            if len(raw) > MAX_FILE_BYTES:  # the loader's own limit (.streamlit/config.toml caps uploads at 1 MiB too)
+                raise InputError(f"upload: {upload.name!r} is {len(raw):,} bytes, over the 1 MiB limit for an answers "
+                                 "file.", field="upload")
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -42,7 +47,12 @@ with st.expander("Upload an answers file, or start over", expanded=answers is No
             set_answers(data)
             _questions.reset(done=True)
             answers = data
-            st.success(f"Loaded {upload.name}.")
+            # The full recommendation is drawn below the questions, out of sight after an upload: say here what it
+            # is and where (the engine call is cached, so the page below reuses it).
+            _, loaded = recommend(data, fields)
+            headline = f" Recommended: **{report.mode_label(loaded)}**." if loaded is not None else ""
+            st.success(f"Loaded {upload.name}.{headline} The details, charts and downloads are below the questions.",
+                       icon=":material/arrow_downward:")
     if answers is not None and st.button("Start over with the defaults", key="start_over"):
         clear_answers()
         _questions.reset(done=False)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from eksadvisor import charts, layout, prefixready
-from pages._common import Fields
+from eksadvisor.wording import plain
+from app_pages._common import Fields
 
 SEVERITY_BOX = {"critical": st.error, "warning": st.warning, "info": st.info}
 EXISTING_COLUMNS = {"cidr": "", "az": "", "role": "private", "used_ips": 0}
@@ -22,7 +25,7 @@ def _findings(findings: list, title: str) -> None:
     st.markdown(f"**{title}**")
     order = {"critical": 0, "warning": 1, "info": 2}
     for f in sorted(findings, key=lambda f: order.get(f.severity, 3)):
-        SEVERITY_BOX.get(f.severity, st.info)(f"{f.message}\n\n`{f.id}` — {f.source}")
+        SEVERITY_BOX.get(f.severity, st.info)(f"{plain(f.message)}\n\n`{f.id}` — {plain(f.source)}")
 
 
 st.title("Subnet planner")
@@ -71,7 +74,9 @@ with tab_plan:
             pd.DataFrame([EXISTING_COLUMNS]).iloc[0:0], num_rows="dynamic", width="stretch", key="sp_existing",
             column_config={
                 "role": st.column_config.SelectboxColumn("role", options=["cluster", "public", "private", "pod"]),
-                "used_ips": st.column_config.NumberColumn("used_ips", min_value=0, step=1),
+                "cidr": st.column_config.TextColumn("CIDR"),
+                "az": st.column_config.TextColumn("AZ"),
+                "used_ips": st.column_config.NumberColumn("used IPs", min_value=0, step=1),
             },
         )
         fields.slot("existing_subnets")
@@ -91,16 +96,24 @@ with tab_plan:
             "prefixes_per_az": int(prefixes_per_az) if prefix else 0, "service_cidr": service.strip() or None,
         },
     )
+    if request is not None and custom and not int(pod_addresses):
+        # Custom networking with 0 pod addresses planned /28 pod subnets "sized for 1": ask for the number instead.
+        fields.show("pod_addresses_per_az", "pod_addresses_per_az: custom networking puts pods in their own subnets; "
+                    "give the pod-subnet addresses each AZ needs (the IP usage simulator's pod-subnet addresses per "
+                    "node times the nodes in one AZ).")
+        request = None
     plan = fields.call(layout.plan_subnets, request) if request is not None else None
     if plan is not None:
         m = st.columns(4)
         m[0].metric("fits", "yes" if plan.fits else "no")
         m[1].metric("subnets", len(plan.subnets))
         m[2].metric("free addresses left", plan.free_addresses_after)
-        m[3].metric("service CIDR", plan.service_cidr.cidr, help=plan.service_cidr.note or None)
+        m[3].metric("service CIDR", plan.service_cidr.cidr, help=plain(plan.service_cidr.note) or None)
         if plan.shortfall is not None:
             sf = plan.shortfall
-            st.error(f"**The plan does not fit.** {sf.reason}\n\n" + "\n".join(f"- {s}" for s in sf.suggestions))
+            reason = plain(sf.reason)  # the engine's reason may already start with "The plan does not fit"
+            head = "" if reason.lower().startswith("the plan does not fit") else "**The plan does not fit.** "
+            st.error(f"{head}{reason}\n\n" + "\n".join(f"- {plain(s)}" for s in sf.suggestions))
         chart_cidrs = list(dict.fromkeys([*plan.vpc_cidrs, *plan.secondary_cidrs]))
         st.altair_chart(charts.vpc_address_map_chart(charts.vpc_address_map_rows(chart_cidrs, plan.subnets)),
                         width="stretch")
@@ -120,13 +133,14 @@ with tab_plan:
             st.code("\n".join(r.command for r in reservations), language="bash")
         _findings(plan.findings, "Overlaps and findings")
         for note in plan.notes:
-            st.caption(note)
+            st.caption(plain(note))
         if plan.free_blocks_after:
             st.caption("Largest free blocks left: " + ", ".join(plan.free_blocks_after))
 
     with st.expander("Check a layout of your own", expanded=False):
-        st.caption("One subnet per line: `CIDR role AZ`. The seed's example layout starts with a mistake; try it.")
-        own = st.text_area("Subnets", value="10.0.0.0/28 cluster us-east-1a\n10.0.1.0/20 public us-east-1a",
+        st.caption("One subnet per line: `CIDR role AZ`. Try the EKS Best Practices Guide's example, "
+                   "`10.0.1.0/20 public us-east-1a`: 10.0.1.0 is not on a /20 boundary, and the check says so.")
+        own = st.text_area("Subnets", value="10.0.0.0/28 cluster us-east-1a\n10.0.16.0/20 public us-east-1a",
                            key="sp_own")
         fields.slot("subnets")
         own_rows = []
@@ -152,7 +166,7 @@ with tab_ready:
                                  value="", key="pr_used")
         fields.slot("used")
     with r2:
-        used_count = st.number_input("Or: addresses in use", min_value=0, max_value=1_000_000, value=300, key="pr_count")
+        used_count = st.number_input("Or: addresses in use", min_value=0, max_value=1_000_000, value=0, key="pr_count")
         fields.slot("used_count")
         spread = st.selectbox("How they are spread (an assumption)", ["even", "packed", "random-seeded"], key="pr_spread")
         needed = st.number_input("/28 prefixes needed (0: don't check)", min_value=0, max_value=100_000, value=8,
@@ -175,7 +189,8 @@ with tab_ready:
                 + ("enough." if readiness.enough else "not enough.")
             )
         if readiness.assumption:
-            st.caption(f"Assumption: {readiness.assumption}")
+            assumption = re.sub(r"^\s*assum(?:ed|ption)\s*:\s*", "", plain(readiness.assumption), flags=re.I)
+            st.caption(f"Assumption: {assumption}")
         if readiness.free_block_cidrs_sample:
             st.caption("Free /28s (lowest first): " + ", ".join(readiness.free_block_cidrs_sample))
         if readiness.reservations:
@@ -185,4 +200,4 @@ with tab_ready:
             st.code("\n".join(r.command for r in readiness.reservations), language="bash")
         _findings(readiness.findings, "Findings")
         for note in readiness.notes:
-            st.caption(note)
+            st.caption(plain(note))

@@ -8,8 +8,8 @@ from eksadvisor import charts
 from eksadvisor.audit.bundle import MAX_ZIP_BYTES, read_zip
 from eksadvisor.audit.engine import audit_bundle
 from eksadvisor.audit.render import render
-from pages._common import Fields
-from pages._render import SEVERITY_ICON, show_chart
+from app_pages._common import Fields
+from app_pages._render import SEVERITY_ICON, show_chart
 
 BUNDLE_KEY = "audit_bundle_zip"  # st.session_state: the last uploaded bundle's bytes
 

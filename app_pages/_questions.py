@@ -18,9 +18,10 @@ import streamlit as st
 
 from eksadvisor import questionnaire as qmod
 from eksadvisor.answers import validate_answers
-from pages._common import Fields, catalog, set_answers
+from app_pages._common import Fields, catalog, set_answers
 
-STEP = "q_step"  # index of the topic on screen
+TOPIC = "q_topic"  # the title of the topic on screen: the one source of truth for it (a plain key, kept across pages)
+TOPIC_BAR = "q_topic_bar"  # the topic bar's widget key: a mirror of TOPIC, written before the bar is drawn
 DONE = "q_done"  # the user reached the end once (or loaded answers): show the recommendation
 GEN = "q_gen"  # widget generation: part of every widget key
 _INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
@@ -37,8 +38,19 @@ def reset(done: bool = False) -> None:
     make new widgets, initialised from the answers.
     """
     st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
-    st.session_state[STEP] = 0
+    st.session_state.pop(TOPIC, None)  # back to the first topic
     st.session_state[DONE] = done
+
+
+def _go(title: str) -> None:
+    """Back/Next: a button callback, so it runs before the script and the page is drawn on the new topic."""
+    st.session_state[TOPIC] = title
+
+
+def _picked() -> None:
+    """The topic bar's callback: a click on a topic becomes the current topic."""
+    if st.session_state.get(TOPIC_BAR):
+        st.session_state[TOPIC] = st.session_state[TOPIC_BAR]
 
 
 # ----------------------------------------------------------------------- paths in the plain answers dict
@@ -120,12 +132,11 @@ def _widget(q: Any, path: str, value: Any) -> Any:
     if q.type == "bool":
         return st.toggle(label, value=bool(value), key=key, help=q.help)
     if q.type == "int":
-        return int(st.number_input(label, min_value=v.get("min"), max_value=v.get("max"), value=int(value), step=1,
-                                   key=key, help=q.help))
+        # No min_value/max_value: Streamlit's own bounds only flag a value with a small "!" and keep the old one,
+        # silently. The engine checks the range and its sentence lands under the field (the caption states it).
+        return int(st.number_input(label, value=int(value), step=1, key=key, help=q.help))
     if q.type == "float":
-        return float(st.number_input(label, min_value=float(v["min"]) if "min" in v else None,
-                                     max_value=float(v["max"]) if "max" in v else None, value=float(value), step=0.5,
-                                     key=key, help=q.help))
+        return float(st.number_input(label, value=float(value), step=0.5, key=key, help=q.help))
     if q.type == "choice":
         choices = list(v.get("choices") or [value])
         if value not in choices:
@@ -134,7 +145,10 @@ def _widget(q: Any, path: str, value: Any) -> Any:
     if q.type == "string_list" and path.endswith("instance_types"):
         names = sorted(t.instance_type for t in catalog())
         unknown = [t for t in value if t not in names]
-        return st.multiselect(label, names + unknown, default=list(value), key=key, help=q.help)
+        # select_all=False: Streamlit's "Select N matches" entry is the first in the list while typing, so Enter
+        # after a typed name selected every match; now Enter picks the first matching type.
+        return st.multiselect(label, names + unknown, default=list(value), key=key, help=q.help, select_all=False,
+                              filter_mode="contains")
     if q.type in ("cidr_list", "string_list"):
         return _split(st.text_input(label, value=", ".join(map(str, value)), key=key, help=q.help,
                                     placeholder="comma-separated"))
@@ -161,7 +175,9 @@ def _ask(q: Any, path: str, answers: dict[str, Any], fields: Fields) -> None:
     value = get_value(answers, path, copy.deepcopy(q.default))
     new = _widget(q, path, value)
     fields.slot(path)
-    st.caption(f"Default: {_fmt_default(q)}")
+    v = q.validation
+    allowed = f" · from {v['min']} to {v['max']}" if "min" in v and "max" in v else ""
+    st.caption(f"Default: {_fmt_default(q)}{allowed}")
     set_value(answers, path, new, q.default)
 
 
@@ -174,23 +190,27 @@ def questionnaire(answers: dict[str, Any], fields: Fields) -> dict[str, Any] | N
     by_section = book.by_section()
     working = copy.deepcopy(answers)
 
-    st.session_state.setdefault(STEP, 0)
     st.session_state.setdefault(DONE, False)
     titles = [s["title"] for s in sections]
+    if st.session_state.get(TOPIC) not in titles:
+        st.session_state[TOPIC] = titles[0]
+    step = titles.index(st.session_state[TOPIC])
     st.subheader("Questions")
-    chosen = st.segmented_control("Topic", titles, default=titles[st.session_state[STEP]], key=_key("topic"),
-                                  required=True, label_visibility="collapsed")
-    step = titles.index(chosen) if chosen in titles else st.session_state[STEP]
-    st.session_state[STEP] = step
+    # The bar shows TOPIC by writing its widget state (no default=), which Streamlit sends to the browser with
+    # this run. Popping the key and passing a new default instead (as before) left the browser on the old
+    # selection, sent back with the next interaction: an edit on the new topic jumped back and was lost.
+    st.session_state[TOPIC_BAR] = titles[step]
+    st.segmented_control("Topic", titles, key=TOPIC_BAR, required=True, label_visibility="collapsed", on_change=_picked)
     st.progress((step + 1) / len(sections), text=f"Topic {step + 1} of {len(sections)}: {titles[step]}")
 
     section = sections[step]
-    asked = [q for q in by_section[section["id"]] if qmod.is_asked(q, working)]
-    group_qs = [q for q in asked if q.per_node_group]
     with st.container(border=True):
-        for q in asked:
-            if not q.per_node_group:
+        # Follow-up questions are decided from the answers as they stand after every widget above them in this
+        # same run: turning a question on shows its follow-ups at once, not one rerun later.
+        for q in by_section[section["id"]]:
+            if not q.per_node_group and qmod.is_asked(q, working):
                 _ask(q, q.id, working, fields)
+        group_qs = [q for q in by_section[section["id"]] if q.per_node_group and qmod.is_asked(q, working)]
         if group_qs:
             existing = len(working.get("node_groups") or []) or 1
             count = st.number_input("How many node groups?", min_value=1, max_value=10, value=existing, key=_key("groups"))
@@ -214,15 +234,11 @@ def questionnaire(answers: dict[str, Any], fields: Fields) -> dict[str, Any] | N
         set_answers(working)
 
     back, nxt = st.columns(2)
-    if step > 0 and back.button("Back", key=_key("back"), icon=":material/arrow_back:"):
-        st.session_state[STEP] = step - 1
-        st.session_state.pop(_key("topic"), None)
-        st.rerun()
+    if step > 0:
+        back.button("Back", key=_key("back"), icon=":material/arrow_back:", on_click=_go, args=(titles[step - 1],))
     if step < len(sections) - 1:
-        if nxt.button("Next", key=_key("next"), icon=":material/arrow_forward:", type="primary"):
-            st.session_state[STEP] = step + 1
-            st.session_state.pop(_key("topic"), None)
-            st.rerun()
+        nxt.button("Next", key=_key("next"), icon=":material/arrow_forward:", type="primary", on_click=_go,
+                   args=(titles[step + 1],))
     elif not st.session_state[DONE] and nxt.button("See the recommendation", key=_key("finish"), type="primary",
                                                     icon=":material/check:", disabled=not valid):
         st.session_state[DONE] = True

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from eksadvisor import charts, report
+from eksadvisor.wording import plain
 
 SEVERITY_ORDER = ("critical", "warning", "info")
 SEVERITY_ICON = {"critical": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
@@ -25,14 +27,23 @@ def vpc_cidrs(answers: dict[str, Any]) -> list[str]:
     return [c for c in [net.get("vpc_cidr", "10.0.0.0/16"), *(net.get("secondary_cidrs") or [])] if c]
 
 
+def header(key: Any) -> str:
+    """A column header for people: ``subnet_addresses`` -> ``subnet addresses`` (engine field names as words)."""
+    return str(key).replace("_", " ")
+
+
 def _table(rows: list[dict[str, Any]], *, wrap: bool = False) -> None:
-    """A table of rows; ``wrap`` for prose columns (st.table wraps text, st.dataframe truncates it)."""
+    """A table of rows; ``wrap`` for prose columns (st.table wraps text, st.dataframe truncates it).
+
+    Headers read as words, and a missing value is an empty cell, never the text "None"."""
     if not rows:
         return
+    frame = pd.DataFrame(rows).rename(columns=header).astype(object)
+    frame = frame.where(frame.notna(), "")
     if wrap:
-        st.table(pd.DataFrame(rows).set_index(list(rows[0])[0]))
+        st.table(frame.set_index(frame.columns[0]))
     else:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def show_chart(chart: Any) -> None:
@@ -58,10 +69,11 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
     )
     with t_why:
         st.markdown("**Why not the others**")
-        _table([{"option": a.option, "verdict": a.verdict, "reason": a.reason} for a in rec.alternatives], wrap=True)
+        _table([{"option": a.option, "verdict": a.verdict, "reason": plain(a.reason)} for a in rec.alternatives], wrap=True)
         if rec.trace:
             st.markdown("**Decision path** (the Decision graph page draws it)")
-            _table([{"node": t.node, "outcome": t.outcome, "reason": t.reason, "source": t.source} for t in rec.trace],
+            _table([{"node": t.node, "outcome": t.outcome, "reason": plain(t.reason), "source": plain(t.source)}
+                    for t in rec.trace],
                    wrap=True)
     with t_warn:
         warnings(rec)
@@ -76,7 +88,7 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
             {"instance type": itype, "kubelet max-pods": value,
              "raw ceiling": rec.max_pods_detail.get(itype, {}).get("raw_max_pods", ""),
              "formula": rec.max_pods_detail.get(itype, {}).get("formula", ""),
-             "why": " ".join(rec.max_pods_detail.get(itype, {}).get("notes", []))}
+             "why": plain(" ".join(rec.max_pods_detail.get(itype, {}).get("notes", [])))}
             for itype, value in sorted(rec.max_pods.items())
         ], wrap=True)
         _table([
@@ -88,26 +100,26 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
     with t_subnets:
         _table([
             {"name": s.name, "role": s.role, "AZ": s.az, "CIDR": s.cidr, "usable IPs": s.usable_ips,
-             "existing": s.existing}
+             "existing": "existing" if s.existing else "new"}
             for s in rec.subnets
-        ])
+        ], wrap=True)
         if rec.secondary_cidrs:
             st.write("Associate with the VPC: " + ", ".join(f"`{c}`" for c in rec.secondary_cidrs))
         chart = charts.recommendation_address_map(rec, vpc_cidrs(answers))
         if chart is not None:
             show_chart(chart)
         for f in rec.plan_findings:
-            st.warning(f.get("message", str(f)))
+            st.warning(plain(f.get("message", str(f))))
     with t_budget:
         chart = charts.recommendation_ip_budget(rec)
         if chart is not None:
             show_chart(chart)
-        _table([{"node group": g.name, **g.per_node} for g in rec.node_groups if g.per_node])
+        _table([{"node group": g.name, **g.per_node} for g in rec.node_groups if g.per_node], wrap=True)
         chart = charts.recommendation_growth(rec)
         if chart is not None:
             show_chart(chart)
         if rec.az_usage:
-            _table([u.model_dump() for u in rec.az_usage])
+            _table([u.model_dump() for u in rec.az_usage], wrap=True)
     with t_compare:
         compare_options(answers)
     with t_snippets:
@@ -122,9 +134,17 @@ COMPARE_COLUMNS = {  # compare() column -> header shown
 }
 
 
+def _compare_cell(value: Any) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def compare_options(answers: dict[str, Any]) -> None:
     """The same answers planned under every option (eksadvisor.whatif.compare_rows), table beside the chart."""
-    from pages._common import compare_options as rows_for
+    from app_pages._common import compare_options as rows_for
 
     rows = rows_for(answers)
     st.caption("The same answers planned under each pod-addressing option by the same engine as the "
@@ -132,7 +152,8 @@ def compare_options(answers: dict[str, Any]) -> None:
                "the subnet plan fits, and how many more nodes its subnets hold.")
     left, right = st.columns([3, 2])
     with left:
-        _table([{COMPARE_COLUMNS[k]: r[k] for k in COMPARE_COLUMNS} for r in rows], wrap=True)
+        # cells as text: an unavailable option has no figures ("-"), and a column must hold one type (Arrow)
+        _table([{COMPARE_COLUMNS[k]: _compare_cell(r[k]) for k in COMPARE_COLUMNS} for r in rows], wrap=True)
     with right:
         show_chart(charts.compare_chart(rows))
 
@@ -148,7 +169,8 @@ def warnings(rec: Any) -> None:
         st.markdown(f"**{severity.capitalize()}** ({len(items)})")
         for w in items:
             box = {"critical": st.error, "warning": st.warning, "info": st.info}[severity]
-            box(f"**{w.message}**\n\nRemediation: {w.remediation}\n\n`{w.id}` — {w.source}", icon=SEVERITY_ICON[severity])
+            box(f"**{plain(w.message)}**\n\nRemediation: {plain(w.remediation)}\n\n`{w.id}` — {plain(w.source)}",
+                icon=SEVERITY_ICON[severity])
 
 
 def snippets(rec: Any) -> None:
@@ -166,6 +188,11 @@ def snippets(rec: Any) -> None:
             st.code(rec.snippets[name], language=lang(name, rec.snippets[name]))
 
 
+def pdf_available() -> bool:
+    """Whether WeasyPrint (the report extra) is installed, without importing it."""
+    return importlib.util.find_spec("weasyprint") is not None
+
+
 def downloads(rec: Any, answers_model: Any, key: str) -> None:
     """One download button per report format the engine offers, and the answers as a YAML file.
 
@@ -178,6 +205,12 @@ def downloads(rec: Any, answers_model: Any, key: str) -> None:
     stem = f"eksadvisor-{rec.cluster_name}"
     for col, fmt in zip(cols, formats):
         label, ext, mime = REPORT_FORMATS[fmt]
+        if fmt == "pdf" and not pdf_available():
+            # `make run` installs it; an app installed some other way says what is missing instead of failing
+            # on click ("Failed to generate file for download").
+            col.button(label, key=f"{key}_{fmt}", icon=":material/download:", disabled=True,
+                       help="The PDF report needs WeasyPrint: pip install 'eksadvisor[report]'.")
+            continue
         col.download_button(
             label, lambda fmt=fmt: report.render_report(rec, answers_model, fmt), file_name=f"{stem}.{ext}",
             mime=mime, key=f"{key}_{fmt}", icon=":material/download:", on_click="ignore",

@@ -7,7 +7,8 @@ import streamlit as st
 
 from eksadvisor import charts
 from eksadvisor.maxpods import ipv6_max_pods, max_pods, max_pods_all
-from pages._common import Fields, catalog
+from eksadvisor.wording import plain
+from app_pages._common import Fields, catalog
 
 MODES = {  # label -> (prefix_delegation, custom_networking)
     "secondary IP": (False, False),
@@ -45,7 +46,10 @@ def catalog_table(cni_version: str, max_eni: int | None, show_max_allowed: bool)
             "prefix raw ceiling": raw_prefix[t.instance_type],
             "branch ENIs (SGP)": t.branch_enis,
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    # A type without a published vCPU count is an empty cell, not the text "None" (nullable integers).
+    frame["vCPUs"] = frame["vCPUs"].astype("Int64")
+    return frame
 
 
 st.title("Max pods explorer")
@@ -62,11 +66,12 @@ with c1:
 with c2:
     max_eni_in = st.number_input(
         "MAX_ENI (0: not set)", min_value=0, max_value=32, value=0, step=1, key="mp_max_eni",
-        help="--cni-max-eni: caps the ENIs ipamd attaches (values below 1 are ignored).",
+        help="The aws-node MAX_ENI setting: caps the ENIs ipamd attaches (values below 1 are ignored).",
     )
     fields.slot("cni_max_eni")
 with c3:
-    show_max = st.toggle("Show the raw maximum (--show-max-allowed)", value=False, key="mp_show_max")
+    show_max = st.toggle("Show the raw maximum (no 110 / 250 cap)", value=False, key="mp_show_max",
+                         help="What max-pods-calculator.sh prints with --show-max-allowed: the ENI ceiling, uncapped.")
 
 table = fields.call(catalog_table, cni_version, int(max_eni_in) or None, show_max)
 if table is None:
@@ -102,7 +107,7 @@ with tab_compare:
     picked = st.multiselect(
         "Instance types to compare", all_types,
         default=[t for t in ("m5.large", "m6i.2xlarge", "c5.18xlarge") if t in all_types], key="mp_compare",
-        max_selections=8,
+        max_selections=8, select_all=False, filter_mode="contains",  # Enter picks a type, never "Select N matches"
     )
     if picked:
         cat = catalog()
@@ -120,7 +125,7 @@ with tab_compare:
         st.altair_chart(charts.max_pods_by_mode_chart(rows), width="stretch")
         st.dataframe(
             pd.DataFrame(rows).pivot(index="instance_type", columns="mode", values="max_pods")
-            .reindex(index=picked, columns=[*MODES, "IPv6"]),
+            .reindex(index=picked, columns=[*MODES, "IPv6"]).rename_axis(index="instance type", columns="mode"),
             width="stretch",
         )
         st.caption(
@@ -158,4 +163,4 @@ with tab_explain:
             {"term": "hypervisor", "value": r.hypervisor},
         ]).astype(str))
         for note in r.notes:
-            st.info(note)
+            st.info(plain(note))
