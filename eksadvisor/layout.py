@@ -1,17 +1,21 @@
-"""Subnet planner: a packed, aligned layout per AZ inside the VPC's CIDRs.
+"""Subnet planner: a complete, aligned layout per AZ inside the VPC's CIDRs -- or a precise account of why not.
 
-Per AZ: a dedicated cluster subnet (/28 by default, control-plane ENIs only — not shared with nodes)
-[BP-SUBNETS], a public subnet (load balancers, NAT gateways), a private node subnet sized for the
-caller's per-AZ address need, and with custom networking a pod subnet in a secondary CIDR picked from
-100.64.0.0/10 so that it clashes with nothing listed [BP-CUSTNET].
+Per AZ: a dedicated cluster subnet (/28 by default, control-plane ENIs only; two AZs are enough when space is tight)
+[BP-SUBNETS], a public subnet (load balancers, NAT gateways; at least the /27 a load balancer needs), a private node
+subnet sized for the caller's per-AZ address need (several when one /16 is not enough), and with custom networking a
+pod subnet in a /16 secondary CIDR picked from 100.64.0.0/10 so that it clashes with nothing listed [BP-CUSTNET].
 
-Placement: existing subnets stay where they are; the planner works in the free space between them
-(the maximal aligned holes aws-cidr-finder reports), placing the largest blocks first, each into the
-smallest hole that holds it (lowest address on ties). Blocks are power-of-two sized and aligned, so
-largest-first placement wastes nothing: if the blocks fit the holes at all, they fit this way.
+Placement: existing subnets stay where they are and count their free addresses (usable - used_ips); the planner
+works in the free space between them (the maximal aligned holes aws-cidr-finder reports), placing the largest blocks
+first, each into the smallest hole that holds it (lowest address on ties). Blocks are power-of-two sized and aligned,
+so largest-first placement wastes nothing: if the blocks fit the holes at all, they fit this way. When they do not,
+the demand shrinks in a stated order (:func:`_degrade_steps`: growth headroom first, mandatory pieces never), then
+new /16 secondary CIDRs are associated (``add_secondary_cidrs``). A VPC that overlaps a connected range gets its
+cluster subnets and one transit subnet per AZ (private NAT gateway) in a block that overlaps nothing connected.
+``SubnetPlan.complete`` says whether the result is buildable as a whole (DESIGN §2.4).
 
 This module does not know how many addresses a node needs: the caller computes that with the
-IP-consumption model and passes ``node_addresses_per_az`` / ``pod_addresses_per_az``.
+IP-consumption model and passes ``node_addresses_per_az`` / ``pod_addresses_per_az`` (and their floors).
 """
 
 from __future__ import annotations
@@ -209,17 +213,13 @@ class _FreeSpace:
         return sorted((IPv4Network((a, p)) for p, bucket in self.buckets.items() for a in bucket),
                       key=lambda n: (n.prefixlen, n))
 
-    def total(self) -> int:
-        return sum(len(v) << (32 - p) for p, v in self.buckets.items())
-
 
 class _Holes:
     """The free space of some containers, bucketed once so that each placement attempt starts from a copy."""
 
     def __init__(self, holes: Iterable[IPv4Network]) -> None:
-        self.list = list(holes)
         buckets: dict[int, list[int]] = {}
-        for b in self.list:
+        for b in holes:
             buckets.setdefault(b.prefixlen, []).append(int(b.network_address))
         for v in buckets.values():
             v.sort()
@@ -227,9 +227,6 @@ class _Holes:
 
     def space(self) -> _FreeSpace:
         return _FreeSpace.from_buckets(self.buckets)
-
-    def total(self) -> int:
-        return sum(b.num_addresses for b in self.list)
 
 
 def _holes(containers: Sequence[IPv4Network], occupied: Sequence[IPv4Network]) -> list[IPv4Network]:

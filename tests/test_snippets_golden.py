@@ -62,7 +62,7 @@ def test_multus_case_matches_golden(shared_dir):
 
 def test_multus_planned_subnets_case_matches_golden(shared_dir):
     """The planner's role-"multus" subnets (see PLANNED_MULTUS)."""
-    _check_golden("simulated-multus-planned-subnets", multus_planned_case()[0].snippets)
+    _check_golden("multus-ipvlan-planned", multus_planned_case()[0].snippets)
 
 
 def test_fargate_case_matches_golden(shared_dir):

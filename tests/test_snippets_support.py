@@ -265,7 +265,7 @@ def all_cases() -> dict[str, tuple[Any, Any]]:
         pass
     cases["advised-windows"] = windows_case()
     cases["advised-multus"] = multus_case()
-    cases["simulated-multus-planned-subnets"] = multus_planned_case()
+    cases["multus-ipvlan-planned"] = multus_planned_case()
     cases["advised-fargate-and-nodes"] = fargate_case(node_groups=[
         {"name": "general", "instance_types": ["m6i.large"], "desired_nodes": 3, "max_nodes": 6, "pods_per_node": 20}])
     return cases
