@@ -56,10 +56,6 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'eksadvisor' has no attribute {name!r}")
     mod = import_module(module)
-    if module == "eksadvisor.layout":  # the subnet plan displays richly in Jupyter too (layout.py stays untouched)
-        from eksadvisor.display import install_subnet_plan_display
-
-        install_subnet_plan_display(mod.SubnetPlan)
     value = getattr(mod, name)
     globals()[name] = value
     return value

@@ -505,10 +505,7 @@ def subnet_plan(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: C
                 service_cidr: str | None = None, public_prefix: int | None = None) -> tuple[Any, dict[str, Any]]:
     """The subnet plan advise() would recommend (same mode decisions, same per-node ipamd figures), with
     the per-AZ sizing it was built from. ``service_cidr``/``public_prefix`` override planner inputs."""
-    from eksadvisor.display import install_subnet_plan_display  # Jupyter display of the plan (light import)
-
     p = _prepare(answers, catalog, service_cidr=service_cidr, public_prefix=public_prefix)
-    install_subnet_plan_display(type(p.plan))
     return p.plan, p.sizing
 
 

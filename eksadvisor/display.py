@@ -237,8 +237,4 @@ def audit_html(r: Any, *, charts: bool = True) -> str:
     )
 
 
-def install_subnet_plan_display(cls: Any) -> None:
-    """Give the planner's SubnetPlan class its ``_repr_html_`` (eksadvisor.layout is not edited here)."""
-    if "_repr_html_" not in cls.__dict__:
-        cls._repr_html_ = lambda self: subnet_plan_html(self)
 

@@ -148,6 +148,11 @@ class SubnetPlan(_Model):
     missing: list[str] = Field(default_factory=lambda: [])
     next_secondary_cidr: str | None = None  # the /16 to associate next for headroom (clear of everything listed)
 
+    def _repr_html_(self) -> str:  # Jupyter and any IPython display front end
+        from eksadvisor.display import subnet_plan_html
+
+        return subnet_plan_html(self)
+
 
 # ------------------------------------------------------------------------------------ allocation
 class _Need:
