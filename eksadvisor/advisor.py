@@ -387,9 +387,37 @@ def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str 
         "node_addresses_per_az": req.node_addresses_per_az, "pod_addresses_per_az": req.pod_addresses_per_az,
         "prefixes_per_az": prefixes_per_az, "fargate_addresses_per_az": fargate_per_az,
         "growth_factor": a.network.growth_factor,
+        "node_addresses_per_az_floor": req.node_addresses_per_az_floor,
         "assumptions": list(growth_usage.assumptions) if growth_usage is not None else [],
     }
     return plan_subnets(req), sizing
+
+
+def _plan_step(plan: Any, sizing: dict[str, Any], answers: Answers, refusal: str) -> dict[str, Any]:
+    """The subnet plan as a step of the walk: which rung of the address-pressure ladder it took (new subnets in the
+    VPC's free space, sized down to max nodes, new /16 secondary CIDRs) or why no complete plan exists."""
+    blocks = ", ".join(plan.vpc_cidrs)
+    new = [c for c in plan.secondary_cidrs if c not in answers.network.secondary_cidrs]
+    reduced = any(f.id == "growth-headroom-reduced" for f in plan.findings)
+    need, floor = sizing["node_addresses_per_az"], sizing.get("node_addresses_per_az_floor") or sizing["node_addresses_per_az"]
+    if refusal:
+        outcome, reason = "refused", refusal
+    elif new:
+        outcome = "new_secondary_cidrs"
+        reason = (f"The plan associates {', '.join(new)}: the free space of {blocks} does not hold every subnet it needs "
+                  "(node, pod, cluster, public, or routable ones for an on-prem overlap) even at max_nodes; EKS accepts "
+                  "subnets from any associated IPv4 block.")
+    elif reduced:
+        outcome = "reduced_headroom"
+        reason = (f"The free space of {blocks} holds the subnets at max_nodes ({floor:,} node-subnet addresses per AZ) "
+                  f"but not at max_nodes x growth_factor ({need:,}): they are sized down (growth-headroom-reduced).")
+    else:
+        outcome = "fits"
+        reason = (f"The free space of {blocks} holds every subnet at max_nodes x growth_factor ({need:,} node-subnet "
+                  "addresses per AZ).")
+    return {"node": "subnet_plan", "inputs": {"vpc_cidrs": list(plan.vpc_cidrs), "node_addresses_per_az": need,
+                                              "node_addresses_per_az_floor": floor, "new_secondary_cidrs": new},
+            "outcome": outcome, "reason": reason, "source": "Subnet Planning; IP Exhaustion Strategies"}
 
 
 # ------------------------------------------------------------------------------------ summary
@@ -583,7 +611,7 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
         secondary_cidrs=list(plan.secondary_cidrs),
         strategies=strategies,  # type: ignore[arg-type]
         warnings=[Warning_(**w) for w in warnings],
-        trace=[TraceStep(**s) for s in [*result.trace, strategy_step]],
+        trace=[TraceStep(**s) for s in [*result.trace, _plan_step(plan, p.sizing, a, refusal), strategy_step]],
         alternatives=[Alternative(**x) for x in result.alternatives],
         plan_findings=findings,
         fargate=fargate,

@@ -295,3 +295,26 @@ def test_growth_headroom_names_the_next_cidr():
     w = next(w for w in rec.warnings if w.id == "growth-headroom-reduced")
     cand = re.search(r"\((\d+\.\d+\.\d+\.\d+/16)\)", w.remediation).group(1)
     assert N(cand).subnet_of(C.CGNAT) and math.isclose(N(cand).num_addresses, 65536)
+
+
+@pytest.mark.parametrize("answers, outcome", [
+    (_answers("10.0.0.0/16", 3), "fits"),
+    (_answers("10.0.0.0/20", 3, nodes=(30, 60), pods=20), "reduced_headroom"),
+    (_answers("10.0.0.0/24", 2, nodes=(4, 6), existing_subnets=[
+        {"cidr": "10.0.0.0/25", "az": "us-east-1a", "role": "private", "used_ips": 100},
+        {"cidr": "10.0.0.128/25", "az": "us-east-1b", "role": "private", "used_ips": 100}]), "new_secondary_cidrs"),
+    (_answers("10.0.0.0/24", 3, region="eu-west-1", nodes=(20, 40), cgnat_in_use=True, onprem_cidrs=["10.0.0.0/8"]),
+     "refused"),
+])
+def test_the_plan_is_a_step_of_the_walk(answers, outcome):
+    """The ladder rung the plan took is traced before the exhaustion strategies (a refused plan only in the
+    diagnosis, advise(..., partial=True))."""
+    rec = advise(answers, partial=True)
+    nodes = [t.node for t in rec.trace]
+    assert nodes[-2:] == ["subnet_plan", "ip_exhaustion_strategies"]
+    step = rec.trace[-2]
+    assert step.outcome == outcome
+    if outcome == "refused":
+        assert step.reason == rec.refusal
+    if outcome == "new_secondary_cidrs":
+        assert all(c in step.reason for c in step.inputs["new_secondary_cidrs"]) and step.inputs["new_secondary_cidrs"]
