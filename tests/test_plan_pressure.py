@@ -318,3 +318,26 @@ def test_the_plan_is_a_step_of_the_walk(answers, outcome):
         assert step.reason == rec.refusal
     if outcome == "new_secondary_cidrs":
         assert all(c in step.reason for c in step.inputs["new_secondary_cidrs"]) and step.inputs["new_secondary_cidrs"]
+
+
+def test_terraform_module_gets_one_subnet_per_az_and_the_rest_as_plain_subnets():
+    """terraform-aws-modules/vpc puts private_subnets[i] in azs[i] (element()), so two node subnets in one AZ cannot both
+    go to the module: 1,000 nodes x 100 pods over 2 AZs (CG-NAT in use, so no custom networking) needs two /16 node
+    subnets per AZ; the module gets the first of each AZ in AZ order, the second ones are aws_subnet.extra, routed
+    through the private route table of their AZ."""
+    from .test_snippets_support import parse_hcl
+
+    answers = _answers("10.0.0.0/16", 2, nodes=(500, 1000), pods=100, types=("m5.4xlarge",), cgnat_in_use=True,
+                       growth_factor=1.0)
+    rec = advise(answers)
+    _complete(rec, answers)
+    by_az = {az: [s for s in rec.subnets if s.role == "private" and s.az == az] for az in ("us-east-1a", "us-east-1b")}
+    assert [len(v) for v in by_az.values()] == [2, 2]
+    tf = parse_hcl(rec.snippets["terraform-vpc.tf"])
+    vpc = tf["module"][0]["vpc"]
+    assert vpc["private_subnets"] == [by_az[az][0].cidr for az in vpc["azs"]]
+    extra = next(r["aws_subnet"]["extra"] for r in tf["resource"] if "extra" in r.get("aws_subnet", {}))
+    assert sorted(v["cidr"] for v in extra["for_each"].values()) == sorted(v[1].cidr for v in by_az.values())
+    rta = next(r["aws_route_table_association"]["extra"] for r in tf["resource"]
+               if "extra" in r.get("aws_route_table_association", {}))
+    assert {v["role"] for v in rta["for_each"].values()} == {"private"}

@@ -200,13 +200,27 @@ def _role_tags(ctx: Context, role: str) -> dict[str, str]:
     return dict(sorted(common.items()))
 
 
+def _module_split(ctx: Context, role: str) -> tuple[list[SubnetView], list[SubnetView]]:
+    """(the subnets of ``role`` the vpc module creates, the rest). The module puts list item i in azs[i] (element()),
+    so it takes one subnet per AZ, in AZ order from the first; further subnets of an AZ (a node need beyond one /16)
+    become plain aws_subnet resources."""
+    subs = ctx.subnets_of(role)
+    first: list[SubnetView] = []
+    for az in ctx.azs:
+        here = [s for s in subs if s.az == az]
+        if not here:
+            break
+        first.append(here[0])
+    return first, [s for s in subs if s not in first]
+
+
 def _per_subnet_tags(ctx: Context, kinds: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     from eksadvisor.snippets.subnets import tags_for
 
     out: dict[str, Any] = {}
     for role, kind in kinds:
         common = _role_tags(ctx, role)
-        for index, s in enumerate(ctx.subnets_of(role)):
+        for index, s in enumerate(_module_split(ctx, role)[0]):
             for key, value in tags_for(ctx, s).items():
                 if common.get(key) != value:
                     out[f"{s.name}/{key}"] = {"kind": kind, "index": index, "key": key, "value": value}
@@ -234,7 +248,7 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
     m.set("azs", list(ctx.azs)).blank()
     kinds = (("public", "public"), ("private", "private"), ("cluster", "intra"))
     for role, kind in kinds:
-        subnets = ctx.subnets_of(role)
+        subnets = _module_split(ctx, role)[0]
         if not subnets:
             continue
         m.set(f"{kind}_subnets", [s.cidr for s in subnets])
@@ -254,7 +268,7 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
         m.set("create_egress_only_igw", True)
         index = 0
         for role, kind in kinds:
-            n = len(ctx.subnets_of(role))
+            n = len(_module_split(ctx, role)[0])
             if not n:
                 continue
             m.set(f"{kind}_subnet_ipv6_prefixes", list(range(index, index + n)))
@@ -272,6 +286,26 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
         tag.set("key", Expr("each.value.key"))
         tag.set("value", Expr("each.value.value"))
         blocks.append(tag)
+    more = [(role, s) for role, _ in kinds for s in _module_split(ctx, role)[1]]
+    if more:
+        from eksadvisor.snippets.subnets import tags_for
+
+        sub = Block("resource", ["aws_subnet", "extra"], comments=[
+            "Further subnets of a role in an AZ (the module creates one per AZ), routed like the module's own."])
+        sub.set("for_each", {s.name: {"az": s.az, "cidr": s.cidr, "tags": {"Name": s.name, **tags_for(ctx, s)}}
+                             for _, s in more}).blank()
+        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
+        sub.set("cidr_block", Expr("each.value.cidr"))
+        sub.set("availability_zone", Expr("each.value.az"))
+        sub.set("tags", Expr("each.value.tags"))
+        sub.set("depends_on", [Expr("module.vpc")])
+        rta = Block("resource", ["aws_route_table_association", "extra"])
+        rta.set("for_each", {s.name: {"az": s.az, "role": role} for role, s in more}).blank()
+        rta.set("subnet_id", Expr("aws_subnet.extra[each.key].id"))
+        rta.set("route_table_id", Expr(
+            "element({public = module.vpc.public_route_table_ids, private = module.vpc.private_route_table_ids, "
+            "cluster = module.vpc.intra_route_table_ids}[each.value.role], index(module.vpc.azs, each.value.az))"))
+        blocks += [sub, rta]
     transit = ctx.subnets_of("transit")
     if transit:
         sub = Block("resource", ["aws_subnet", "transit"], comments=[
