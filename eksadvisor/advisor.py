@@ -19,7 +19,9 @@ from typing import Any, Mapping
 
 from eksadvisor.answers import Answers, load_answers
 from eksadvisor.catalog import Catalog, load_catalog
-from eksadvisor.graph import Context, GroupFacts, choose_strategies, linux_groups, system_pods, walk
+from eksadvisor.graph import (
+    Context, GroupFacts, choose_strategies, linux_groups, multus_enis, pod_max_eni, system_pods, walk,
+)
 from eksadvisor.recommendation import (
     Alternative, AzUsage, NodeGroupOut, Provenance, Recommendation, SubnetOut, TraceStep, Warning_,
 )
@@ -91,12 +93,17 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
             }
         else:
             r = compute(itype, ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=custom,
-                        catalog_snapshot=ctx.catalog.meta.snapshot_date)
+                        max_eni=pod_max_eni(ctx.answers, itype), catalog_snapshot=ctx.catalog.meta.snapshot_date)
             by_type[t] = r.max_pods
             detail[t] = {
                 "mode": r.mode, "max_pods": r.max_pods, "raw_max_pods": r.raw_max_pods, "ceiling": r.ceiling,
                 "capped": r.capped, "formula": r.formula(), "notes": list(r.notes),
             }
+            if multus_enis(ctx.answers):
+                detail[t]["notes"].append(
+                    f"Multus: {multus_enis(ctx.answers)} extra ENI(s) per node tagged no_manage are not ipamd's, so "
+                    f"max-pods counts {itype.max_enis} - {multus_enis(ctx.answers)} ENIs (hasRoomForEni, "
+                    "pkg/ipamd/ipamd.go; VPC CNI README 'No Manage tag').")
         if ctx.answers.security_groups_for_pods.needed and not ipv6:
             from eksadvisor.maxpods import sgp_capacity
 
@@ -190,6 +197,9 @@ def _settings(ctx: Context, warm: Any) -> tuple[dict[str, str], dict[str, str]]:
     init: dict[str, str] = {}
     if d["ip_family"] == "ipv6":
         env["ENABLE_IPv6"] = "true"
+        # the shipped manifest sets ENABLE_IPv4=true, and ipamd refuses to start with both on (isConfigValid,
+        # pkg/ipamd/ipamd.go: "VPC CNI currently does not support dual stack mode")
+        env["ENABLE_IPv4"] = "false"
         env["ENABLE_PREFIX_DELEGATION"] = "true"
         init["ENABLE_IPv6"] = "true"
     elif not linux_groups(ctx):
@@ -251,7 +261,8 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
             else:
                 u = node_usage(ctx.catalog.get(t), pods, prefix_delegation=prefix,
                                custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp, catalog=ctx.catalog,
-                               cni_version=ctx.answers.cni_version, branch_pods=branch)
+                               cni_version=ctx.answers.cni_version, branch_pods=branch,
+                               max_eni=pod_max_eni(ctx.answers, ctx.catalog.get(t)))
             if worst is None or (u.subnet_addresses, u.instance_type) > (worst.subnet_addresses, worst.instance_type):
                 worst = u
         g.usage = worst

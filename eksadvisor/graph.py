@@ -304,6 +304,26 @@ def system_pods(ctx: Context, name: str) -> tuple[int, int]:
     return (0, 0)
 
 
+def multus_enis(answers: Any) -> int:
+    """Extra ENIs every node carries for Multus: one per network, tagged no_manage. ipamd subtracts unmanaged ENIs from
+    the ENI limit (hasRoomForEni, pkg/ipamd/ipamd.go), so they are not there for pods: max-pods counts E - this (the
+    VPC CNI README, "No Manage tag")."""
+    return len(answers.multus.networks) if answers.multus.needed else 0
+
+
+def pod_max_eni(answers: Any, itype: Any) -> int | None:
+    """The ENI limit left for pods (None: the type's own), as max-pods-calculator.sh's --cni-max-eni takes it."""
+    k = multus_enis(answers)
+    if not k:
+        return None
+    if itype.max_enis - k < 1:
+        from eksadvisor.errors import InputError
+
+        raise InputError(f"multus.networks: {k} extra ENIs for Multus leave no ENI for pods on {itype.instance_type} "
+                         f"({itype.max_enis} ENIs): use a type with more ENIs or fewer networks.", field="multus.networks")
+    return itype.max_enis - k
+
+
 def secondary_capacity(ctx: Context, g: Any, t: str, *, custom: bool, prefix: bool = False) -> int:
     """Workload pods one node of type ``t`` can run: kubelet max-pods (calculator) less the system pods, and the pod
     addresses (ENIs x slots; with Security Groups for Pods the trunk slot held back and the branch ENIs added,
@@ -312,12 +332,14 @@ def secondary_capacity(ctx: Context, g: Any, t: str, *, custom: bool, prefix: bo
 
     itype = ctx.catalog.get(t)
     total, with_ip = system_pods(ctx, g.name)
-    r = compute(itype, ctx.answers.cni_version, custom_networking=custom, prefix_delegation=prefix)
+    r = compute(itype, ctx.answers.cni_version, custom_networking=custom, prefix_delegation=prefix,
+                max_eni=pod_max_eni(ctx.answers, itype))
     if sgp_on_nodes(ctx):
         branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node)
         addresses = sgp_capacity(itype, custom_networking=custom, prefix_delegation=prefix).pod_capacity(branch)
     else:
-        addresses = pod_eni_cap(itype, custom_networking=custom) * r.slots_per_eni * r.addresses_per_slot
+        addresses = (pod_eni_cap(itype, custom_networking=custom) - multus_enis(ctx.answers)) * r.slots_per_eni * \
+            r.addresses_per_slot
     return max(min(r.max_pods - total, addresses - with_ip), 0)
 
 

@@ -638,7 +638,7 @@ def _degradation_findings(needs: Sequence[_Need], placed: dict[tuple[str, str, i
         notes.append("Cluster subnets are planned in two AZs only (what EKS needs): there was no room for one per AZ.")
 
 
-def _missing(req: PlanRequest, subnets: Sequence[PlannedSubnet]) -> list[str]:
+def _missing(req: PlanRequest, subnets: Sequence[PlannedSubnet], *, want_transit: bool) -> list[str]:
     """What a buildable layout lacks (DESIGN §2.4); empty when complete."""
     out: list[str] = []
     by_role: dict[str, set[str]] = {}
@@ -647,10 +647,8 @@ def _missing(req: PlanRequest, subnets: Sequence[PlannedSubnet]) -> list[str]:
     cluster_azs = len(by_role.get("cluster", set()))
     if cluster_azs < MIN_CLUSTER_AZS:
         out.append(f"cluster subnets in two Availability Zones (the plan has {cluster_azs})")
-    overlap = req.routable_for_overlap and any(
-        IPv4Network(b).overlaps(IPv4Network(o)) for b in [req.vpc_cidr, *req.secondary_cidrs] for o in req.onprem_cidrs)
     for role, wanted in (("private", True), ("public", req.public_subnets), ("pod", req.custom_networking),
-                         ("transit", overlap)):
+                         ("transit", want_transit)):
         lacking = [az for az in req.azs if az not in by_role.get(role, set())]
         if wanted and lacking:
             out.append(f"a {_ROLE_WORD[role]} subnet in {', '.join(lacking)}")
@@ -967,7 +965,8 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
                                 source=cite("VPC-CIDR", "VPC-SUBNET"), message=shortfall.reason))
 
     left = sorted([*space.blocks(), *pod_space_free], key=lambda n: (n.prefixlen, int(n.network_address)))
-    missing = _missing(req, subnets)
+    # transit subnets are wanted when the private NAT pattern applies (a routable block was found for them)
+    missing = _missing(req, subnets, want_transit=any(n.role == "transit" for n in needs))
     if all_unplaced and not missing:  # every role is there, but not at the size the demand needs
         missing = [f"{_ROLE_WORD[n.role]} subnet /{n.prefixlen} in {n.az}" for n in sorted(all_unplaced, key=_Need.sort_key)]
     findings.sort(key=lambda f: ({"critical": 0, "warning": 1, "info": 2}[f.severity], f.id, f.ranges, f.message))

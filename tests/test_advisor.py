@@ -70,7 +70,8 @@ def test_seed_ipv6_434():
     assert rec.ip_family == "ipv6" and rec.address_mode == "prefix" and not rec.custom_networking
     assert rec.max_pods_detail["m5.large"]["raw_max_pods"] == 434
     assert rec.max_pods == {"m5.large": 110}
-    assert rec.settings == {"ENABLE_IPv6": "true", "ENABLE_PREFIX_DELEGATION": "true"}
+    # ENABLE_IPv4=false: the manifest sets it true and ipamd refuses both on (isConfigValid, pkg/ipamd/ipamd.go)
+    assert rec.settings == {"ENABLE_IPv4": "false", "ENABLE_IPv6": "true", "ENABLE_PREFIX_DELEGATION": "true"}
     assert rec.init_settings == {"ENABLE_IPv6": "true"}
     assert rec.strategies == ["ipv6"]
     assert rec.node_groups[0].per_node["node_subnet_addresses"] == 1

@@ -135,10 +135,10 @@ def test_format_checker_enforces_string_booleans_and_integers(shared_dir):
 def test_vpc_cni_addon_json_validates(case):
     config = json.loads(case.out["vpc-cni-addon.json"])
     assert config == awsnode.addon_configuration(case.ctx)
-    add_on_env = {k: v for k, v in case.ctx.settings.items() if k != "ENABLE_IPv6"}
+    add_on_env = {k: v for k, v in case.ctx.settings.items() if k not in ("ENABLE_IPv6", "ENABLE_IPv4")}
     assert config.get("env", {}) == add_on_env
     for k, v in case.rec.settings.items():
-        if k != "ENABLE_IPv6":
+        if k not in ("ENABLE_IPv6", "ENABLE_IPv4"):
             assert config["env"][k] == v  # the recommendation's values are kept verbatim
     assert "ENABLE_IPv6" not in config.get("env", {}) and "ENABLE_IPv6" not in config.get("init", {}).get("env", {})
     _validate_addon_4a(config, case.ctx)

@@ -340,3 +340,18 @@ def test_multus_ranges_refuse_exactly_the_overlapping_ranges():
             assert r.addresses == n.num_addresses - 5
 
     check()
+
+
+def test_multus_extra_enis_come_off_max_pods(shared_dir):
+    """Each Multus network puts one extra ENI on every node, tagged no_manage; ipamd subtracts unmanaged ENIs from the
+    ENI limit (hasRoomForEni, pkg/ipamd/ipamd.go; VPC CNI README 'No Manage tag'), so max-pods counts E - 2 here:
+    m5.2xlarge has 4 ENIs x 15 IPv4 addresses -> (4 - 2) x (15 - 1) + 2 = 30, not 58 (--cni-max-eni 2 gives the same)."""
+    from eksadvisor.maxpods import max_pods
+
+    from .test_snippets_support import multus_case
+
+    rec, _ = multus_case()
+    assert rec.max_pods == {"m5.2xlarge": 30}
+    assert max_pods("m5.2xlarge", "1.19.2", max_eni=2).max_pods == 30
+    assert rec.node_groups[0].per_node["enis"] <= 2
+    assert any("no_manage" in n for n in rec.max_pods_detail["m5.2xlarge"]["notes"])

@@ -510,6 +510,7 @@ def build_context(rec: Any, answers: Any) -> Context:
     sgp_strict = sgp and settings.get("POD_SECURITY_GROUP_ENFORCING_MODE", "strict") == "strict"
     if ip_family == "ipv6":  # IPv6 mode: ENABLE_IPv6 on aws-node and on the init container [CNI-README]
         settings.setdefault("ENABLE_IPv6", "true")
+        settings.setdefault("ENABLE_IPv4", "false")  # ipamd refuses both on (isConfigValid, pkg/ipamd/ipamd.go)
         init_settings.setdefault("ENABLE_IPv6", "true")
     if sgp_strict:  # kubelet TCP probes to branch-ENI pods in strict mode [EKS-SGP]
         init_settings.setdefault("DISABLE_TCP_EARLY_DEMUX", "true")

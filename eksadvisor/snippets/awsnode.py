@@ -41,8 +41,8 @@ ADDON_INIT_ENV_KEYS_V1_15_1 = frozenset({"DISABLE_TCP_EARLY_DEMUX", "ENABLE_V6_E
 # (additionalProperties: false rejects it) and EKS configures the add-on for IPv6 from the cluster's ipFamily --
 # eksctl's IPv6 clusters pass no IPv6 setting to the add-on at all [EKSCTL]. Whether a newer add-on schema
 # accepts the key is UNCONFIRMED; the generated files say so.
-NOT_ADDON_KEYS = frozenset({"ENABLE_IPv6"})
-IPV6_ADDON_NOTE = ("ENABLE_IPv6 is not in the add-on configuration: the vpc-cni add-on schema has no such key and EKS "
+NOT_ADDON_KEYS = frozenset({"ENABLE_IPv6", "ENABLE_IPv4"})
+IPV6_ADDON_NOTE = ("ENABLE_IPv6 (with ENABLE_IPv4=false) is not in the add-on configuration: the vpc-cni add-on schema has no such key and EKS "
                    "sets the add-on's IPv6 mode from the cluster's ipFamily (eksctl passes none); whether a newer "
                    "add-on version accepts it is UNCONFIRMED. A self-managed aws-node needs it (aws-node-env.sh).")
 

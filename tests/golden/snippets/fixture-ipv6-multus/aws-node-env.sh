@@ -12,7 +12,7 @@ kubectl get daemonset aws-node \
 # aws-node container environment.
 kubectl set env daemonset/aws-node \
     -n kube-system \
-    -c aws-node ENABLE_IPv6=true ENABLE_POD_ENI=true ENABLE_PREFIX_DELEGATION=true
+    -c aws-node ENABLE_IPv4=false ENABLE_IPv6=true ENABLE_POD_ENI=true ENABLE_PREFIX_DELEGATION=true
 
 # aws-vpc-cni-init init container environment (a strategic merge patch keyed by name).
 kubectl patch daemonset aws-node \

@@ -6,7 +6,7 @@
 # Node roles get no CNI policy (iam_role_attach_cni_policy = false): aws-node uses the role below, which exists before any node (before_compute).
 # most_recent = true (module default) installs the newest vpc-cni build; pin addon_version to the planned VPC CNI v1.19.2 if you need it exactly.
 # ip_family is fixed at cluster creation: IPv6 means a new cluster.
-# ENABLE_IPv6 is not in the add-on configuration: the vpc-cni add-on schema has no such key and EKS sets the add-on's IPv6 mode from the cluster's ipFamily (eksctl passes none); whether a newer add-on version accepts it is UNCONFIRMED. A self-managed aws-node needs it (aws-node-env.sh).
+# ENABLE_IPv6 (with ENABLE_IPv4=false) is not in the add-on configuration: the vpc-cni add-on schema has no such key and EKS sets the add-on's IPv6 mode from the cluster's ipFamily (eksctl passes none); whether a newer add-on version accepts it is UNCONFIRMED. A self-managed aws-node needs it (aws-node-env.sh).
 # Windows node group(s) win left out: IPv6 clusters do not support Windows nodes.
 # Fargate (10 pods): each pod takes one address from the profile's subnets, which must be private (Fargate pods get no public IP); the profile uses the private subnets private-us-west-2a, private-us-west-2b, which the plan sized for these pods. Pods run on Fargate when their namespace matches the selector. See https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html.
 # Fargate runs no aws-node: the VPC CNI settings, warm pool, prefix delegation and max-pods here do not apply to Fargate pods.

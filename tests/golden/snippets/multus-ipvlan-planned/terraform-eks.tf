@@ -44,7 +44,7 @@ module "eks" {
       "cloudinit_pre_nodeadm" = [
         {
           "content_type" = "application/node.eks.aws"
-          "content" = "---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 58\n"
+          "content" = "---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 30\n"
         },
       ]
     }
