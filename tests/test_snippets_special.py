@@ -5,6 +5,7 @@ out by hand here (sources cited next to the numbers)."""
 from __future__ import annotations
 
 import ipaddress
+import json
 
 import jsonschema
 import pytest
@@ -355,3 +356,25 @@ def test_multus_extra_enis_come_off_max_pods(shared_dir):
     assert max_pods("m5.2xlarge", "1.19.2", max_eni=2).max_pods == 30
     assert rec.node_groups[0].per_node["enis"] <= 2
     assert any("no_manage" in n for n in rec.max_pods_detail["m5.2xlarge"]["notes"])
+
+
+def test_fargate_only_cluster_runs_coredns_on_fargate(shared_dir):
+    """No Linux node: CoreDNS must run on Fargate -- a profile selecting kube-system k8s-app=kube-dns and the coredns
+    add-on's computeType Fargate (Get started with AWS Fargate, 'Update CoreDNS'), else cluster DNS stays Pending."""
+    from .test_snippets_support import fargate_case, parse_hcl
+
+    rec, _ = fargate_case()
+    (cfg,) = _docs(rec.snippets["eksctl-cluster.yaml"])
+    system = [p for p in cfg["fargateProfiles"] if p["name"] == "fp-kube-system"]
+    assert system and system[0]["selectors"] == [{"namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}}]
+    coredns = next(a for a in cfg["addons"] if a["name"] == "coredns")
+    assert json.loads(coredns["configurationValues"]) == {"computeType": "Fargate"}
+    tf = parse_hcl(rec.snippets["terraform-eks.tf"])
+    eks = tf["module"][0]["eks"]
+    assert "fp-kube-system" in eks["fargate_profiles"]
+    # with a Linux node group CoreDNS stays on the nodes: no system profile, no computeType
+    rec2, _ = fargate_case(node_groups=[{"name": "g", "instance_types": ["m5.large"], "desired_nodes": 2,
+                                         "max_nodes": 3, "pods_per_node": 10}])
+    (cfg2,) = _docs(rec2.snippets["eksctl-cluster.yaml"])
+    assert [p["name"] for p in cfg2["fargateProfiles"]] == ["fp-default"]
+    assert "configurationValues" not in next(a for a in cfg2["addons"] if a["name"] == "coredns")

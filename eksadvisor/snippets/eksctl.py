@@ -77,7 +77,12 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
     if config:
         cni["configurationValues"] = compact_json(config)
     cni["resolveConflicts"] = "overwrite"
-    cfg["addons"] = [cni, {"name": "coredns"}, {"name": "kube-proxy"}]
+    from eksadvisor.snippets.fargate import COREDNS_FARGATE, coredns_on_fargate
+
+    coredns: dict[str, Any] = {"name": "coredns"}
+    if coredns_on_fargate(ctx):
+        coredns["configurationValues"] = compact_json(COREDNS_FARGATE)
+    cfg["addons"] = [cni, coredns, {"name": "kube-proxy"}]
 
     groups = []
     for g in ctx.node_groups:

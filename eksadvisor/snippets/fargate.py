@@ -17,7 +17,17 @@ from typing import Any
 from eksadvisor.snippets._base import Context, SubnetView, placeholder
 
 PROFILE_NAME = "fp-default"
+SYSTEM_PROFILE_NAME = "fp-kube-system"
 FARGATE_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html"
+COREDNS_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/fargate-getting-started.html"
+COREDNS_FARGATE = {"computeType": "Fargate"}  # the coredns add-on's setting for Fargate-only clusters [COREDNS_DOC]
+COREDNS_SELECTOR = {"namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}}
+
+
+def coredns_on_fargate(ctx: Context) -> bool:
+    """No Linux node runs CoreDNS, so it must run on Fargate: a profile selecting it and the add-on told so
+    (*Get started with AWS Fargate*, "Update CoreDNS"), else it stays Pending and cluster DNS is down."""
+    return ctx.fargate and not any(g.os != "windows" for g in ctx.node_groups)
 
 
 def profile_subnets(ctx: Context) -> list[SubnetView]:
@@ -42,16 +52,25 @@ def notes(ctx: Context) -> list[str]:
     if ctx.ipv6:
         out.append("IPv6 cluster: each Fargate pod still needs an IPv4 address as well; keep IPv4 room in these "
                    "subnets.")
+    if coredns_on_fargate(ctx):
+        out.append(f"No Linux node group: CoreDNS runs on Fargate (profile {SYSTEM_PROFILE_NAME} selects kube-system "
+                   f"k8s-app=kube-dns; the coredns add-on gets computeType Fargate), else it stays Pending and cluster "
+                   f"DNS is down. See {COREDNS_DOC}.")
     return out
 
 
 def eksctl_profiles(ctx: Context) -> list[dict[str, Any]]:
-    return [{
-        "name": PROFILE_NAME,
-        "selectors": [{"namespace": namespace()}],
-        "subnets": [s.id_placeholder for s in profile_subnets(ctx)],
-    }]
+    subnets = [s.id_placeholder for s in profile_subnets(ctx)]
+    out = [{"name": PROFILE_NAME, "selectors": [{"namespace": namespace()}], "subnets": subnets}]
+    if coredns_on_fargate(ctx):
+        out.append({"name": SYSTEM_PROFILE_NAME, "selectors": [dict(COREDNS_SELECTOR, labels=dict(COREDNS_SELECTOR["labels"]))],
+                    "subnets": list(subnets)})
+    return out
 
 
 def terraform_profiles(ctx: Context, subnet_ids: Any) -> dict[str, Any]:
-    return {PROFILE_NAME: {"name": PROFILE_NAME, "selectors": [{"namespace": namespace()}], "subnet_ids": subnet_ids}}
+    out = {PROFILE_NAME: {"name": PROFILE_NAME, "selectors": [{"namespace": namespace()}], "subnet_ids": subnet_ids}}
+    if coredns_on_fargate(ctx):
+        out[SYSTEM_PROFILE_NAME] = {"name": SYSTEM_PROFILE_NAME, "selectors": [COREDNS_SELECTOR],
+                                    "subnet_ids": subnet_ids}
+    return out

@@ -73,7 +73,12 @@ def _eks_module(ctx: Context) -> Block:
     config = addon_configuration(ctx)
     if config:
         cni["configuration_values"] = Call("jsonencode", (config,))
-    m.set("addons", {"vpc-cni": cni, "coredns": {}, "kube-proxy": {}})
+    from eksadvisor.snippets.fargate import COREDNS_FARGATE, coredns_on_fargate
+
+    coredns: dict[str, Any] = {}
+    if coredns_on_fargate(ctx):
+        coredns["configuration_values"] = Call("jsonencode", (COREDNS_FARGATE,))
+    m.set("addons", {"vpc-cni": cni, "coredns": coredns, "kube-proxy": {}})
     groups: dict[str, Any] = {}
     for g in ctx.node_groups:
         ng: dict[str, Any] = {}

@@ -7,6 +7,7 @@
 # most_recent = true (module default) installs the newest vpc-cni build; pin addon_version to the planned VPC CNI v1.19.2 if you need it exactly.
 # Fargate (40 pods): each pod takes one address from the profile's subnets, which must be private (Fargate pods get no public IP); the profile uses the private subnets fg-private-eu-west-1a, fg-private-eu-west-1b, which the plan sized for these pods. Pods run on Fargate when their namespace matches the selector. See https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html.
 # Fargate runs no aws-node: the VPC CNI settings, warm pool, prefix delegation and max-pods here do not apply to Fargate pods.
+# No Linux node group: CoreDNS runs on Fargate (profile fp-kube-system selects kube-system k8s-app=kube-dns; the coredns add-on gets computeType Fargate), else it stays Pending and cluster DNS is down. See https://docs.aws.amazon.com/eks/latest/userguide/fargate-getting-started.html.
 # The module's fargate-profile sub-module creates the pod execution role; replace the namespace placeholder in fargate_profiles.
 
 module "eks" {
@@ -32,6 +33,18 @@ module "eks" {
       ]
       "subnet_ids" = module.vpc.private_subnets
     }
+    "fp-kube-system" = {
+      "name" = "fp-kube-system"
+      "selectors" = [
+        {
+          "namespace" = "kube-system"
+          "labels" = {
+            "k8s-app" = "kube-dns"
+          }
+        },
+      ]
+      "subnet_ids" = module.vpc.private_subnets
+    }
   }
 
   addons                   = {
@@ -39,7 +52,11 @@ module "eks" {
       "before_compute" = true
       "service_account_role_arn" = aws_iam_role.vpc_cni.arn
     }
-    "coredns" = {}
+    "coredns" = {
+      "configuration_values" = jsonencode({
+        "computeType" = "Fargate"
+      })
+    }
     "kube-proxy" = {}
   }
 }
