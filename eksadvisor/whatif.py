@@ -168,8 +168,11 @@ def _row(p: Any, label: str, recommended: bool) -> dict[str, Any]:
         "max_pods": min((g.max_pods for g in p.groups), default=None),
         "nodes_desired": sum(u.nodes_desired for u in azs) if azs else None,
         "nodes_max": sum(u.nodes_max for u in azs) if azs else None,
-        "subnet_addresses_desired": sum(u.node_subnet_addresses_desired + u.pod_subnet_addresses_desired for u in azs),
-        "subnet_addresses_max": sum(u.node_subnet_addresses_max + u.pod_subnet_addresses_max for u in azs),
+        # Fargate pods take one private-subnet address each whatever the option (EKS user guide, Fargate profiles)
+        "subnet_addresses_desired": sum(u.node_subnet_addresses_desired + u.pod_subnet_addresses_desired
+                                        for u in azs) + p.answers.fargate_pods,
+        "subnet_addresses_max": sum(u.node_subnet_addresses_max + u.pod_subnet_addresses_max
+                                    for u in azs) + p.answers.fargate_pods,
         "subnet_capacity": capacity,
         "fits": fits,
         "headroom_nodes": _headroom(p, ipv6, free) if fits else 0,

@@ -253,3 +253,14 @@ def test_shared_static_facts_change_no_row(path):
         if r["recommended"] or not r["available"]:
             continue
         assert r == _row(_prepare(path, None, force=OPTIONS[r["option"]]), r["option"], False)
+
+
+def test_fargate_pods_count_in_every_option():
+    """Each Fargate pod takes one private-subnet IPv4 address, whatever the option (EKS user guide, Fargate profiles):
+    a Fargate-only cluster of 300 pods takes 300 addresses in every row."""
+    import eksadvisor
+
+    df = eksadvisor.compare({"version": 1, "cluster_name": "farg", "availability_zones": 2, "node_groups": [],
+                             "fargate_pods": 300, "network": {"vpc_cidr": "10.0.0.0/24"}})
+    rows = df[df["available"]]
+    assert len(rows) >= 1 and set(rows["subnet_addresses_max"]) == {300} and set(rows["subnet_addresses_desired"]) == {300}
