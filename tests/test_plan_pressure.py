@@ -341,3 +341,27 @@ def test_terraform_module_gets_one_subnet_per_az_and_the_rest_as_plain_subnets()
     rta = next(r["aws_route_table_association"]["extra"] for r in tf["resource"]
                if "extra" in r.get("aws_route_table_association", {}))
     assert {v["role"] for v in rta["for_each"].values()} == {"private"}
+
+
+def test_overlap_builds_the_private_nat_gateway_pattern():
+    """VPC 10.1.0.0/16 inside on-prem 10.0.0.0/8: transit subnets per AZ in a routable block, a private NAT gateway in
+    each (connectivity_type private), node-subnet routes to 10.0.0.0/8 through the NAT gateway of their AZ, and the
+    transit route table sending 10.0.0.0/8 to the Transit Gateway (NAT gateway scenarios: overlapping networks)."""
+    from .test_snippets_support import parse_hcl
+
+    answers = _answers("10.1.0.0/16", 3, nodes=(10, 30), onprem_cidrs=["10.0.0.0/8"])
+    rec = advise(answers)
+    _complete(rec, answers)
+    transit = {s.az: s.name for s in rec.subnets if s.role == "transit"}
+    assert len(transit) == 3
+    res = parse_hcl(rec.snippets["terraform-vpc.tf"])["resource"]
+
+    def block(kind, name):
+        return next(r[kind][name] for r in res if name in r.get(kind, {}))
+
+    nat = block("aws_nat_gateway", "private")
+    assert nat["connectivity_type"] == "private" and "aws_subnet.transit[each.key].id" in nat["subnet_id"]
+    routes = block("aws_route", "onprem_via_private_nat")["for_each"]
+    assert {(v["az"], v["cidr"], v["nat"]) for v in routes.values()} == {
+        (az, "10.0.0.0/8", name) for az, name in transit.items()}
+    assert block("aws_route", "transit_to_tgw")["transit_gateway_id"] == "<TRANSIT_GATEWAY_ID>"

@@ -110,7 +110,7 @@ def test_placeholders_are_well_formed(case):
             kind = token[1:-1].split(":")[0]
             assert kind in {"ACCOUNT_ID", "SUBNET_ID", "SECURITY_GROUP_ID", "VPC_ID", "OIDC_PROVIDER_ID", "ADDON_VERSION",
                             "NAMESPACE", "APP_NAME", "KARPENTER_NODE_ROLE", "CLUSTER_ROLE_NAME", "NODE_ROLE_NAME",
-                            "OLD_NODEGROUP", "ROUTE_TABLE_ID"}, (name, token)
+                            "OLD_NODEGROUP", "ROUTE_TABLE_ID", "TRANSIT_GATEWAY_ID"}, (name, token)
             if kind == "SUBNET_ID":
                 assert token[len("<SUBNET_ID:"):-1] in names, (name, token)
 

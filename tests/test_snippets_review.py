@@ -67,7 +67,7 @@ def test_ipv6_add_on_configuration_has_no_enable_ipv6(shared_dir):
         assert json.loads(argv[argv.index("--configuration-values") + 1]) == expected
     # shown as a judgement, not as fact, wherever the add-on configuration is written
     for name in ("addon-commands.sh", "eksctl-cluster.yaml", "terraform-eks.tf"):
-        assert "ENABLE_IPv6 is not in the add-on configuration" in out[name]
+        assert "ENABLE_IPv6 (with ENABLE_IPv4=false) is not in the add-on configuration" in out[name]
         assert "UNCONFIRMED" in out[name]
 
 

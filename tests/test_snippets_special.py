@@ -276,13 +276,15 @@ def test_fargate_profile_uses_the_private_subnets_sized_for_it(shared_dir):
     out = rec.snippets
     (cfg,) = _docs(out["eksctl-cluster.yaml"])
     jsonschema.Draft7Validator(json_schema("eksctl-clusterconfig-v1alpha5.schema.json")).validate(cfg)
-    assert cfg["fargateProfiles"] == [{"name": "fp-default", "selectors": [{"namespace": "<NAMESPACE:fargate>"}],
-                                       "subnets": [f"<SUBNET_ID:{s.name}>" for s in private]}]
+    assert cfg["fargateProfiles"][0] == {"name": "fp-default", "selectors": [{"namespace": "<NAMESPACE:fargate>"}],
+                                         "subnets": [f"<SUBNET_ID:{s.name}>" for s in private]}
+    # Fargate-only: CoreDNS gets its own kube-system profile on the same subnets (test below)
+    assert [p["name"] for p in cfg["fargateProfiles"]] == ["fp-default", "fp-kube-system"]
     assert "managedNodeGroups" not in cfg
     module = parse_hcl(out["terraform-eks.tf"])["module"][0]["eks"]
-    assert module["fargate_profiles"] == {"fp-default": {"name": "fp-default",
-                                                         "selectors": [{"namespace": "<NAMESPACE:fargate>"}],
-                                                         "subnet_ids": "${module.vpc.private_subnets}"}}
+    assert module["fargate_profiles"]["fp-default"] == {"name": "fp-default",
+                                                        "selectors": [{"namespace": "<NAMESPACE:fargate>"}],
+                                                        "subnet_ids": "${module.vpc.private_subnets}"}
     for name in ("eksctl-cluster.yaml", "terraform-eks.tf", "runbook.md"):
         text = out[name]
         assert "Fargate (40 pods): each pod takes one address from the profile's subnets, which must be private" in text

@@ -319,6 +319,7 @@ class Context:
     auto_mode: bool = False
     custom_ami: bool = False
     fargate_pods: int = 0
+    onprem_cidrs: tuple[str, ...] = ()  # connected ranges: routed through the private NAT gateways when transit exists
 
     @property
     def ipv6(self) -> bool:
@@ -560,4 +561,5 @@ def build_context(rec: Any, answers: Any) -> Context:
         auto_mode=bool(get(answers, "operations.auto_mode", False)),
         custom_ami=bool(get(answers, "operations.custom_ami", False)),
         fargate_pods=int(get(answers, "fargate_pods", 0) or 0),
+        onprem_cidrs=tuple(str(c) for c in (get(answers, "network.onprem_cidrs", []) or [])),
     )

@@ -315,7 +315,7 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
     if transit:
         sub = Block("resource", ["aws_subnet", "transit"], comments=[
             "Transit subnets (private NAT gateway, Transit Gateway attachment) in the routable CIDR block: the module",
-            "has no such kind; route on-prem destinations from here to the Transit Gateway."])
+            "has no such kind."])
         sub.set("for_each", _pod_subnet_map(ctx, transit)).blank()
         sub.set("vpc_id", Expr("module.vpc.vpc_id"))
         sub.set("cidr_block", Expr("each.value.cidr"))
@@ -390,12 +390,11 @@ def _existing_vpc_blocks(ctx: Context) -> list[Block]:
         if ctx.new_secondary_cidrs:
             sub.set("depends_on", [Expr("aws_vpc_ipv4_cidr_block_association.secondary")])
         blocks.append(sub)
-        routed = [s for s in new if s.role in ("public", "private", "pod", "transit", "multus")]
+        routed = [s for s in new if s.role in ("public", "private", "pod", "multus")]  # transit: _private_nat_blocks
         if routed:
             rta = Block("resource", ["aws_route_table_association", "new"], comments=[
                 "Route new public subnets like the existing public ones, private and pod subnets like the private",
-                "ones of their AZ, transit subnets (private NAT gateway, Transit Gateway attachment) through their own",
-                "table that sends on-prem destinations to the Transit Gateway (cluster subnets keep the main table)."])
+                "ones of their AZ (cluster subnets keep the main table; transit subnets get their own, below)."])
             rta.set("for_each", {s.name: placeholder("ROUTE_TABLE_ID", f"{_route_kind(s.role)}-{s.az}")
                                  for s in routed}).blank()
             rta.set("subnet_id", Expr("aws_subnet.new[each.key].id"))
@@ -410,12 +409,60 @@ def terraform_vpc(ctx: Context) -> str:
             f"Additions to the existing VPC of cluster {ctx.cluster} (terraform-aws-modules/vpc is for new VPCs; "
             "existing subnets are left alone).",
         ]
-        blocks = _existing_vpc_blocks(ctx)
+        blocks = [*_existing_vpc_blocks(ctx), *_private_nat_blocks(ctx, existing=True)]
     else:
         header = [f"terraform-aws-modules/vpc/aws {VPC_MODULE_VERSION} inputs for cluster {ctx.cluster}: subnets per role."]
-        blocks = _new_vpc_blocks(ctx)
+        blocks = [*_new_vpc_blocks(ctx), *_private_nat_blocks(ctx, existing=False)]
     header += [GENERATED_BY, PLACEHOLDER_NOTE]
     if ctx.ipv6:
         header.append("Dual-stack: DNS64 is disabled where IPv6 pods run so IPv4 egress is SNATed on the node "
                       "instead of going through NAT64 [BP-IPV6].")
     return render_file(blocks, header=header)
+
+
+def _private_nat_blocks(ctx: Context, *, existing: bool) -> list[Block]:
+    """The private NAT gateway pattern for a VPC that overlaps a connected range (the plan's transit subnets): one NAT
+    gateway with connectivity_type private per transit subnet; node-subnet routes to the connected ranges through the
+    NAT gateway of their AZ; a transit route table sending the connected ranges to the Transit Gateway
+    (*NAT gateway scenarios*, overlapping networks: https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-scenarios.html)."""
+    transit = ctx.subnets_of("transit")
+    if not transit or not ctx.onprem_cidrs:
+        return []
+    subnet = "aws_subnet.new" if existing else "aws_subnet.transit"
+    nat_of = {s.az: s.name for s in transit}
+    nat = Block("resource", ["aws_nat_gateway", "private"], comments=[
+        "Private NAT gateways (one per AZ, in the routable transit subnets): nodes and pods in the overlapping range",
+        "reach the connected networks through them."])
+    nat.set("for_each", Call("toset", ([s.name for s in transit],))).blank()
+    nat.set("connectivity_type", "private")
+    nat.set("subnet_id", Expr(f"{subnet}[each.key].id"))
+    nat.set("tags", {"Name": Expr('"${each.key}-private-nat"')})
+    routes: dict[str, Any] = {}
+    for az in ctx.azs:
+        if az not in nat_of:
+            continue
+        for cidr in ctx.onprem_cidrs:
+            value: dict[str, Any] = {"az": az, "cidr": cidr, "nat": nat_of[az]}
+            if existing:
+                value["route_table"] = placeholder("ROUTE_TABLE_ID", f"private-{az}")
+            routes[f"{az} {cidr}"] = value
+    to_nat = Block("resource", ["aws_route", "onprem_via_private_nat"], comments=[
+        "Node (and pod) subnets: connected ranges through the private NAT gateway of the same AZ."])
+    to_nat.set("for_each", routes).blank()
+    to_nat.set("route_table_id", Expr("each.value.route_table") if existing else Expr(
+        "element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.az))"))
+    to_nat.set("destination_cidr_block", Expr("each.value.cidr"))
+    to_nat.set("nat_gateway_id", Expr("aws_nat_gateway.private[each.value.nat].id"))
+    table = Block("resource", ["aws_route_table", "transit"], comments=[
+        "Transit subnets: connected ranges to the Transit Gateway (attach it in the transit subnets)."])
+    table.set("vpc_id", Expr("local.vpc_id" if existing else "module.vpc.vpc_id"))
+    to_tgw = Block("resource", ["aws_route", "transit_to_tgw"])
+    to_tgw.set("for_each", Call("toset", (list(ctx.onprem_cidrs),))).blank()
+    to_tgw.set("route_table_id", Expr("aws_route_table.transit.id"))
+    to_tgw.set("destination_cidr_block", Expr("each.value"))
+    to_tgw.set("transit_gateway_id", placeholder("TRANSIT_GATEWAY_ID"))
+    assoc = Block("resource", ["aws_route_table_association", "transit"])
+    assoc.set("for_each", Call("toset", ([s.name for s in transit],))).blank()
+    assoc.set("subnet_id", Expr(f"{subnet}[each.key].id"))
+    assoc.set("route_table_id", Expr("aws_route_table.transit.id"))
+    return [nat, to_nat, table, to_tgw, assoc]

@@ -155,8 +155,7 @@ resource "aws_subnet" "new" {
 }
 
 # Route new public subnets like the existing public ones, private and pod subnets like the private
-# ones of their AZ, transit subnets (private NAT gateway, Transit Gateway attachment) through their own
-# table that sends on-prem destinations to the Transit Gateway (cluster subnets keep the main table).
+# ones of their AZ (cluster subnets keep the main table; transit subnets get their own, below).
 resource "aws_route_table_association" "new" {
   for_each       = {
     "payments-public-eu-central-1a" = "<ROUTE_TABLE_ID:public-eu-central-1a>"
@@ -167,11 +166,86 @@ resource "aws_route_table_association" "new" {
     "payments-pod-eu-central-1a" = "<ROUTE_TABLE_ID:private-eu-central-1a>"
     "payments-pod-eu-central-1b" = "<ROUTE_TABLE_ID:private-eu-central-1b>"
     "payments-pod-eu-central-1c" = "<ROUTE_TABLE_ID:private-eu-central-1c>"
-    "payments-transit-eu-central-1a" = "<ROUTE_TABLE_ID:transit-eu-central-1a>"
-    "payments-transit-eu-central-1b" = "<ROUTE_TABLE_ID:transit-eu-central-1b>"
-    "payments-transit-eu-central-1c" = "<ROUTE_TABLE_ID:transit-eu-central-1c>"
   }
 
   subnet_id      = aws_subnet.new[each.key].id
   route_table_id = each.value
+}
+
+# Private NAT gateways (one per AZ, in the routable transit subnets): nodes and pods in the overlapping range
+# reach the connected networks through them.
+resource "aws_nat_gateway" "private" {
+  for_each          = toset(["payments-transit-eu-central-1a", "payments-transit-eu-central-1b", "payments-transit-eu-central-1c"])
+
+  connectivity_type = "private"
+  subnet_id         = aws_subnet.new[each.key].id
+  tags              = {
+    "Name" = "${each.key}-private-nat"
+  }
+}
+
+# Node (and pod) subnets: connected ranges through the private NAT gateway of the same AZ.
+resource "aws_route" "onprem_via_private_nat" {
+  for_each               = {
+    "eu-central-1a 10.0.0.0/12" = {
+      "az" = "eu-central-1a"
+      "cidr" = "10.0.0.0/12"
+      "nat" = "payments-transit-eu-central-1a"
+      "route_table" = "<ROUTE_TABLE_ID:private-eu-central-1a>"
+    }
+    "eu-central-1a 172.16.0.0/12" = {
+      "az" = "eu-central-1a"
+      "cidr" = "172.16.0.0/12"
+      "nat" = "payments-transit-eu-central-1a"
+      "route_table" = "<ROUTE_TABLE_ID:private-eu-central-1a>"
+    }
+    "eu-central-1b 10.0.0.0/12" = {
+      "az" = "eu-central-1b"
+      "cidr" = "10.0.0.0/12"
+      "nat" = "payments-transit-eu-central-1b"
+      "route_table" = "<ROUTE_TABLE_ID:private-eu-central-1b>"
+    }
+    "eu-central-1b 172.16.0.0/12" = {
+      "az" = "eu-central-1b"
+      "cidr" = "172.16.0.0/12"
+      "nat" = "payments-transit-eu-central-1b"
+      "route_table" = "<ROUTE_TABLE_ID:private-eu-central-1b>"
+    }
+    "eu-central-1c 10.0.0.0/12" = {
+      "az" = "eu-central-1c"
+      "cidr" = "10.0.0.0/12"
+      "nat" = "payments-transit-eu-central-1c"
+      "route_table" = "<ROUTE_TABLE_ID:private-eu-central-1c>"
+    }
+    "eu-central-1c 172.16.0.0/12" = {
+      "az" = "eu-central-1c"
+      "cidr" = "172.16.0.0/12"
+      "nat" = "payments-transit-eu-central-1c"
+      "route_table" = "<ROUTE_TABLE_ID:private-eu-central-1c>"
+    }
+  }
+
+  route_table_id         = each.value.route_table
+  destination_cidr_block = each.value.cidr
+  nat_gateway_id         = aws_nat_gateway.private[each.value.nat].id
+}
+
+# Transit subnets: connected ranges to the Transit Gateway (attach it in the transit subnets).
+resource "aws_route_table" "transit" {
+  vpc_id = local.vpc_id
+}
+
+resource "aws_route" "transit_to_tgw" {
+  for_each               = toset(["10.0.0.0/12", "172.16.0.0/12"])
+
+  route_table_id         = aws_route_table.transit.id
+  destination_cidr_block = each.value
+  transit_gateway_id     = "<TRANSIT_GATEWAY_ID>"
+}
+
+resource "aws_route_table_association" "transit" {
+  for_each       = toset(["payments-transit-eu-central-1a", "payments-transit-eu-central-1b", "payments-transit-eu-central-1c"])
+
+  subnet_id      = aws_subnet.new[each.key].id
+  route_table_id = aws_route_table.transit.id
 }
