@@ -371,3 +371,19 @@ def test_old_cni_version_from_the_image_tag(tmp_path):
 def test_bad_env_value_names_the_variable(tmp_path):
     with pytest.raises(InputError, match=r"^aws-node.json: WARM_ENI_TARGET='two' is not a whole number\.$"):
         run(tmp_path, three_az(env={"WARM_ENI_TARGET": "two"}))
+
+
+def test_sgp_on_types_that_cannot_trunk_is_critical(tmp_path):
+    """ENABLE_POD_ENI on t3.xlarge nodes: the type is not trunking-compatible (the VPC CNI's per-type limits; catalog
+    trunking_compatible=false), so no branch ENI can reach them and SecurityGroupPolicy pods stay Pending. The same
+    setting on m5.large (trunking-compatible Nitro) stays quiet."""
+    from .audit_bundles import GroupSpec
+
+    azs = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    spec = three_az(env={"ENABLE_POD_ENI": "true"},
+                    groups=[GroupSpec("general", "t3.xlarge", {az: 2 for az in azs}, pods_per_node=12)])
+    r = run(tmp_path, spec)
+    f = next(f for f in r.findings if f.id == "audit-sgp-no-trunk")
+    assert f.severity == "critical" and "6 t3.xlarge node(s)" in f.message
+    near = run(tmp_path, three_az(env={"ENABLE_POD_ENI": "true"}), name="near")
+    assert "audit-sgp-no-trunk" not in ids(near)

@@ -713,6 +713,24 @@ def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
             not _true(cs.init_env["DISABLE_TCP_EARLY_DEMUX"].value):
         findings.append(_rule("sgp-disable-tcp-early-demux", {}, {
             "ENABLE_POD_ENI": env["ENABLE_POD_ENI"].value, "DISABLE_TCP_EARLY_DEMUX": cs.init_env["DISABLE_TCP_EARLY_DEMUX"].value}))
+    if cs.sgp:
+        from eksadvisor.maxpods import trunk_supported
+
+        no_trunk: dict[str, list[str]] = defaultdict(list)
+        for x in nodes:
+            if x.fargate or x.os != "linux" or not x.itype:
+                continue
+            try:
+                itype = catalog.get(x.itype)
+            except InputError:
+                continue
+            if not trunk_supported(itype):
+                no_trunk[x.itype].append(x.name)
+        for itype_name, names in sorted(no_trunk.items()):
+            findings.append(_rule("audit-sgp-no-trunk", {
+                "count": len(names), "type": itype_name,
+                "nodes": ", ".join(sorted(names)[:5]) + (" ..." if len(names) > 5 else "")},
+                {"instance_type": itype_name, "ENABLE_POD_ENI": env["ENABLE_POD_ENI"].value, "nodes": sorted(names)[:20]}))
     order = {"critical": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (order[f.severity], f.id, str(sorted(f.evidence.items()))))
 
