@@ -347,7 +347,7 @@ def test_audit_rules_are_catalogued_and_never_fire_in_advise():
 
     audit_rules = {r.id for r in load_rules() if r.condition == "audit_only"}
     assert audit_rules == {"audit-subnet-nearly-exhausted", "audit-prefix-fragmented", "audit-eniconfig-missing",
-                           "audit-max-pods-mismatch"}
+                           "audit-max-pods-mismatch", "audit-sgp-no-trunk"}
     rec = advise({"node_groups": [{"name": "g", "instance_types": ["m5.large"], "pods_per_node": 50}]})
     assert not audit_rules & {w.id for w in rec.warnings}
 
