@@ -80,6 +80,20 @@ def usable_range(cidr: str, field: str) -> tuple[str, str]:
     return str(net[AWS_RESERVED_HEAD]), str(net[-1 - AWS_RESERVED_TAIL])
 
 
+def reserved_half(subnet: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+    """The part of a planned Multus subnet whereabouts hands out: its upper half, reserved explicitly."""
+    return list(subnet.subnets(prefixlen_diff=1))[1]
+
+
+def reservation_command(subnet_placeholder: str, cidr: str, region: str) -> str:
+    """``aws ec2 create-subnet-cidr-reservation`` for an explicit reservation (addresses assigned by hand only)."""
+    import shlex
+
+    return " ".join(shlex.quote(a) for a in [
+        "aws", "ec2", "create-subnet-cidr-reservation", "--region", region, "--subnet-id", subnet_placeholder,
+        "--cidr", cidr, "--reservation-type", "explicit", "--description", "eksadvisor: Multus pod addresses"])
+
+
 @dataclass(frozen=True)
 class Connected:
     """What a Multus range must not overlap outside the plan (plain values, read from the answers)."""
@@ -133,9 +147,15 @@ def multus_ranges(networks: Sequence[tuple[str, str | None]], subnets: Sequence[
         own = sorted((s for s in dedicated if get(s, "network") == name), key=lambda s: (str(get(s, "az")), str(get(s, "cidr"))))
         if own:
             for s in own:
-                first, last = usable_range(str(get(s, "cidr")), f"subnets ({get(s, 'name')})")
-                out.append(MultusRange(name, str(get(s, "az")), str(get(s, "cidr")), first, last, str(get(s, "name"))))
-                taken.append((f"Multus network {name} ({get(s, 'cidr')})", ipaddress.IPv4Network(get(s, "cidr"))))
+                sub = ipaddress.IPv4Network(get(s, "cidr"))
+                usable_range(str(sub), f"subnets ({get(s, 'name')})")  # at least a /28
+                # pods get the upper half, under an explicit subnet CIDR reservation (EC2 never auto-assigns from
+                # it), so no ENI primary address EC2 picks can collide with one whereabouts hands out; the extra ENIs
+                # take their primaries from the lower half [VPC-RESV]
+                pods = reserved_half(sub)
+                out.append(MultusRange(name, str(get(s, "az")), str(pods), str(pods[0]),
+                                       str(sub[-1 - AWS_RESERVED_TAIL]), str(get(s, "name"))))
+                taken.append((f"Multus network {name} ({get(s, 'cidr')})", sub))
             continue
         if not cidr:
             raise InputError(f"{field}: network {name} has no range and the plan has no subnet for it.", field=field)

@@ -505,17 +505,23 @@ def test_network_attachment_definitions_validate(case):
     planned = {s.network: [] for s in case.rec.subnets if s.role == "multus"}
     for s in sorted((s for s in case.rec.subnets if s.role == "multus"), key=lambda s: (s.az, s.cidr)):
         planned[s.network].append((f"{s.network}-{s.az}", s.cidr))
-    expected = [(net, name, cidr) for net in case.answers.multus.networks
+    expected = [(net, name, cidr, name != net.name) for net in case.answers.multus.networks
                 for name, cidr in (planned.get(net.name) or [(net.name, net.cidr)])]
-    for doc, (net, name, cidr) in zip(docs, expected, strict=True):
+    for doc, (net, name, cidr, is_planned) in zip(docs, expected, strict=True):
         jsonschema.Draft4Validator(schema).validate(doc)
         assert doc["metadata"]["name"] == name
         config = json.loads(doc["spec"]["config"])  # README quirk 3: the config is a JSON string
         assert config["type"] == net.type and config["name"] == name
-        # whereabouts (cluster-wide) over the range minus AWS's first four and last addresses [VPC-SUBNET]
+        # whereabouts (cluster-wide): a planned subnet's upper half, explicitly reserved, up to the subnet's last
+        # address less the broadcast; an answers range minus AWS's first four and last addresses [VPC-SUBNET]
         block = ipaddress.ip_network(cidr)
-        assert config["ipam"] == {"type": "whereabouts", "range": cidr, "range_start": str(block[4]),
-                                  "range_end": str(block[-2])}
+        if is_planned:
+            upper = list(block.subnets(prefixlen_diff=1))[1]
+            assert config["ipam"] == {"type": "whereabouts", "range": str(upper), "range_start": str(upper[0]),
+                                      "range_end": str(block[-2])}
+        else:
+            assert config["ipam"] == {"type": "whereabouts", "range": cidr, "range_start": str(block[4]),
+                                      "range_end": str(block[-2])}
         assert config.get("master", config.get("device")) == net.master
         as_object = copy.deepcopy(doc)
         as_object["spec"]["config"] = config

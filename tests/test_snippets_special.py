@@ -141,19 +141,23 @@ def test_multus_answers_ranges_use_whereabouts_and_skip_aws_reserved(shared_dir)
 
     rec, answers = multus_case()
     configs = _nad_configs(rec.snippets["multus-nad.yaml"])
-    # hand-worked: each range lies in the VPC, so the planner splits it into one subnet per AZ (2 AZs -> halves) and
-    # AWS keeps the first four and the last address of each subnet [VPC-SUBNET]:
-    # 10.0.240.0/24 -> 10.0.240.0/25 (.4-.126) and 10.0.240.128/25 (.132-.254)
-    # 10.0.241.0/25 -> 10.0.241.0/26 (.4-.62) and 10.0.241.64/26 (.68-.126)
+    # hand-worked: each range lies in the VPC, so the planner splits it into one subnet per AZ (2 AZs -> halves); pods
+    # get the upper half of each subnet, reserved explicitly (EC2 never auto-assigns it, so the extra ENIs' primaries,
+    # from the lower half, cannot collide), up to the subnet's last address less AWS's reserved broadcast [VPC-RESV]:
+    # 10.0.240.0/24 -> 10.0.240.0/25 (pods 10.0.240.64/26: .64-.126) and 10.0.240.128/25 (pods .192/26: .192-.254)
+    # 10.0.241.0/25 -> 10.0.241.0/26 (pods .32/27: .32-.62) and 10.0.241.64/26 (pods .96/27: .96-.126)
     def wb(rng, a, b):
         return {"type": "whereabouts", "range": rng, "range_start": a, "range_end": b}
 
     assert [(d["metadata"]["name"], c["type"], c.get("mode"), c["ipam"]) for d, c in configs] == [
-        ("sig-us-east-1a", "ipvlan", "l2", wb("10.0.240.0/25", "10.0.240.4", "10.0.240.126")),
-        ("sig-us-east-1b", "ipvlan", "l2", wb("10.0.240.128/25", "10.0.240.132", "10.0.240.254")),
-        ("media-us-east-1a", "macvlan", "bridge", wb("10.0.241.0/26", "10.0.241.4", "10.0.241.62")),
-        ("media-us-east-1b", "macvlan", "bridge", wb("10.0.241.64/26", "10.0.241.68", "10.0.241.126")),
+        ("sig-us-east-1a", "ipvlan", "l2", wb("10.0.240.64/26", "10.0.240.64", "10.0.240.126")),
+        ("sig-us-east-1b", "ipvlan", "l2", wb("10.0.240.192/26", "10.0.240.192", "10.0.240.254")),
+        ("media-us-east-1a", "macvlan", "bridge", wb("10.0.241.32/27", "10.0.241.32", "10.0.241.62")),
+        ("media-us-east-1b", "macvlan", "bridge", wb("10.0.241.96/27", "10.0.241.96", "10.0.241.126")),
     ]
+    text = rec.snippets["multus-nad.yaml"]
+    for rng in ("10.0.240.64/26", "10.0.240.192/26", "10.0.241.32/27", "10.0.241.96/27"):
+        assert f"--cidr {rng} --reservation-type explicit" in text
     _assert_disjoint(rec, answers, configs)
     text = rec.snippets["multus-nad.yaml"]
     assert "host-local" not in text.split("\n---", 1)[1]
@@ -164,7 +168,7 @@ def test_multus_answers_ranges_use_whereabouts_and_skip_aws_reserved(shared_dir)
         body = rec.snippets[name]
         steps = [body.index(f"{n}. ") for n in range(1, 7)]
         assert steps == sorted(steps), name
-        assert "Lower MAX_ENI on aws-node and kubelet max-pods by the number of extra ENIs" in body
+        assert "Set kubelet max-pods to the values here, which already count the ENIs left after the extra ones" in body
         assert "assign-private-ip-addresses" in body
     warnings = {w.id: w for w in rec.warnings}
     assert warnings["multus-macvlan-no-cross-node"].severity == "warning"
@@ -178,13 +182,14 @@ def test_multus_planned_subnets_give_one_nad_per_network_per_az(shared_dir):
 
     rec, answers = multus_planned_case()
     configs = _nad_configs(rec.snippets["multus-nad.yaml"])
-    # hand-worked: a /26 is 64 addresses -> base+4 .. base+62; a /27 is 32 -> base+4 .. base+30 [VPC-SUBNET]
+    # hand-worked: pods get each subnet's upper half (explicitly reserved), up to the subnet's last address less the
+    # broadcast [VPC-SUBNET] [VPC-RESV]: /26 10.0.250.0 -> 10.0.250.32/27 (.32-.62); /27 10.0.251.0 -> .16/28 (.16-.30)
     assert [(d["metadata"]["name"], c["name"], c["ipam"]["range"], c["ipam"]["range_start"], c["ipam"]["range_end"])
             for d, c in configs] == [
-        ("sig-us-east-1a", "sig-us-east-1a", "10.0.250.0/26", "10.0.250.4", "10.0.250.62"),
-        ("sig-us-east-1b", "sig-us-east-1b", "10.0.250.64/26", "10.0.250.68", "10.0.250.126"),
-        ("media-us-east-1a", "media-us-east-1a", "10.0.251.0/27", "10.0.251.4", "10.0.251.30"),
-        ("media-us-east-1b", "media-us-east-1b", "10.0.251.32/27", "10.0.251.36", "10.0.251.62"),
+        ("sig-us-east-1a", "sig-us-east-1a", "10.0.250.32/27", "10.0.250.32", "10.0.250.62"),
+        ("sig-us-east-1b", "sig-us-east-1b", "10.0.250.96/27", "10.0.250.96", "10.0.250.126"),
+        ("media-us-east-1a", "media-us-east-1a", "10.0.251.16/28", "10.0.251.16", "10.0.251.30"),
+        ("media-us-east-1b", "media-us-east-1b", "10.0.251.48/28", "10.0.251.48", "10.0.251.62"),
     ]
     _assert_disjoint(rec, answers, configs)
     assert "One NetworkAttachmentDefinition per network per AZ, named <network>-<az>" in rec.snippets["multus-nad.yaml"]
@@ -209,7 +214,8 @@ def test_planner_leaves_multus_ranges_alone(shared_dir):
     rec, _ = multus_case(multus={**MULTUS_ANSWERS["multus"], "networks": networks})
     assert not any(N(s.cidr).overlaps(N("10.0.32.0/24")) for s in rec.subnets if s.role != "multus")
     assert [s.cidr for s in rec.subnets if s.network == "media"] == ["10.0.32.0/25", "10.0.32.128/25"]
-    assert "10.0.32.0/25" in rec.snippets["multus-nad.yaml"] and "10.0.32.128/25" in rec.snippets["multus-nad.yaml"]
+    # pods get the reserved upper half of each per-AZ subnet
+    assert "10.0.32.64/26" in rec.snippets["multus-nad.yaml"] and "10.0.32.192/26" in rec.snippets["multus-nad.yaml"]
 
 
 @pytest.mark.parametrize("cidr, what", [

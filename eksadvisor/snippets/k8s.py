@@ -123,13 +123,21 @@ def eni_attachment_steps(ctx: Context) -> list[str]:
         where.append("a VPC subnet with exactly the range of each network given in the answers (" + ", ".join(given)
                      + "), in the AZ its pods run in")
     masters = ", ".join(f"{n.name} on {n.master}" for n in ctx.multus_networks)
+    from eksadvisor.multus import reservation_command
+
+    reserve = [reservation_command(s.id_placeholder, r.cidr, ctx.region)
+               for n in ctx.multus_networks for r in n.ranges if r.subnet is not None
+               for s in planned if s.name == r.subnet]
     return [
-        f"1. Create {' and '.join(where) or 'the Multus subnets'}.",
+        f"1. Create {' and '.join(where) or 'the Multus subnets'}."
+        + (" Then reserve the upper half of each for pod addresses (an explicit subnet CIDR reservation: EC2 never "
+           "gives those addresses to an ENI, so they cannot collide with the extra ENIs' primary addresses, which come "
+           "from the lower half): " + "; ".join(reserve) + "." if reserve else ""),
         f"2. Attach one extra ENI per network to every node ({masters}), from that network's subnet in the node's AZ: "
         "a launch template's network interfaces (self-managed nodes) or an Auto Scaling lifecycle hook, as in AWS's "
         f"Multus sample. Tag each extra ENI {NO_MANAGE_TAG}=true so ipamd leaves it alone.",
-        "3. Lower MAX_ENI on aws-node and kubelet max-pods by the number of extra ENIs: ipamd no longer uses them for "
-        "pods, so the default max-pods is too high [EKS-MULTUS].",
+        "3. Set kubelet max-pods to the values here, which already count the ENIs left after the extra ones: ipamd "
+        "does not use ENIs tagged no_manage for pods (hasRoomForEni), so the default max-pods is too high [EKS-MULTUS].",
         "4. In the user data, bring the extra interfaces up without giving them the default route (pod traffic on the "
         "VPC CNI keeps eth0).",
         "5. Assign every Multus pod address to its ENI as a secondary private IP (aws ec2 assign-private-ip-addresses; "
