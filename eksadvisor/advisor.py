@@ -340,10 +340,15 @@ def _per_node_dict(u: Any, ipv6: bool) -> dict[str, Any]:
     }
 
 
-def _per_az_need(ctx: Context, usage: Any, fargate_pods: int, azs: list[str]) -> tuple[int, int, int]:
+def _fargate_per_az(pods: float, azs: list[str]) -> int:
+    """Fargate addresses per AZ: one per pod, spread evenly (rounded up)."""
+    return math.ceil(math.ceil(pods) / len(azs)) if pods else 0
+
+
+def _per_az_need(ctx: Context, usage: Any, fargate_pods: float, azs: list[str]) -> tuple[int, int, int]:
     """(node, pod, prefix) subnet figures per AZ for one cluster-usage scenario (surge and AZ loss included)."""
     d = ctx.decisions
-    fargate_per_az = math.ceil(fargate_pods / len(azs)) if fargate_pods else 0
+    fargate_per_az = _fargate_per_az(fargate_pods, azs)
     if usage is None:
         return fargate_per_az, 0, 0
     if d["ip_family"] == "ipv6":  # one IPv4 per node; pods take IPv6 from the node's /80
@@ -367,9 +372,8 @@ def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str 
     d = ctx.decisions
     ipv6 = d["ip_family"] == "ipv6"
     growth = a.network.growth_factor
-    node_per_az, pod_per_az, prefixes_per_az = _per_az_need(
-        ctx, growth_usage, math.ceil(a.fargate_pods * growth), azs)
-    fargate_per_az = math.ceil(a.fargate_pods * growth / len(azs)) if a.fargate_pods else 0
+    node_per_az, pod_per_az, prefixes_per_az = _per_az_need(ctx, growth_usage, a.fargate_pods * growth, azs)
+    fargate_per_az = _fargate_per_az(a.fargate_pods * growth, azs)
     node_floor, pod_floor, _ = _per_az_need(ctx, max_usage if max_usage is not None else growth_usage,
                                             a.fargate_pods, azs)
     req = PlanRequest(

@@ -277,10 +277,14 @@ def _degrade_steps(needs: Sequence[_Need]) -> Iterable[str]:
     to the size that holds max nodes (largest first), public subnets down to the /27 load balancers need,
     then the optional blocks (headroom-only node subnets, cluster subnets beyond two)."""
     public = [n for n in needs if n.role == "public"]
-    while public and any(n.prefixlen < max(PUBLIC_FLOOR_PREFIX, n.desired) for n in public):
-        for n in public:
-            n.prefixlen = max(n.prefixlen, min(n.prefixlen + 1, max(PUBLIC_FLOOR_PREFIX, n.desired)))
-        yield "public"
+
+    def shrink_public(floor: int) -> Iterable[str]:  # one prefix length at a time, all public subnets together
+        while any(n.prefixlen < max(floor, n.desired) for n in public):
+            for n in public:
+                n.prefixlen = min(n.prefixlen + 1, max(floor, n.desired)) if n.prefixlen < floor else n.prefixlen
+            yield "public"
+
+    yield from shrink_public(PUBLIC_FLOOR_PREFIX)
     sized = [n for n in needs if n.role in ("private", "pod") and not n.optional]
     while True:
         cands = [n for n in sized if n.prefixlen < n.floor]
@@ -289,10 +293,7 @@ def _degrade_steps(needs: Sequence[_Need]) -> Iterable[str]:
         n = min(cands, key=lambda x: (x.prefixlen, -x.az_index, -x.seq))
         n.prefixlen += 1
         yield "sized"
-    while public and any(n.prefixlen < PUBLIC_MIN_PREFIX for n in public):
-        for n in public:
-            n.prefixlen = min(n.prefixlen + 1, PUBLIC_MIN_PREFIX) if n.prefixlen < PUBLIC_MIN_PREFIX else n.prefixlen
-        yield "public"
+    yield from shrink_public(PUBLIC_MIN_PREFIX)
     for n in sorted((n for n in needs if n.optional and n.role != "cluster"), key=lambda x: (x.prefixlen, -x.az_index)):
         n.dropped = True
         yield "headroom"

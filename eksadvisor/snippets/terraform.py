@@ -232,10 +232,6 @@ def _per_subnet_tags(ctx: Context, kinds: tuple[tuple[str, str], ...]) -> dict[s
     return out
 
 
-def _route_kind(role: str) -> str:
-    return {"public": "public", "transit": "transit"}.get(role, "private")
-
-
 def _pod_subnet_map(ctx: Context, subnets: list[SubnetView]) -> dict[str, Any]:
     from eksadvisor.snippets.subnets import tags_for
 
@@ -395,7 +391,7 @@ def _existing_vpc_blocks(ctx: Context) -> list[Block]:
             rta = Block("resource", ["aws_route_table_association", "new"], comments=[
                 "Route new public subnets like the existing public ones, private and pod subnets like the private",
                 "ones of their AZ (cluster subnets keep the main table; transit subnets get their own, below)."])
-            rta.set("for_each", {s.name: placeholder("ROUTE_TABLE_ID", f"{_route_kind(s.role)}-{s.az}")
+            rta.set("for_each", {s.name: placeholder("ROUTE_TABLE_ID", f"{'public' if s.role == 'public' else 'private'}-{s.az}")
                                  for s in routed}).blank()
             rta.set("subnet_id", Expr("aws_subnet.new[each.key].id"))
             rta.set("route_table_id", Expr("each.value"))
