@@ -34,7 +34,7 @@ system-deps-report:
 	./scripts/system-deps.sh report
 
 run: $(VENV)/.installed-app system-deps-report
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/eksadvisor app --port $(PORT)
 
 test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from eksadvisor.advisor import advise
 from eksadvisor.answers import load_answers
 from eksadvisor.catalog import load_catalog
+from eksadvisor.decide.advisor import advise
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "tests" / "fixtures" / "shared" / "examples").glob("*.yaml"))

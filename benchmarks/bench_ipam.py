@@ -6,7 +6,7 @@ Run: .venv/bin/python -m pytest benchmarks/bench_ipam.py --benchmark-only
 from __future__ import annotations
 
 from eksadvisor.catalog import load_catalog
-from eksadvisor.ipam import NodeGroupLoad, WarmSettings, cluster_usage, node_usage
+from eksadvisor.model.ipam import NodeGroupLoad, WarmSettings, cluster_usage, node_usage
 
 AZS = ["us-east-1a", "us-east-1b", "us-east-1c"]
 BUDGET_SECONDS = 0.050

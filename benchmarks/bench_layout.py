@@ -11,8 +11,8 @@ from ipaddress import IPv4Address, IPv4Network
 
 import pytest
 
-from eksadvisor.layout import PlanRequest, plan_subnets
-from eksadvisor.prefixready import prefix_readiness
+from eksadvisor.addressing.planner import PlanRequest, plan_subnets
+from eksadvisor.addressing.prefixready import prefix_readiness
 
 VPC = IPv4Network("10.0.0.0/16")
 AZS = ["us-east-1a", "us-east-1b", "us-east-1c"]
@@ -78,7 +78,7 @@ def test_prefix_check_slash16_40k_count(benchmark):
 
 
 def test_prefix_check_slash16_40k_packed_ranges(benchmark):
-    used = [f"10.0.{i}.0/24" for i in range(0, 156)] + ["10.0.156.0-10.0.156.63"]  # 40,000 in ranges
+    used = [f"10.0.{i}.0/24" for i in range(156)] + ["10.0.156.0-10.0.156.63"]  # 40,000 in ranges
     r = benchmark(prefix_readiness, VPC, used, prefixes_needed=8)
     assert r.used_addresses == 156 * 256 + 64 - 4  # base..base+3 are AWS-reserved, not "used"
     assert _median(benchmark) < TARGET_S

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from eksadvisor.maxpods import max_pods_all
+from eksadvisor.model.maxpods import max_pods_all
 
 SCRIPT = shutil.which("eksadvisor", path=str(Path(sys.executable).parent)) or "eksadvisor"
 TARGET_SECONDS = 0.1

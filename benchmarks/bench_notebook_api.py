@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eksadvisor.batch import advise_many_rows
 from eksadvisor.catalog import load_catalog
-from eksadvisor.whatif import compare_rows
+from eksadvisor.decide.batch import advise_many_rows
+from eksadvisor.decide.whatif import compare_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "tests" / "fixtures" / "shared" / "examples").glob("*.yaml"))

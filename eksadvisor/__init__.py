@@ -3,7 +3,7 @@
 Import is kept light on purpose (no pydantic models built, no streamlit/altair/pandas/IPython): the public
 functions are loaded on first use, so ``eksadvisor max-pods`` starts as fast as a shell script. pandas is
 imported by :func:`compare` and :func:`advise_many` only when called; results display richly in Jupyter
-through ``_repr_html_`` methods that import :mod:`eksadvisor.display` only when a notebook shows them.
+through ``_repr_html_`` methods that import :mod:`eksadvisor.output.display` only when a notebook shows them.
 """
 
 from __future__ import annotations
@@ -20,21 +20,21 @@ _LAZY = {
     "UnknownInstanceType": "eksadvisor.errors",
     "load_catalog": "eksadvisor.catalog",
     "InstanceType": "eksadvisor.catalog",
-    "max_pods": "eksadvisor.maxpods",
-    "MaxPodsResult": "eksadvisor.maxpods",
-    "node_usage": "eksadvisor.ipam",
-    "cluster_usage": "eksadvisor.ipam",
-    "windows_node_usage": "eksadvisor.winipam",
-    "advise": "eksadvisor.advisor",
+    "max_pods": "eksadvisor.model.maxpods",
+    "MaxPodsResult": "eksadvisor.model.maxpods",
+    "node_usage": "eksadvisor.model.ipam",
+    "cluster_usage": "eksadvisor.model.ipam",
+    "windows_node_usage": "eksadvisor.model.winipam",
+    "advise": "eksadvisor.decide.advisor",
     "Answers": "eksadvisor.answers",
     "Recommendation": "eksadvisor.recommendation",
     "load_answers": "eksadvisor.answers",
-    "plan_subnets": "eksadvisor.layout",
-    "build_snippets": "eksadvisor.snippets",
-    "render_report": "eksadvisor.report",
-    "export_answers_yaml": "eksadvisor.report",
-    "compare": "eksadvisor.whatif",
-    "advise_many": "eksadvisor.batch",
+    "plan_subnets": "eksadvisor.addressing.planner",
+    "build_snippets": "eksadvisor.output.snippets",
+    "render_report": "eksadvisor.output.report",
+    "export_answers_yaml": "eksadvisor.output.report",
+    "compare": "eksadvisor.decide.whatif",
+    "advise_many": "eksadvisor.decide.batch",
 }
 
 __all__ = ["__version__", *_LAZY]
@@ -42,16 +42,23 @@ __all__ = ["__version__", *_LAZY]
 if TYPE_CHECKING:  # pragma: no cover
     from eksadvisor.catalog import InstanceType, load_catalog
     from eksadvisor.errors import EksAdvisorError, InputError, UnknownInstanceType
-    from eksadvisor.maxpods import MaxPodsResult, max_pods
+    from eksadvisor.model.maxpods import MaxPodsResult, max_pods
 
 
-# submodules reachable as attributes without an explicit import (``eksadvisor.charts.compare_chart``)
-_SUBMODULES = frozenset({"charts", "display", "whatif", "batch", "report"})
+# Public submodules reachable as attributes without an explicit import (``eksadvisor.charts.compare_chart``);
+# they live in the layer packages, the public names stay short.
+_SUBMODULES = {
+    "charts": "eksadvisor.output.charts",
+    "display": "eksadvisor.output.display",
+    "report": "eksadvisor.output.report",
+    "whatif": "eksadvisor.decide.whatif",
+    "batch": "eksadvisor.decide.batch",
+}
 
 
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
-        return import_module(f"eksadvisor.{name}")
+        return import_module(_SUBMODULES[name])
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'eksadvisor' has no attribute {name!r}")

@@ -15,14 +15,19 @@ import hashlib
 import ipaddress
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from eksadvisor.errors import InputError, UnknownInstanceType
-from eksadvisor.names import AZ as _AZ, CLUSTER_NAME as _CLUSTER_NAME, DNS_LABEL as _DNS_LABEL
-from eksadvisor.names import IFNAME as _IFNAME, NODEGROUP_NAME as _NODEGROUP_NAME, REGION as _REGION
+from eksadvisor.names import AZ as _AZ
+from eksadvisor.names import CLUSTER_NAME as _CLUSTER_NAME
+from eksadvisor.names import DNS_LABEL as _DNS_LABEL
+from eksadvisor.names import IFNAME as _IFNAME
+from eksadvisor.names import NODEGROUP_NAME as _NODEGROUP_NAME
+from eksadvisor.names import REGION as _REGION
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: an answers file is a few hundred bytes
@@ -157,7 +162,7 @@ class NodeGroup(_Model):
         return out
 
     @model_validator(mode="after")
-    def _sizes(self) -> "NodeGroup":
+    def _sizes(self) -> NodeGroup:
         if self.max_nodes < self.desired_nodes:
             raise _FieldError("max_nodes", f"must be at least desired_nodes ({self.desired_nodes})")
         if self.system_pods_with_ip > self.system_pods:
@@ -184,7 +189,7 @@ class ExistingSubnet(_Model):
         return v
 
     @model_validator(mode="after")
-    def _used(self) -> "ExistingSubnet":
+    def _used(self) -> ExistingSubnet:
         usable = _usable(ipaddress.ip_network(self.cidr))  # type: ignore[arg-type]
         if self.used_ips > usable:
             raise _FieldError("used_ips", f"{self.used_ips} is more than the {usable} usable addresses of {self.cidr} (AWS reserves 5)")
@@ -193,9 +198,9 @@ class ExistingSubnet(_Model):
 
 class Network(_Model):
     vpc_cidr: str = Field("10.0.0.0/16", description="The VPC's primary IPv4 CIDR (/16 to /28).")
-    secondary_cidrs: list[str] = Field(default_factory=lambda: [], max_length=49, description="IPv4 CIDRs already associated with the VPC.")
-    existing_subnets: list[ExistingSubnet] = Field(default_factory=lambda: [], max_length=MAX_LIST, description="Subnets that already exist in the VPC.")
-    onprem_cidrs: list[str] = Field(default_factory=lambda: [], max_length=MAX_LIST, description="On-prem, peered and transit-gateway-connected ranges.")
+    secondary_cidrs: list[str] = Field(default_factory=list, max_length=49, description="IPv4 CIDRs already associated with the VPC.")
+    existing_subnets: list[ExistingSubnet] = Field(default_factory=list, max_length=MAX_LIST, description="Subnets that already exist in the VPC.")
+    onprem_cidrs: list[str] = Field(default_factory=list, max_length=MAX_LIST, description="On-prem, peered and transit-gateway-connected ranges.")
     cgnat_in_use: bool = Field(False, description="Is 100.64.0.0/10 already used on connected networks?")
     separate_pod_cidr_required: bool = Field(False, description="Must pod traffic come from a CIDR other than the nodes' (e.g. firewall rules)?")
     growth_factor: float = Field(2.0, ge=1.0, le=10.0, description="Size subnets for max_nodes x this.")
@@ -229,7 +234,7 @@ class Network(_Model):
         return out
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Network":
+    def _consistent(self) -> Network:
         vpc = ipaddress.IPv4Network(self.vpc_cidr)
         blocks = [vpc] + [ipaddress.IPv4Network(c) for c in self.secondary_cidrs]
         for i, c in enumerate(self.secondary_cidrs):
@@ -293,7 +298,7 @@ class Multus(_Model):
     needed: bool = Field(False, description="Pods need secondary interfaces (telco, DPDK, SR-IOV).")
     plugin: Literal["thin", "thick"] = Field("thin", description="Multus plugin variant.")
     version: str = Field("v4.1.1", description="Multus image version, e.g. v4.1.1.")
-    networks: list[MultusNetwork] = Field(default_factory=lambda: [], max_length=MAX_LIST, description="Secondary networks.")
+    networks: list[MultusNetwork] = Field(default_factory=list, max_length=MAX_LIST, description="Secondary networks.")
 
     @field_validator("version")
     @classmethod
@@ -354,7 +359,7 @@ class Answers(_Model):
     security_groups_for_pods: SecurityGroupsForPods = Field(default_factory=SecurityGroupsForPods)
     multus: Multus = Field(default_factory=Multus)
     operations: Operations = Field(default_factory=Operations)
-    suppress_rules: list[str] = Field(default_factory=lambda: [], max_length=MAX_LIST, description="Warning rule ids not to report (see data/rules.yaml).")
+    suppress_rules: list[str] = Field(default_factory=list, max_length=MAX_LIST, description="Warning rule ids not to report (see data/rules.yaml).")
 
     @field_validator("cluster_name")
     @classmethod
@@ -422,7 +427,7 @@ class Answers(_Model):
     @field_validator("suppress_rules")
     @classmethod
     def _suppress(cls, v: list[str]) -> list[str]:
-        from eksadvisor.rules import resolve_rule_id
+        from eksadvisor.rulebook import resolve_rule_id
 
         out = set()
         for i, rid in enumerate(v):
@@ -433,7 +438,7 @@ class Answers(_Model):
         return sorted(out)
 
     @model_validator(mode="after")
-    def _cross(self) -> "Answers":
+    def _cross(self) -> Answers:
         if not self.node_groups and self.fargate_pods == 0:
             raise _FieldError("node_groups", "at least one node group is needed unless pods run on Fargate (fargate_pods > 0)")
         if isinstance(self.availability_zones, list):
@@ -795,7 +800,7 @@ def validate_answers(data: Any, field: str = "answers") -> Answers:
         raise translate_validation_error(exc) from None
 
 
-def load_answers(source: "Answers | Mapping[str, Any] | str | Path") -> Answers:
+def load_answers(source: Answers | Mapping[str, Any] | str | Path) -> Answers:
     """Answers from a model (returned as is), a mapping, a YAML/JSON file path, or YAML/JSON text.
 
     A string is a file path unless it holds a newline, in which case it is the answers text itself.

@@ -17,11 +17,13 @@ import json
 import operator
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from eksadvisor.errors import CatalogError, InputError, UnknownInstanceType
+from eksadvisor.shipped import shipped_data_dir
 
 CATALOG_FILE = "instance_types.csv"
 META_FILE = "catalog_meta.json"
@@ -167,14 +169,6 @@ def _read_meta(meta_path: Path, default_source: str) -> dict[str, Any]:
 
 
 _CACHE: dict[str, Catalog] = {}
-
-
-def shipped_data_dir() -> Path:
-    """The installed ``data/`` folder (package ``eksadvisor.data``), found without importlib.resources,
-    which costs more start-up time than the whole max-pods computation."""
-    import eksadvisor.data as data_pkg
-
-    return Path(data_pkg.__file__).parent
 
 
 def catalog_location() -> tuple[str, Path | None]:

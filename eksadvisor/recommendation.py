@@ -42,7 +42,7 @@ class TraceStep(_Model):
     """One node of the decision-graph walk, in order."""
 
     node: str
-    inputs: dict[str, Any] = Field(default_factory=lambda: {})
+    inputs: dict[str, Any] = Field(default_factory=dict)
     outcome: str
     reason: str
     source: str
@@ -60,7 +60,7 @@ class SubnetOut(_Model):
     az: str
     cidr: str
     usable_ips: int
-    tags: dict[str, str] = Field(default_factory=lambda: {})
+    tags: dict[str, str] = Field(default_factory=dict)
     existing: bool = False
     network: str | None = None  # Multus network name (role "multus")
 
@@ -69,20 +69,20 @@ class NodeGroupOut(_Model):
     name: str
     instance_types: list[str]
     max_pods: int  # lowest of its types: one kubelet value for the whole group
-    max_pods_by_type: dict[str, int] = Field(default_factory=lambda: {})
+    max_pods_by_type: dict[str, int] = Field(default_factory=dict)
     limiting_type: str = ""
     desired_nodes: int
     max_nodes: int
     pods_per_node: int
-    per_node: dict[str, Any] = Field(default_factory=lambda: {})  # ip-usage keys (enis, secondary_ips, prefixes, ...)
+    per_node: dict[str, Any] = Field(default_factory=dict)  # ip-usage keys (enis, secondary_ips, prefixes, ...)
     subnet_addresses_at_max: int = 0
     node_subnet_addresses_at_max: int = 0
     pod_subnet_addresses_at_max: int = 0
     # per feature the cluster uses ("prefix_delegation", "security_groups_for_pods"): {"supported": [types],
     # "unsupported": [types]} of this group, so artefacts can split a group or flag the types that cannot
-    feature_support: dict[str, dict[str, list[str]]] = Field(default_factory=lambda: {})
+    feature_support: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     # DaemonSet/add-on pods per node counted against max-pods, and the ones that take a VPC address
-    system_pods: dict[str, int] = Field(default_factory=lambda: {})
+    system_pods: dict[str, int] = Field(default_factory=dict)
 
 
 class AzUsage(_Model):
@@ -101,9 +101,9 @@ class Provenance(_Model):
     schema_version: int = SCHEMA_VERSION
     catalog_snapshot: str
     catalog_source: str = ""
-    data_snapshots: dict[str, str] = Field(default_factory=lambda: {})
+    data_snapshots: dict[str, str] = Field(default_factory=dict)
     answers_digest: str  # sha256 of the canonical answers JSON
-    suppressed_rules: list[str] = Field(default_factory=lambda: [])
+    suppressed_rules: list[str] = Field(default_factory=list)
 
 
 class Recommendation(_Model):
@@ -115,21 +115,21 @@ class Recommendation(_Model):
     endpoint_access: Literal["public", "public_private", "private"]
     summary: str = ""  # one paragraph: the mode and why
     max_pods: dict[str, int]  # kubelet max-pods per instance type in the answers
-    max_pods_detail: dict[str, dict[str, Any]] = Field(default_factory=lambda: {})  # raw ceiling, cap reason, notes
+    max_pods_detail: dict[str, dict[str, Any]] = Field(default_factory=dict)  # raw ceiling, cap reason, notes
     node_groups: list[NodeGroupOut]
-    az_usage: list[AzUsage] = Field(default_factory=lambda: [])
+    az_usage: list[AzUsage] = Field(default_factory=list)
     settings: dict[str, str]  # aws-node container env
-    init_settings: dict[str, str] = Field(default_factory=lambda: {})  # aws-node init container env
+    init_settings: dict[str, str] = Field(default_factory=dict)  # aws-node init container env
     subnets: list[SubnetOut]
-    secondary_cidrs: list[str] = Field(default_factory=lambda: [])
-    strategies: list[Strategy] = Field(default_factory=lambda: [])
-    warnings: list[Warning_] = Field(default_factory=lambda: [])
-    trace: list[TraceStep] = Field(default_factory=lambda: [])
-    alternatives: list[Alternative] = Field(default_factory=lambda: [])
-    snippets: dict[str, str] = Field(default_factory=lambda: {})
-    plan_findings: list[dict[str, Any]] = Field(default_factory=lambda: [])  # overlaps etc. from the subnet planner
+    secondary_cidrs: list[str] = Field(default_factory=list)
+    strategies: list[Strategy] = Field(default_factory=list)
+    warnings: list[Warning_] = Field(default_factory=list)
+    trace: list[TraceStep] = Field(default_factory=list)
+    alternatives: list[Alternative] = Field(default_factory=list)
+    snippets: dict[str, str] = Field(default_factory=dict)
+    plan_findings: list[dict[str, Any]] = Field(default_factory=list)  # overlaps etc. from the subnet planner
     # Fargate pods in the IP budget: {"pods", "addresses", "per_az", "subnet_role", "notes"}; empty without Fargate pods
-    fargate: dict[str, Any] = Field(default_factory=lambda: {})
+    fargate: dict[str, Any] = Field(default_factory=dict)
     provenance: Provenance
     # DESIGN §2.4: advise() returns only complete plans; advise(..., partial=True) returns an incomplete one as a
     # diagnosis (complete False, the refusal sentence, no snippets) for the app to show, clearly marked.
@@ -137,6 +137,6 @@ class Recommendation(_Model):
     refusal: str = ""
 
     def _repr_html_(self) -> str:  # Jupyter and any IPython display front end
-        from eksadvisor.display import recommendation_html
+        from eksadvisor.output.display import recommendation_html
 
         return recommendation_html(self)

@@ -18,7 +18,7 @@ class Region(NamedTuple):
 def _table() -> tuple[dict[str, Region], str]:
     import yaml
 
-    from eksadvisor.catalog import shipped_data_dir
+    from eksadvisor.shipped import shipped_data_dir
 
     doc: dict[str, Any] = yaml.safe_load((shipped_data_dir() / "regions.yaml").read_text(encoding="utf-8"))
     table = {name: Region(name, int(v["azs"]), tuple(v.get("eks_excluded_az_ids") or ()))

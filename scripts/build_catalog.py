@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eksadvisor.catalog import CATALOG_FILE, META_FILE, InstanceType, catalog_to_csv, fill_vcpu_estimates  # noqa: E402
+from eksadvisor.catalog import CATALOG_FILE, META_FILE, InstanceType, catalog_to_csv, fill_vcpu_estimates
 
 SNAPSHOT = "2026-08-20"  # amazon-vpc-cni-k8s b52188387f2e, the limits every max-pods figure uses
 SOURCES = [

@@ -30,7 +30,7 @@ NOTEBOOKS = {
         new_markdown_cell("The addresses one node really holds (ipamd's settled state, warm pool included):"),
         new_code_cell('u = eksadvisor.node_usage("m5.large", 20)\nassert u.subnet_addresses == 30\nu'),
         new_markdown_cell("The subnet plan advise() recommended, and one of the generated snippets:"),
-        new_code_cell('from eksadvisor.advisor import subnet_plan\n\n'
+        new_code_cell('from eksadvisor.decide.advisor import subnet_plan\n\n'
                       'plan, sizing = subnet_plan(EXAMPLES / "dense-platform.yaml")\nplan'),
         new_code_cell('print(rec.snippets["aws-node-env.sh"])'),
     ],

@@ -104,7 +104,7 @@ def _tags(d: dict[str, str]) -> list[dict[str, str]]:
 def build(spec: ClusterSpec) -> tuple[dict[str, Any], dict[str, Any]]:
     """(documents by bundle file name, reservations by subnet id)."""
     from eksadvisor.catalog import load_catalog
-    from eksadvisor.maxpods import compute, windows_max_pods
+    from eksadvisor.model.maxpods import compute, windows_max_pods
 
     catalog = load_catalog()
     env = {**spec.env}
@@ -317,7 +317,7 @@ def three_az(**kw: Any) -> ClusterSpec:
         subnets.append(SubnetSpec(f"subnet-0c{i:015x}", f"10.0.0.{16 * i}/28", az, cluster=True))
         subnets.append(SubnetSpec(f"subnet-0b{i:015x}", f"10.0.{10 + i}.0/24", az, public=True))
         subnets.append(SubnetSpec(f"subnet-0a{i:015x}", f"10.0.{16 * (i + 1)}.0/20", az))
-    spec = ClusterSpec(subnets=subnets, groups=[GroupSpec("general", "m5.large", {az: 2 for az in azs}, pods_per_node=12)])
+    spec = ClusterSpec(subnets=subnets, groups=[GroupSpec("general", "m5.large", dict.fromkeys(azs, 2), pods_per_node=12)])
     for k, v in kw.items():
         setattr(spec, k, v)
     return spec

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import eksadvisor
-from eksadvisor.advisor import advise
 from eksadvisor.answers import load_answers
+from eksadvisor.decide.advisor import advise
 from eksadvisor.recommendation import Recommendation
 
 from .conftest import EXAMPLES
@@ -220,7 +220,7 @@ def test_deterministic_whatever_the_source(path):
 def test_snippets_when_available():
     rec = advise({})
     try:
-        import eksadvisor.snippets  # noqa: F401
+        import eksadvisor.output.snippets  # noqa: F401
     except ImportError:
         assert rec.snippets == {}
     else:
@@ -266,9 +266,8 @@ def test_invariants(types, pods, desired, extra, ready, concern, separate, sgp, 
     if env in ("dev", "test"):
         assert rec.endpoint_access == "public"
     # no SGP setting when no type of the cluster can host a trunk ENI (issue 13: feature support per type)
-    from eksadvisor.maxpods import trunk_supported
-
     from eksadvisor.catalog import load_catalog
+    from eksadvisor.model.maxpods import trunk_supported
 
     trunking = any(trunk_supported(load_catalog().get(t)) for t in types)
     assert (rec.settings.get("ENABLE_POD_ENI") == "true") == (sgp and trunking)

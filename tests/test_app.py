@@ -11,20 +11,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from streamlit.testing.v1 import AppTest
 
 from .conftest import EXAMPLES, ROOT
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "eksadvisor" / "app" / "main.py")
 PAGES = {
-    "advisor": "app_pages/advisor.py",
-    "max_pods": "app_pages/max_pods.py",
-    "ip_usage": "app_pages/ip_usage.py",
-    "subnets": "app_pages/subnets.py",
-    "decision_graph": "app_pages/decision_graph.py",
-    "report": "app_pages/report.py",
-    "audit": "app_pages/audit.py",
+    "advisor": "views/advisor.py",
+    "max_pods": "views/max_pods.py",
+    "ip_usage": "views/ip_usage.py",
+    "subnets": "views/subnets.py",
+    "decision_graph": "views/decision_graph.py",
+    "report": "views/report.py",
+    "audit": "views/audit.py",
 }
 TITLES = {
     "advisor": "Advisor", "max_pods": "Max pods explorer", "ip_usage": "IP usage simulator",
@@ -122,7 +121,7 @@ def test_instance_type_pickers_offer_no_select_all():
 
 def test_catalog_is_one_shared_object():
     # issue 14 item 10: st.cache_resource returns the same read-only catalog to every caller (no copies).
-    from app_pages._common import catalog
+    from eksadvisor.app.views._common import catalog
 
     assert catalog() is catalog()
 
@@ -188,7 +187,7 @@ def test_ip_usage_says_the_subnet_is_too_small():
     # issue 14 item 6: m5.xlarge (4 ENIs x 15 IPv4 addresses), 50 pods + WARM_ENI_TARGET=1: every ENI fills, 4 x 14 = 56 secondary IPs
     # (hasRoomForEni caps the pool) + 4 ENI primaries = 60 subnet addresses a node (ipam.node_usage's arithmetic);
     # 40 nodes -> 2,400 against a /26's 64 - 5 reserved = 59 usable. The page only compares the engine's figures.
-    from eksadvisor import ipam
+    from eksadvisor.model import ipam
 
     assert ipam.node_usage("m5.xlarge", 50).subnet_addresses == 60
     at = open_page("ip_usage")
@@ -319,7 +318,7 @@ def test_advisor_edit_after_next_stays_on_the_new_topic():
 
 def test_advisor_follow_up_questions_appear_in_the_same_run():
     # issue 14 item 2: turning "needed" on shows its follow-ups at once (data/questionnaire.yaml ask_when).
-    from eksadvisor.questionnaire import load_questionnaire
+    from eksadvisor.decide.questionnaire import load_questionnaire
 
     book = load_questionnaire()
     follow = [book.get(f"security_groups_for_pods.{k}").text
@@ -340,10 +339,10 @@ def test_advisor_follow_up_questions_appear_in_the_same_run():
 
 def test_pdf_button_without_weasyprint_names_the_extra(monkeypatch):
     # issue 14 item 3: an app installed without the report extra says what is missing instead of failing on click.
-    import app_pages._render
+    import eksadvisor.app.views._render
 
     data = yaml.safe_load(EXAMPLES[0].read_text())
-    monkeypatch.setattr(app_pages._render, "pdf_available", lambda: False)
+    monkeypatch.setattr(eksadvisor.app.views._render, "pdf_available", lambda: False)
     at = open_page("report", answers=data)
     assert_clean(at)
     pdf = [b for b in at.button if b.label == "PDF"]
@@ -358,7 +357,7 @@ def test_upload_limit_is_the_loaders_one_mib_everywhere():
 
     from eksadvisor.answers import MAX_FILE_BYTES
 
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads((ROOT / "eksadvisor" / "app" / "streamlit.toml").read_text())
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES == 1_048_576
     at = open_page("advisor")
     uploader = at.file_uploader(key="upload")
@@ -372,9 +371,9 @@ def test_upload_limit_is_the_loaders_one_mib_everywhere():
 
 
 def _expected(example: Path):
-    from eksadvisor.advisor import advise
     from eksadvisor.answers import load_answers
-    from eksadvisor.report import mode_label
+    from eksadvisor.decide.advisor import advise
+    from eksadvisor.output.report import mode_label
 
     rec = advise(load_answers(example))
     return rec, f"Recommended: {mode_label(rec)}"
@@ -399,8 +398,8 @@ def test_advisor_with_each_example(example):
     # The questionnaire shows the example's answers, not the defaults.
     assert _text_input(at, "What is the EKS cluster called?").value == data["cluster_name"]
     assert len(at.get("vega_lite_chart")) == 4  # IP budget, growth, address map, compare options
-    # the Compare options tab: one row per option, the recommended one marked (eksadvisor.whatif.compare_rows)
-    from eksadvisor.whatif import OPTIONS
+    # the Compare options tab: one row per option, the recommended one marked (eksadvisor.decide.whatif.compare_rows)
+    from eksadvisor.decide.whatif import OPTIONS
 
     table = next(t.value for t in at.table if "recommended" in t.value.columns)
     assert list(table.index) == list(OPTIONS)
@@ -416,7 +415,7 @@ def test_advisor_with_each_example(example):
 @pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
 @pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 def test_shared_link_reopens_each_example(example):
-    from app_pages._common import encode_answers
+    from eksadvisor.app.views._common import encode_answers
 
     data = yaml.safe_load(example.read_text())
     _, heading = _expected(example)

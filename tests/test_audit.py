@@ -7,7 +7,8 @@ import json
 from ipaddress import IPv4Network
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eksadvisor.audit import audit
 from eksadvisor.audit.bundle import from_documents, read_bundle
@@ -68,8 +69,8 @@ def test_healthy_cluster_hand_worked_figures(tmp_path):
 
 
 def test_answers_are_valid_and_advise_runs_on_them(tmp_path):
-    from eksadvisor.advisor import advise
     from eksadvisor.answers import validate_answers
+    from eksadvisor.decide.advisor import advise
 
     r = run(tmp_path, three_az())
     rec = advise(validate_answers(r.answers))
@@ -342,8 +343,8 @@ def test_output_is_deterministic(tmp_path):
 
 
 def test_audit_rules_are_catalogued_and_never_fire_in_advise():
-    from eksadvisor.advisor import advise
-    from eksadvisor.rules import load_rules
+    from eksadvisor.decide.advisor import advise
+    from eksadvisor.decide.rules import load_rules
 
     audit_rules = {r.id for r in load_rules() if r.condition == "audit_only"}
     assert audit_rules == {"audit-subnet-nearly-exhausted", "audit-prefix-fragmented", "audit-eniconfig-missing",
@@ -381,7 +382,7 @@ def test_sgp_on_types_that_cannot_trunk_is_critical(tmp_path):
 
     azs = ["us-east-1a", "us-east-1b", "us-east-1c"]
     spec = three_az(env={"ENABLE_POD_ENI": "true"},
-                    groups=[GroupSpec("general", "t3.xlarge", {az: 2 for az in azs}, pods_per_node=12)])
+                    groups=[GroupSpec("general", "t3.xlarge", dict.fromkeys(azs, 2), pods_per_node=12)])
     r = run(tmp_path, spec)
     f = next(f for f in r.findings if f.id == "audit-sgp-no-trunk")
     assert f.severity == "critical" and "6 t3.xlarge node(s)" in f.message

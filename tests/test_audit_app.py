@@ -9,10 +9,10 @@ import zipfile
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eksadvisor import charts
 from eksadvisor.audit.bundle import read_zip
 from eksadvisor.audit.engine import audit_bundle
 from eksadvisor.errors import InputError
+from eksadvisor.output import charts
 from tests.audit_bundles import build, three_az
 
 from .conftest import ROOT
@@ -77,10 +77,10 @@ def test_audit_page_renders_an_uploaded_bundle():
     spec = three_az(addon=None, env={"ENABLE_PREFIX_DELEGATION": "true"})
     spec.subnets[2].fragment_every = 1
     docs, resv = build(spec)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "eksadvisor" / "app" / "main.py"), default_timeout=60)
     at.session_state["audit_bundle_zip"] = zipped(docs, resv)
     at.run()
-    at.switch_page("app_pages/audit.py")
+    at.switch_page("views/audit.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Audit"
@@ -90,10 +90,10 @@ def test_audit_page_renders_an_uploaded_bundle():
 
 
 def test_audit_page_bad_zip_is_inline():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "eksadvisor" / "app" / "main.py"), default_timeout=60)
     at.session_state["audit_bundle_zip"] = b"not a zip"
     at.run()
-    at.switch_page("app_pages/audit.py")
+    at.switch_page("views/audit.py")
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == ["bundle.zip: is not a zip file."]

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
+import vl_convert
 
-from eksadvisor import charts
 from eksadvisor.catalog import load_catalog
-from eksadvisor.maxpods import ipv6_max_pods, max_pods
-
-import vl_convert  # noqa: E402
+from eksadvisor.model.maxpods import ipv6_max_pods, max_pods
+from eksadvisor.output import charts
 
 
 def _svg(chart) -> str:
@@ -128,7 +126,7 @@ def test_specs_are_deterministic():
 # ------------------------------------------------------------------ charts of a whole recommendation
 
 def _example_recommendation(name: str):
-    from eksadvisor import advisor
+    from eksadvisor.decide import advisor
 
     from .conftest import EXAMPLES
 
@@ -170,8 +168,8 @@ def test_recommendation_budget_matches_per_node_use():
 # ----------------------------------------------------------------------------- decision graph DOT
 
 def test_dot_highlights_the_walk():
-    from eksadvisor import graph as graph_mod
-    from eksadvisor.graphviz import to_dot
+    from eksadvisor.decide import graph as graph_mod
+    from eksadvisor.output.graphdraw import to_dot
 
     _, rec = _example_recommendation("small-dev")
     dot = to_dot(graph_mod.load_graph(), rec.trace)
@@ -188,7 +186,7 @@ def test_dot_highlights_the_walk():
 
 
 def test_dot_escapes_labels():
-    from eksadvisor.graphviz import to_dot
+    from eksadvisor.output.graphdraw import to_dot
 
     graph = {"start": "a", "nodes": [{"id": "a", "title": 'say "hi"\\n', "branches": [{"when": "always", "outcome": "x"}]}]}
     dot = to_dot(graph, [{"node": "a", "outcome": "x"}])

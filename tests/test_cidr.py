@@ -6,7 +6,7 @@ from ipaddress import IPv4Network as N
 
 import pytest
 
-from eksadvisor import cidr as C
+from eksadvisor.addressing import cidr as C
 from eksadvisor.errors import InputError
 
 

@@ -23,7 +23,7 @@ def cli(capsys, *argv):
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_json_is_sorted_model_dump(capsys, path):
-    from eksadvisor.advisor import advise
+    from eksadvisor.decide.advisor import advise
 
     code, out, err = cli(capsys, "advise", str(path), "--format", "json")
     assert code == 0 and err == ""
@@ -170,7 +170,7 @@ def test_advise_json_imports_only_what_it_uses():
         f"with contextlib.redirect_stdout(io.StringIO()) as f:\n    f.buffer = io.BytesIO()\n    main(['advise', {str(EXAMPLES[0])!r}])"
     )
     for unused in ["streamlit", "altair", "pandas", "jinja2", "jsonschema", "weasyprint", "vl_convert",
-                   "eksadvisor.report", "eksadvisor.charts", "eksadvisor.questionnaire"]:
+                   "eksadvisor.output.report", "eksadvisor.output.charts", "eksadvisor.decide.questionnaire"]:
         assert unused not in mods, unused
 
 
@@ -179,8 +179,8 @@ def test_schema_imports_only_what_it_uses():
         "import io, contextlib\nfrom eksadvisor.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n    main(['schema'])"
     )
-    for unused in ["yaml", "jinja2", "jsonschema", "eksadvisor.advisor", "eksadvisor.ipam", "eksadvisor.layout",
-                   "eksadvisor.report", "altair", "streamlit"]:
+    for unused in ["yaml", "jinja2", "jsonschema", "eksadvisor.decide.advisor", "eksadvisor.model.ipam", "eksadvisor.addressing.planner",
+                   "eksadvisor.output.report", "altair", "streamlit"]:
         assert unused not in mods, unused
 
 

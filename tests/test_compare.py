@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 import eksadvisor
 from eksadvisor import errors
-from eksadvisor.advisor import advise
-from eksadvisor.whatif import COLUMNS, OPTIONS, compare, compare_rows
+from eksadvisor.decide.advisor import advise
+from eksadvisor.decide.whatif import COLUMNS, OPTIONS, compare, compare_rows
 from eksadvisor.errors import InputError
 
 from .conftest import EXAMPLES, SHARED
@@ -155,8 +155,8 @@ def test_headroom_hand_worked():
 
 @pytest.mark.parametrize("room, extra", [([6, 9], 12), ([7, 6], 13), ([6, 5, 6], 16), ([0, 4], 0), ([3], 3)])
 def test_spread_capacity_follows_ipam_spread(room, extra):
-    from eksadvisor.ipam import spread
-    from eksadvisor.whatif import spread_capacity
+    from eksadvisor.decide.whatif import spread_capacity
+    from eksadvisor.model.ipam import spread
 
     azs = [f"az{i}" for i in range(len(room))]
     assert spread_capacity(room) == extra
@@ -210,7 +210,7 @@ def test_compare_properties(types, pods, desired, extra, azs, ready, concern, se
 
 
 def test_compare_chart_from_the_dataframe():
-    from eksadvisor import charts
+    from eksadvisor.output import charts
 
     df = compare(SHARED / "examples" / "exhausted-onprem.yaml")
     spec = df.pipe(charts.compare_chart).to_dict()  # validates the whole Vega-Lite spec
@@ -226,7 +226,7 @@ def test_compare_chart_from_the_dataframe():
 
 
 def test_report_section_shows_the_compare_rows():
-    from eksadvisor.report import render_report
+    from eksadvisor.output.report import render_report
 
     path = SHARED / "examples" / "dense-platform.yaml"
     rec = advise(path)
@@ -246,8 +246,8 @@ def test_report_section_shows_the_compare_rows():
 def test_shared_static_facts_change_no_row(path):
     # compare() reuses the answers-only facts (graph.STATIC_FACTS) of advise()'s walk for the forced walks; each row
     # must equal the row of a fresh, unshared _prepare(force=...).
-    from eksadvisor.advisor import _prepare
-    from eksadvisor.whatif import _row
+    from eksadvisor.decide.advisor import _prepare
+    from eksadvisor.decide.whatif import _row
 
     for r in compare_rows(path):
         if r["recommended"] or not r["available"]:

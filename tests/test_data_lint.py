@@ -7,9 +7,10 @@ import re
 import pytest
 
 from eksadvisor.answers import Answers
-from eksadvisor.graph import FACT_INPUTS, FACTS, PREDICATES, load_graph, load_yaml_data, outcome_text, template_fields
-from eksadvisor.questionnaire import ENGINE_STAGES, load_questionnaire
-from eksadvisor.rules import CONDITIONS, ID_PATTERN, SEVERITIES, load_rules
+from eksadvisor.decide.graph import FACT_INPUTS, FACTS, PREDICATES, load_graph, outcome_text, template_fields
+from eksadvisor.decide.questionnaire import ENGINE_STAGES, load_questionnaire
+from eksadvisor.decide.rules import CONDITIONS, ID_PATTERN, SEVERITIES, load_rules
+from eksadvisor.shipped import load_yaml_data
 
 GRAPH = load_graph()
 RULES = load_rules()
@@ -127,7 +128,7 @@ def test_no_unused_conditions():
 def test_rule_facts_are_fact_sheet_keys(shared_dir):
     """Every cited key resolves: in the shared fact sheet, or in rules.yaml's own references (sources found
     later, each with its URL and what was read); the two never define the same key."""
-    from eksadvisor.rules import references
+    from eksadvisor.decide.rules import references
 
     text = (shared_dir / "domain" / "aws-networking-facts.md").read_text()
     keys = set(re.findall(r"^\| ([A-Z0-9-]+) \|", text, re.M))
@@ -144,7 +145,7 @@ def test_rule_facts_are_fact_sheet_keys(shared_dir):
 
 
 def test_retired_rule_ids_point_at_current_rules():
-    from eksadvisor.rules import retired_ids, rule_ids
+    from eksadvisor.decide.rules import retired_ids, rule_ids
 
     for old, new in retired_ids().items():
         assert old not in rule_ids() and new in rule_ids(), (old, new)
@@ -190,8 +191,8 @@ def _reachable_source(fn, depth: int = 0) -> str:
     """A condition's source plus the helpers and facts it calls (what it can read)."""
     import inspect
 
-    import eksadvisor.graph as graph_mod
-    import eksadvisor.rules as rules_mod
+    import eksadvisor.decide.graph as graph_mod
+    import eksadvisor.decide.rules as rules_mod
 
     src = inspect.getsource(fn)
     if depth > 2:
@@ -222,6 +223,6 @@ def test_rule_readers_really_read_the_question():
 
 
 def test_planner_finding_ids_map_to_rules():
-    from eksadvisor.rules import PLANNER_RULES
+    from eksadvisor.decide.rules import PLANNER_RULES
 
     assert set(PLANNER_RULES) <= {r.id for r in RULES}

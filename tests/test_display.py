@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from eksadvisor.advisor import advise, subnet_plan
-from eksadvisor.ipam import ip_usage, node_usage
-from eksadvisor.maxpods import compute
+from eksadvisor.decide.advisor import advise, subnet_plan
+from eksadvisor.model.ipam import ip_usage, node_usage
+from eksadvisor.model.maxpods import compute
 
 from .conftest import SHARED
 from .test_report import HOSTILE, LOADING_TAGS, URL_ATTRS, hostile_recommendation, parse_html
@@ -61,7 +61,7 @@ def test_recommendation_html_escapes_hostile_strings():
 
 def test_recommendation_html_without_charts_is_fast_path():
     rec = advise({})
-    html = __import__("eksadvisor.display", fromlist=["x"]).recommendation_html(rec, charts=False)
+    html = __import__("eksadvisor.output.display", fromlist=["x"]).recommendation_html(rec, charts=False)
     assert "<svg" not in html and "IPv4, secondary IP mode" in _text(html)
 
 
@@ -112,8 +112,8 @@ def test_subnet_plan_html(shared_dir):
 
 
 def test_display_imports_nothing_until_shown():
-    code = ("import eksadvisor, sys\nfrom eksadvisor.advisor import advise\nrec = advise({})\n"
-            "assert 'eksadvisor.display' not in sys.modules and 'IPython' not in sys.modules\n"
+    code = ("import eksadvisor, sys\nfrom eksadvisor.decide.advisor import advise\nrec = advise({})\n"
+            "assert 'eksadvisor.output.display' not in sys.modules and 'IPython' not in sys.modules\n"
             "assert 'pandas' not in sys.modules and 'altair' not in sys.modules\nprint('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

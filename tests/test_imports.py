@@ -46,7 +46,7 @@ def test_every_lazy_public_name_resolves():
 
 def test_notebook_api_imports_pandas_only_when_called():
     mods = _modules_after("import eksadvisor\neksadvisor.compare, eksadvisor.advise_many\n"
-                          "from eksadvisor.whatif import compare_rows\ncompare_rows({})")
-    for heavy in [*HEAVY, "IPython", "eksadvisor.display"]:
+                          "from eksadvisor.decide.whatif import compare_rows\ncompare_rows({})")
+    for heavy in [*HEAVY, "IPython", "eksadvisor.output.display"]:
         assert heavy not in mods, heavy
     assert "pandas" in _modules_after("import eksadvisor\neksadvisor.compare({})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eksadvisor.errors import InputError, UnknownInstanceType
-from eksadvisor.ipam import (
+from eksadvisor.model.ipam import (
     NodeGroupLoad,
     WarmSettings,
     cluster_usage,
@@ -14,8 +14,8 @@ from eksadvisor.ipam import (
     node_usage,
     spread,
 )
-from eksadvisor.maxpods import max_pods as calc_max_pods
-from eksadvisor.warmpool import recommend_warm_settings
+from eksadvisor.model.maxpods import max_pods as calc_max_pods
+from eksadvisor.model.warmpool import recommend_warm_settings
 
 
 def W(**kw) -> WarmSettings:
@@ -113,7 +113,7 @@ def test_pd_ip_targets_whole_prefixes():
     # §3(d): MIT = 20 ≡ 32 (two prefixes); WIT < 16 floats between WIT and WIT + 15
     u = node_usage("t3.small", 0, prefix_delegation=True, warm=W(minimum_ip_target=20))
     assert (u.prefixes, u.free_ips) == (2, 32)
-    for pods in range(0, 60):
+    for pods in range(60):
         v = node_usage("m5.large", pods, prefix_delegation=True, warm=W(warm_ip_target=5))
         assert 5 <= v.free_ips <= 20
 

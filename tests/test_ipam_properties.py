@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from eksadvisor.catalog import InstanceType, load_catalog
-from eksadvisor.ipam import WarmSettings, node_usage
+from eksadvisor.model.ipam import WarmSettings, node_usage
 
 PFX = 16
 
@@ -76,7 +76,7 @@ class Sim:
 
     def too_low(self):
         T = self.T()
-        if T >= self.max_pods:
+        if self.max_pods <= T:
             return False
         avail = T - self.A
         if self.ipt():
@@ -305,11 +305,11 @@ def test_structural_invariants(t, w, pd, custom, sgp, max_eni, pods, max_pods):
     # ENIs never exceed the cap: ipamd's own ENIs stay within MAX_ENI/instance limit less the trunk slot
     managed = u.enis - u.trunk_enis
     # (the trunk slot is held back only on trunking-compatible types: ipamd.go hasRoomForEni, maxpods.trunk_slot_reserved)
-    from eksadvisor.maxpods import trunk_slot_reserved
+    from eksadvisor.model.maxpods import trunk_slot_reserved
 
     assert managed <= max(1, u.eni_cap - (1 if trunk_slot_reserved(it, sgp) else 0)) or (not custom and managed == 1)
     assert u.enis <= it.max_enis
-    assert u.pod_enis <= u.pod_eni_cap or u.pod_enis == 1 and not custom
+    assert u.pod_enis <= u.pod_eni_cap or (u.pod_enis == 1 and not custom)
     # subnet addresses = ENIs + secondary IPs, or ENIs + 16 x prefixes
     if u.mode == "prefix":
         assert u.secondary_ips == 0

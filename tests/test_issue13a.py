@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from eksadvisor.advisor import advise
 from eksadvisor.catalog import load_catalog
-from eksadvisor.ipam import ip_usage, node_usage
-from eksadvisor.maxpods import pod_eni_cap, sgp_capacity, trunk_slot_reserved
+from eksadvisor.decide.advisor import advise
+from eksadvisor.model.ipam import ip_usage, node_usage
+from eksadvisor.model.maxpods import pod_eni_cap, sgp_capacity, trunk_slot_reserved
 
 CATALOG = load_catalog()
 SGP = {"security_groups_for_pods": {"needed": True}}
@@ -264,7 +264,7 @@ def test_full_existing_pod_subnets_still_get_ip_targets():
 
 
 def test_warm_words_match_settings_for_every_example():
-    from eksadvisor.rules import warm_settings_text
+    from eksadvisor.decide.rules import warm_settings_text
     from tests.conftest import EXAMPLES
 
     for path in EXAMPLES:
@@ -284,12 +284,12 @@ def test_fargate_pods_in_the_ip_budget():
     assert rec.fargate["per_az"] == {"us-east-1a": 4, "us-east-1b": 3, "us-east-1c": 3}
     assert rec.fargate["subnet_role"] == "private"
     assert [u.fargate_addresses for u in rec.az_usage] == [4, 3, 3]
-    from eksadvisor.report import render_report
+    from eksadvisor.output.report import render_report
 
     md = render_report(rec, data, "md", generated_at="2026-12-06T00:00:00Z").decode()
     assert "| Fargate (10 pods, one address each) | - | 10 | 0 | 10 |" in md
     assert "Fargate addresses" in md and "private subnets only" in md
-    from eksadvisor.charts import recommendation_ip_budget
+    from eksadvisor.output.charts import recommendation_ip_budget
 
     rows = recommendation_ip_budget(rec).to_dict()["data"]["values"]
     assert {"node": "Fargate pod (x 10)", "kind": rows[0]["kind"], "addresses": 1, "order": 0} in rows

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Network as N
-from pathlib import Path
 
 import pytest
 
+from eksadvisor.addressing.planner import (
+    SEED_EXAMPLE_LAYOUT,
+    ExistingSubnetIn,
+    PlanRequest,
+    plan_subnets,
+    validate_layout,
+)
 from eksadvisor.errors import InputError
 
 from .conftest import SHARED
-from eksadvisor.layout import (SEED_EXAMPLE_LAYOUT, ExistingSubnetIn, PlanRequest, plan_subnets,
-                               validate_layout)
 
 AZS3 = ["us-east-1a", "us-east-1b", "us-east-1c"]
 EXAMPLES = SHARED / "examples"
@@ -290,7 +294,7 @@ def test_deterministic():
 
 def test_plan_of_the_exhausted_onprem_example():
     """The advisor's request for the example (custom networking, full /22s, on-prem 10.0.0.0/12 overlap)."""
-    from eksadvisor.advisor import subnet_plan
+    from eksadvisor.decide.advisor import subnet_plan
 
     plan, sizing = subnet_plan(EXAMPLES / "exhausted-onprem.yaml")
     assert plan.azs == ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
@@ -351,7 +355,7 @@ def test_public_subnets_shrink_to_fit():
 
 
 def test_subnet_tags_per_role():
-    from eksadvisor.tags import subnet_tags
+    from eksadvisor.addressing.tags import subnet_tags
 
     assert subnet_tags("public", "prod-east") == {"kubernetes.io/cluster/prod-east": "shared",
                                                   "kubernetes.io/role/elb": "1"}

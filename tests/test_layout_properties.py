@@ -7,9 +7,9 @@ from ipaddress import IPv4Network as N
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eksadvisor import cidr as C
-from eksadvisor.layout import PlanRequest, plan_subnets
-from eksadvisor.prefixready import fresh_subnet_prefixes
+from eksadvisor.addressing import cidr as C
+from eksadvisor.addressing.planner import PlanRequest, plan_subnets
+from eksadvisor.addressing.prefixready import fresh_subnet_prefixes
 
 FAMILIES = [N("10.0.0.0/8"), N("172.16.0.0/12"), N("192.168.0.0/16")]
 

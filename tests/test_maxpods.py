@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eksadvisor.errors import InputError
-from eksadvisor.maxpods import compute, ipv6_max_pods, max_pods, max_pods_all, sgp_capacity
+from eksadvisor.model.maxpods import compute, ipv6_max_pods, max_pods, max_pods_all, sgp_capacity
 
 # From aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt (columns: max pods, max pods with custom
 # networking, branch ENIs): AWS's own published values, independent of our catalog file.

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eksadvisor import cidr as C
-from eksadvisor.advisor import advise, subnet_plan
+from eksadvisor.addressing import cidr as C
+from eksadvisor.decide.advisor import advise, subnet_plan
 from eksadvisor.errors import InputError, PlanDoesNotFit
 
 from .conftest import ROOT, update_golden

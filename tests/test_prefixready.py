@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv4Network as N
+from ipaddress import IPv4Address
+from ipaddress import IPv4Network as N
 
 import pytest
 
+from eksadvisor.addressing.prefixready import fresh_subnet_prefixes, prefix_readiness
 from eksadvisor.errors import InputError
-from eksadvisor.prefixready import fresh_subnet_prefixes, prefix_readiness
 
 
 def test_empty_subnet_all_interior_blocks_free():
@@ -69,7 +70,7 @@ def _brute_free_blocks(subnet: str, used: set[int]) -> int:
 
 @pytest.mark.parametrize("count", [0, 1, 2047, 4094, 4095, 8000, 40000])
 def test_even_spread_matches_brute_force(count):
-    from eksadvisor.prefixready import spread_used
+    from eksadvisor.addressing.prefixready import spread_used
 
     addrs, _ = spread_used(N("10.0.0.0/16"), count, "even")
     assert len(set(addrs)) == count

@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from eksadvisor.answers import Answers, NodeGroup, load_answers
-from eksadvisor.questionnaire import TYPES, is_asked, load_questionnaire, questions_to_ask
+from eksadvisor.decide.questionnaire import TYPES, is_asked, load_questionnaire, questions_to_ask
 
 from .conftest import EXAMPLES
 

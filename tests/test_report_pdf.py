@@ -7,18 +7,17 @@ import io
 import logging
 import re
 
+import pypdf
 import pytest
 
-import pypdf  # noqa: E402
+from eksadvisor.answers import load_answers
+from eksadvisor.output.report import html_to_pdf, mode_label, render_report
 
-from eksadvisor.answers import load_answers  # noqa: E402
-from eksadvisor.report import html_to_pdf, mode_label, render_report  # noqa: E402
-
-from .conftest import EXAMPLES  # noqa: E402
-from .test_report import STAMP, sample_answers, sample_recommendation  # noqa: E402
+from .conftest import EXAMPLES
+from .test_report import STAMP, sample_answers, sample_recommendation
 
 
-def pdf_text(data: bytes) -> tuple[str, "pypdf.PdfReader"]:
+def pdf_text(data: bytes) -> tuple[str, pypdf.PdfReader]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     return text, reader
@@ -74,7 +73,7 @@ def test_pdf_of_the_sample_fixture_is_searchable(sample_pdf):
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_pdf_of_each_example_is_searchable(example):
-    from eksadvisor.advisor import advise
+    from eksadvisor.decide.advisor import advise
 
     answers = load_answers(example)
     rec = advise(answers)
@@ -113,9 +112,8 @@ def test_pdf_renderer_fetches_nothing(markup):
 
 
 def test_pdf_of_an_ipv6_recommendation_is_searchable():
-    from eksadvisor.advisor import advise
-
     from eksadvisor.answers import validate_answers
+    from eksadvisor.decide.advisor import advise
 
     from .test_report import VARIANTS
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eksadvisor.advisor import advise
-from eksadvisor.rules import load_rules
+from eksadvisor.decide.advisor import advise
+from eksadvisor.decide.rules import load_rules
 
 IPV6 = {"ipv6": {"ready": True, "ipv4_exhaustion_concern": True}}
 SGP = {"security_groups_for_pods": {"needed": True}}
@@ -138,15 +138,7 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"multus": {"needed": True, "networks": [{"name": "n1", "type": "ipvlan", "cidr": "10.10.0.0/16"}]}}),
 }
 
-DESIGN_IDS = """prefix-fragmented-subnet prefix-requires-cni-1.9 prefix-no-downgrade prefix-update-max-pods
-prefix-replace-node-groups mixed-address-modes mixed-instance-max-pods warm-pool-subnet-cost
-warm-ip-overrides-prefix-target custom-networking-prefer-ipv6 cgnat-in-use overlapping-cidrs docker-bridge-overlap
-cluster-subnet-shared subnet-too-small ipv6-irreversible ipv6-nitro-only ipv6-fargate-needs-ipv4 ipv6-disable-dns64
-ipv6-load-balancer-controller ipv6-cni-iam-policy cni-separate-iam-role use-managed-addon backup-before-upgrade
-upgrade-one-minor-at-a-time aws-node-probe-timeouts custom-ami-iptables-forward sgp-strict-breaks-nodelocal-dns
-sgp-disable-tcp-early-demux sgp-termination-grace-period sgp-external-snat sgp-unsupported-windows
-sgp-unsupported-non-nitro sgp-counts-toward-max-pods sgp-tag-one-security-group multus-thick-plugin-race
-multus-node-security-group""".split()
+DESIGN_IDS = ["prefix-fragmented-subnet", "prefix-requires-cni-1.9", "prefix-no-downgrade", "prefix-update-max-pods", "prefix-replace-node-groups", "mixed-address-modes", "mixed-instance-max-pods", "warm-pool-subnet-cost", "warm-ip-overrides-prefix-target", "custom-networking-prefer-ipv6", "cgnat-in-use", "overlapping-cidrs", "docker-bridge-overlap", "cluster-subnet-shared", "subnet-too-small", "ipv6-irreversible", "ipv6-nitro-only", "ipv6-fargate-needs-ipv4", "ipv6-disable-dns64", "ipv6-load-balancer-controller", "ipv6-cni-iam-policy", "cni-separate-iam-role", "use-managed-addon", "backup-before-upgrade", "upgrade-one-minor-at-a-time", "aws-node-probe-timeouts", "custom-ami-iptables-forward", "sgp-strict-breaks-nodelocal-dns", "sgp-disable-tcp-early-demux", "sgp-termination-grace-period", "sgp-external-snat", "sgp-unsupported-windows", "sgp-unsupported-non-nitro", "sgp-counts-toward-max-pods", "sgp-tag-one-security-group", "multus-thick-plugin-race", "multus-node-security-group"]
 
 _CACHE: dict[str, list] = {}
 

@@ -13,13 +13,31 @@ import jsonschema
 import pytest
 import yaml
 
-from eksadvisor.snippets import PLACEHOLDER_RE, build_context, build_snippets, find_placeholders
-from eksadvisor.snippets import awsnode, eniconfig, iam, karpenter, k8s, nodeadm, runbook, subnets
-from eksadvisor.snippets.eksctl import cluster_config, configuration_values_of
+from eksadvisor.output.snippets import (
+    PLACEHOLDER_RE,
+    awsnode,
+    build_context,
+    build_snippets,
+    eniconfig,
+    find_placeholders,
+    iam,
+    k8s,
+    karpenter,
+    nodeadm,
+    runbook,
+    subnets,
+)
+from eksadvisor.output.snippets.eksctl import cluster_config, configuration_values_of
 
 from .test_snippets_support import (
-    all_cases, boolean_or_integer_format_checker, crd_schema, json_schema, nodeadm_schema, parse_hcl,
-    shell_commands, strict,
+    all_cases,
+    boolean_or_integer_format_checker,
+    crd_schema,
+    json_schema,
+    nodeadm_schema,
+    parse_hcl,
+    shell_commands,
+    strict,
 )
 
 CASES = all_cases()
@@ -81,7 +99,7 @@ def test_names_follow_the_mode(case):
 
 
 def test_documented_order_is_restored_from_any_storage_order(case):
-    from eksadvisor.snippets import ORDER, ordered
+    from eksadvisor.output.snippets import ORDER, ordered
 
     assert list(ordered(dict(sorted(case.out.items())))) == list(case.out)
     assert list(ordered(dict(reversed(list(case.out.items()))))) == list(case.out)
@@ -665,7 +683,7 @@ def test_runbook_order_per_mode(case):
 def test_snippet_modules_do_not_read_shared():
     import pathlib
 
-    import eksadvisor.snippets as pkg
+    import eksadvisor.output.snippets as pkg
 
     for path in pathlib.Path(pkg.__file__).parent.glob("*.py"):
         text = path.read_text()
@@ -681,7 +699,7 @@ def test_placeholder_regex_matches_the_tokens():
 
 
 def test_fixture_figures_come_from_the_max_pods_engine():
-    from eksadvisor.maxpods import max_pods
+    from eksadvisor.model.maxpods import max_pods
 
     assert max_pods("m6i.2xlarge", "1.19.2", prefix_delegation=True).max_pods == 110
     assert max_pods("m5.xlarge", "1.19.2", custom_networking=True).max_pods == 44

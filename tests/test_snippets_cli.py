@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eksadvisor.cli import main
-from eksadvisor.snippets import build_snippets
+from eksadvisor.output.snippets import build_snippets
 
 from .conftest import SHARED
 from .test_snippets_support import advised

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from eksadvisor.snippets import build_snippets
+from eksadvisor.output.snippets import build_snippets
 
 from .conftest import update_golden
-from .test_snippets_support import (EXAMPLES, advised, auto_mode_case, fargate_case, golden_dir, ipv6_case, multus_case,
-                                    multus_planned_case, windows_case)
+from .test_snippets_support import (
+    EXAMPLES,
+    advised,
+    auto_mode_case,
+    fargate_case,
+    golden_dir,
+    ipv6_case,
+    multus_case,
+    multus_planned_case,
+    windows_case,
+)
 
 ORDER_FILE = "_order.txt"
 
@@ -80,7 +89,7 @@ def test_bytes_do_not_depend_on_hash_seed(shared_dir):
     from .conftest import ROOT
 
     code = ("import hashlib, json; from tests.test_snippets_support import ipv6_case; "
-            "from eksadvisor.snippets import build_snippets; "
+            "from eksadvisor.output.snippets import build_snippets; "
             "print(hashlib.sha256(json.dumps(list(build_snippets(*ipv6_case()).items())).encode()).hexdigest())")
     digests = {
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,

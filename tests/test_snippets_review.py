@@ -17,11 +17,10 @@ import json
 import jsonschema
 import yaml
 
-from eksadvisor.snippets import build_context, build_snippets
-from eksadvisor.snippets.runbook import runbook_md
+from eksadvisor.output.snippets import build_context, build_snippets
+from eksadvisor.output.snippets.runbook import runbook_md
 
-from .test_snippets_support import (boolean_or_integer_format_checker, ipv6_case, json_schema, parse_hcl,
-                                    shell_commands)
+from .test_snippets_support import boolean_or_integer_format_checker, ipv6_case, json_schema, parse_hcl, shell_commands
 
 ADDON_4A = "eks-addon-vpc-cni-v1.15.1-eksbuild.1.configuration.schema.json"
 
@@ -41,7 +40,7 @@ def _answers(**extra):
 
 
 def _advised(answers):
-    from eksadvisor.advisor import advise
+    from eksadvisor.decide.advisor import advise
 
     rec = advise(answers)
     return rec, build_snippets(rec, answers)
@@ -82,7 +81,7 @@ def test_ipv6_self_managed_aws_node_still_gets_enable_ipv6(shared_dir):
 
 
 def test_ipv4_add_on_notes_do_not_mention_enable_ipv6(shared_dir):
-    from .test_snippets_support import payments_rec, example_answers
+    from .test_snippets_support import example_answers, payments_rec
 
     out = build_snippets(payments_rec(), example_answers("exhausted-onprem"))
     assert "ENABLE_IPv6" not in out["addon-commands.sh"] + out["eksctl-cluster.yaml"] + out["terraform-eks.tf"]
@@ -95,7 +94,7 @@ def test_terraform_node_groups_do_not_attach_a_cni_policy(shared_dir):
     groups = parse_hcl(out["terraform-eks.tf"])["module"][0]["eks"]["eks_managed_node_groups"]
     assert sorted(groups) == ["graviton"]  # Windows is left out of an IPv6 cluster
     assert all(g["iam_role_attach_cni_policy"] is False for g in groups.values())
-    from .test_snippets_support import payments_rec, example_answers
+    from .test_snippets_support import example_answers, payments_rec
 
     ipv4 = parse_hcl(build_snippets(payments_rec(), example_answers("exhausted-onprem"))["terraform-eks.tf"])
     assert ipv4["module"][0]["eks"]["eks_managed_node_groups"]["workers"]["iam_role_attach_cni_policy"] is False
@@ -151,7 +150,7 @@ def test_auto_mode_emits_no_vpc_cni_artefacts(shared_dir):
     assert "podSubnetSelectorTerms" not in nodeclass["spec"]
     assert "Mode: **EKS Auto Mode (IPv4)**" in out["runbook.md"]
     assert "aws-node-env.sh" not in out["runbook.md"] and "AmazonEKS_CNI_Policy" not in out["runbook.md"]
-    from eksadvisor.snippets.runbook import runbook_commands
+    from eksadvisor.output.snippets.runbook import runbook_commands
 
     role = "arn:aws:iam::<ACCOUNT_ID>:role/<AUTO_MODE_NODE_ROLE>"
     assert runbook_commands(build_context(rec, _answers(operations={"auto_mode": True}))) == [
@@ -166,7 +165,7 @@ def test_auto_mode_emits_no_vpc_cni_artefacts(shared_dir):
 
 
 def test_auto_mode_pod_subnets_use_pod_subnet_selectors(shared_dir):
-    from .test_snippets_support import payments_rec, example_answers
+    from .test_snippets_support import example_answers, payments_rec
 
     answers = example_answers("exhausted-onprem").model_copy(deep=True)
     answers.operations.auto_mode = True
@@ -224,7 +223,7 @@ def test_ipv4_windows_group_keeps_eks_max_pods(shared_dir):
 
 
 def test_auto_mode_artefacts_are_deterministic_and_well_formed(shared_dir):
-    from eksadvisor.snippets import PLACEHOLDER_RE, find_placeholders
+    from eksadvisor.output.snippets import PLACEHOLDER_RE, find_placeholders
 
     answers = _answers(operations={"auto_mode": True})
     rec, out = _advised(answers)

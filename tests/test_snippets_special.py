@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from eksadvisor.snippets import build_context, build_snippets
+from eksadvisor.output.snippets import build_context, build_snippets
 
 from .test_snippets_support import auto_mode_case, json_schema, parse_hcl
 
@@ -76,7 +76,7 @@ def test_auto_mode_nodes_are_placed_in_node_subnets_not_cluster_subnets(shared_d
 
 
 def test_auto_mode_without_linux_groups_still_gets_a_node_pool(shared_dir):
-    from eksadvisor.snippets import automode
+    from eksadvisor.output.snippets import automode
 
     rec, answers = auto_mode_case()
     rec = rec.model_copy(update={"node_groups": []})
@@ -119,7 +119,7 @@ def _nad_configs(text: str) -> list[tuple[dict, dict]]:
 
 def _assert_disjoint(rec, answers, configs) -> None:
     """Every NAD range is disjoint from every planned non-Multus subnet and every connected range."""
-    from eksadvisor.cidr import default_service_cidr
+    from eksadvisor.addressing.cidr import default_service_cidr
 
     vpc = [ipaddress.ip_network(answers.network.vpc_cidr)]
     connected = [ipaddress.ip_network(c) for c in answers.network.onprem_cidrs]
@@ -319,10 +319,11 @@ def test_fargate_in_ipv6_and_existing_vpc_and_absent_without_pods(shared_dir):
 def test_multus_ranges_refuse_exactly_the_overlapping_ranges():
     """Property: an answers range is accepted iff it overlaps no planned subnet, connected range or earlier network,
     and an accepted range always skips AWS's first four and last addresses."""
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
+    from eksadvisor.addressing.multus import Connected, multus_ranges
     from eksadvisor.errors import InputError
-    from eksadvisor.multus import Connected, multus_ranges
 
     planned = [{"name": "p-a", "role": "private", "az": "a", "cidr": "10.0.32.0/23"},
                {"name": "c-a", "role": "cluster", "az": "a", "cidr": "10.0.36.0/28"}]
@@ -355,7 +356,7 @@ def test_multus_extra_enis_come_off_max_pods(shared_dir):
     """Each Multus network puts one extra ENI on every node, tagged no_manage; ipamd subtracts unmanaged ENIs from the
     ENI limit (hasRoomForEni, pkg/ipamd/ipamd.go; VPC CNI README 'No Manage tag'), so max-pods counts E - 2 here:
     m5.2xlarge has 4 ENIs x 15 IPv4 addresses -> (4 - 2) x (15 - 1) + 2 = 30, not 58 (--cni-max-eni 2 gives the same)."""
-    from eksadvisor.maxpods import max_pods
+    from eksadvisor.model.maxpods import max_pods
 
     from .test_snippets_support import multus_case
 

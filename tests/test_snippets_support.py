@@ -12,7 +12,7 @@ import copy
 import json
 import re
 import shlex
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ SCHEMAS = SHARED / "schemas"
 def _subnet(name: str, role: str, az: str, cidr: str, cluster: str, existing: bool = False, extra: dict | None = None) -> dict:
     import ipaddress
 
-    from eksadvisor.tags import subnet_tags
+    from eksadvisor.addressing.tags import subnet_tags
 
     tags = dict(subnet_tags(role, cluster))
     tags.update(extra or {})
@@ -38,7 +38,7 @@ def _subnet(name: str, role: str, az: str, cidr: str, cluster: str, existing: bo
 
 def _group(name: str, types: list[str], max_pods: int, desired: int, maximum: int, pods: int) -> dict:
     return {"name": name, "instance_types": types, "max_pods": max_pods, "desired_nodes": desired, "max_nodes": maximum,
-            "pods_per_node": pods, "max_pods_by_type": {t: max_pods for t in types}, "limiting_type": types[0]}
+            "pods_per_node": pods, "max_pods_by_type": dict.fromkeys(types, max_pods), "limiting_type": types[0]}
 
 
 def _rec(**fields: Any):
@@ -115,7 +115,7 @@ def windows_answers():
 
 
 def windows_case():
-    from eksadvisor.advisor import advise
+    from eksadvisor.decide.advisor import advise
 
     answers = windows_answers()
     return advise(answers), answers
@@ -137,7 +137,7 @@ def auto_mode_answers():
 
 
 def auto_mode_case():
-    from eksadvisor.advisor import advise
+    from eksadvisor.decide.advisor import advise
 
     answers = auto_mode_answers()
     return advise(answers), answers
@@ -156,8 +156,8 @@ MULTUS_ANSWERS = {
 
 def multus_case(**changes: Any):
     """Multus with ranges from the answers, through the advisor (the planner splits ranges inside the VPC per AZ)."""
-    from eksadvisor.advisor import advise
     from eksadvisor.answers import validate_answers
+    from eksadvisor.decide.advisor import advise
 
     data = copy.deepcopy(MULTUS_ANSWERS)
     data.update(changes)
@@ -180,8 +180,8 @@ def multus_planned_case():
 
 def fargate_case(**changes: Any):
     """A Fargate-only IPv4 cluster (40 pods over 2 AZs), through the advisor."""
-    from eksadvisor.advisor import advise
     from eksadvisor.answers import validate_answers
+    from eksadvisor.decide.advisor import advise
 
     data = {"version": 1, "cluster_name": "fg", "region": "eu-west-1", "availability_zones": 2, "node_groups": [],
             "fargate_pods": 40}
@@ -236,7 +236,7 @@ EXAMPLES = tuple(EXAMPLE_RECS)
 
 def advised(name: str):
     """The advisor's Recommendation for a shared example (the real pipeline)."""
-    from eksadvisor.advisor import advise
+    from eksadvisor.decide.advisor import advise
 
     answers = example_answers(name)
     return advise(answers), answers
@@ -252,8 +252,8 @@ def all_cases() -> dict[str, tuple[Any, Any]]:
         except Exception:  # the golden test calls the advisor directly and reports its failure
             pass
     try:
-        from eksadvisor.advisor import advise
         from eksadvisor.answers import validate_answers
+        from eksadvisor.decide.advisor import advise
 
         answers = validate_answers({
             "version": 1, "cluster_name": "six", "region": "us-west-2",
@@ -290,12 +290,12 @@ def boolean_or_integer_format_checker():
     return checker
 
 
-@lru_cache(maxsize=None)
+@cache
 def json_schema(name: str) -> dict:
     return json.loads((SCHEMAS / name).read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def crd_schema(name: str, version: str) -> dict:
     doc = yaml.safe_load((SCHEMAS / name).read_text())
     for v in doc["spec"]["versions"]:
@@ -362,7 +362,7 @@ def shell_commands(script: str) -> list[list[str]]:
 
 def placeholder_free(text: str) -> str:
     """Replace placeholders with realistic fake IDs (for validators that check ID shapes)."""
-    from eksadvisor.snippets import PLACEHOLDER_RE
+    from eksadvisor.output.snippets import PLACEHOLDER_RE
 
     fakes = {"SUBNET_ID": "subnet-0123456789abcdef0", "SECURITY_GROUP_ID": "sg-0123456789abcdef0",
              "VPC_ID": "vpc-0123456789abcdef0", "ACCOUNT_ID": "123456789012"}

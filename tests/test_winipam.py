@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eksadvisor.advisor import advise
 from eksadvisor.catalog import load_catalog
+from eksadvisor.decide.advisor import advise
 from eksadvisor.errors import InputError
-from eksadvisor.maxpods import windows_max_pods
-from eksadvisor.winipam import windows_node_usage
+from eksadvisor.model.maxpods import windows_max_pods
+from eksadvisor.model.winipam import windows_node_usage
 
 
 def test_max_pods_is_one_enis_addresses_minus_the_primary():

@@ -42,7 +42,7 @@ def test_plain_words(raw, want):
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_no_internal_words_left_in_what_users_read(example):
-    from eksadvisor.advisor import advise
+    from eksadvisor.decide.advisor import advise
 
     rec = advise(example)
     texts = [t for w in rec.warnings for t in (w.message, w.remediation, w.source)]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 
-def audit(source: "str | Path | Any", *, catalog: Any = None) -> Any:
+def audit(source: str | Path | Any, *, catalog: Any = None) -> Any:
     """Audit a bundle folder (path) or an already read :class:`~eksadvisor.audit.bundle.Bundle`."""
     from eksadvisor.audit.bundle import Bundle, read_bundle
     from eksadvisor.audit.engine import audit_bundle

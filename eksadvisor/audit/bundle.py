@@ -85,8 +85,8 @@ class Bundle:
     origin: str = "bundle"
     addon_unknown: bool = False  # live mode where describe_addon could not answer: managed add-on unknown
     region: str = ""
-    notes: list[str] = field(default_factory=lambda: [])
-    absent: list[str] = field(default_factory=lambda: [])
+    notes: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
 
     @property
     def vpc_id(self) -> str:
@@ -297,9 +297,7 @@ def read_zip(data: bytes) -> Bundle:
         total = 0
         for info, full in zip(infos, names):
             rel = full[len(prefix):]
-            if rel in (*REQUIRED, *OPTIONAL):
-                key = rel
-            elif rel.startswith(RESERVATIONS_DIR + "/") and rel.endswith(".json") and rel.count("/") == 1:
+            if rel in (*REQUIRED, *OPTIONAL) or (rel.startswith(RESERVATIONS_DIR + "/") and rel.endswith(".json") and rel.count("/") == 1):
                 key = rel
             else:
                 continue  # anything else in the zip is ignored
@@ -325,5 +323,17 @@ def read_zip(data: bytes) -> Bundle:
     return from_documents(docs, reservations, origin="uploaded bundle")
 
 
-__all__ = ["ABSENCE", "Bundle", "COMMANDS", "MAX_FILE_BYTES", "MAX_ZIP_BYTES", "OPTIONAL", "REQUIRED", "RESERVATIONS_DIR",
-           "from_documents", "parse_json", "read_bundle", "read_zip"]
+__all__ = [
+    "ABSENCE",
+    "COMMANDS",
+    "MAX_FILE_BYTES",
+    "MAX_ZIP_BYTES",
+    "OPTIONAL",
+    "REQUIRED",
+    "RESERVATIONS_DIR",
+    "Bundle",
+    "from_documents",
+    "parse_json",
+    "read_bundle",
+    "read_zip",
+]

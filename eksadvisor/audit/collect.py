@@ -48,7 +48,7 @@ def script(cluster: str, region: str, out_dir: str) -> str:
 
 def _run(argv: list[str]) -> tuple[int, bytes, str]:
     try:
-        p = subprocess.run(argv, capture_output=True, timeout=600, check=False)  # noqa: S603 (argv, no shell)
+        p = subprocess.run(argv, capture_output=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return 1, b"", str(exc)
     err = p.stderr.decode("utf-8", "replace").strip().splitlines()

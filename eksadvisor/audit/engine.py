@@ -1,10 +1,10 @@
 """Audit an existing cluster: what its settings are, what is wrong or running out, and the way to the recommendation.
 
-Every figure comes from an engine formula: free /28 blocks from :func:`eksadvisor.prefixready.analyse` (the
+Every figure comes from an engine formula: free /28 blocks from :func:`eksadvisor.addressing.prefixready.analyse` (the
 ``subnet_frag`` measure: a block is free when no address in it is in use, AWS-reserved or explicitly reserved
-[FRG]), per-node subnet cost from :func:`eksadvisor.ipam.node_usage` (the ipamd model; Windows:
-:func:`eksadvisor.winipam.windows_node_usage`), max pods from :mod:`eksadvisor.maxpods`, and the
-recommendation from :func:`eksadvisor.advisor.advise` on answers derived from the live state.
+[FRG]), per-node subnet cost from :func:`eksadvisor.model.ipam.node_usage` (the ipamd model; Windows:
+:func:`eksadvisor.model.winipam.windows_node_usage`), max pods from :mod:`eksadvisor.model.maxpods`, and the
+recommendation from :func:`eksadvisor.decide.advisor.advise` on answers derived from the live state.
 """
 
 from __future__ import annotations
@@ -16,14 +16,22 @@ from collections import Counter, defaultdict
 from ipaddress import IPv4Network
 from typing import Any
 
+from eksadvisor.addressing.cidr import PREFIX_SIZE, usable_ips
 from eksadvisor.audit.bundle import ABSENCE, Bundle
-from eksadvisor.audit.model import (AuditResult, Change, CurrentSettings, Finding, ForecastRow, NodeGroupAudit, Setting,
-                                    SubnetAudit)
-from eksadvisor.cidr import PREFIX_SIZE, cite, usable_ips
+from eksadvisor.audit.model import (
+    AuditResult,
+    Change,
+    CurrentSettings,
+    Finding,
+    ForecastRow,
+    NodeGroupAudit,
+    Setting,
+    SubnetAudit,
+)
 from eksadvisor.errors import InputError
 
 #: A managed node group update adds up to two nodes per AZ (EKS "Understand each phase of node updates", the
-#: same surge :func:`eksadvisor.ipam.cluster_usage` models): a node or pod subnet that cannot take two more nodes
+#: same surge :func:`eksadvisor.model.ipam.cluster_usage` models): a node or pod subnet that cannot take two more nodes
 #: of a group cannot carry that group through an update.
 SURGE_NODES = 2
 #: EKS needs at least 6 free addresses in each cluster subnet (AWS recommends 16). [EKS-NETREQ]
@@ -186,7 +194,7 @@ def _cidr_range(text: str, where: str) -> tuple[int, int]:
 
 
 class _SubnetState:
-    __slots__ = ("sid", "net", "az", "addrs", "ranges", "enis", "explicit", "prefix_resv", "raw")
+    __slots__ = ("addrs", "az", "enis", "explicit", "net", "prefix_resv", "ranges", "raw", "sid")
 
     def __init__(self, raw: dict[str, Any]) -> None:
         self.raw = raw
@@ -250,7 +258,7 @@ def analyse_subnet(net: IPv4Network, addrs: list[int], ranges: list[tuple[int, i
     addresses are never free; a /28 is free when none of its 16 addresses is used (prefixready.analyse).
     Prefix reservations stay free for prefixes (that is what they are for).
     """
-    from eksadvisor.prefixready import UsedSet, _block_counts, _merge, analyse
+    from eksadvisor.addressing.prefixready import UsedSet, _block_counts, _merge, analyse
 
     lo_s, hi_s = int(net.network_address), int(net.broadcast_address)
     raw = [(max(a, lo_s), min(b, hi_s)) for a, b in (*ranges, *explicit) if b >= lo_s and a <= hi_s]
@@ -298,8 +306,23 @@ def _group_name(labels: dict[str, str], os_: str, itype: str) -> tuple[str, str]
 
 
 class _Node:
-    __slots__ = ("name", "itype", "az", "os", "capacity", "instance_id", "ip", "group", "group_source", "pods",
-                 "subnet", "eniconfig", "labels", "annotations", "fargate")
+    __slots__ = (
+        "annotations",
+        "az",
+        "capacity",
+        "eniconfig",
+        "fargate",
+        "group",
+        "group_source",
+        "instance_id",
+        "ip",
+        "itype",
+        "labels",
+        "name",
+        "os",
+        "pods",
+        "subnet",
+    )
 
 
 def _nodes(b: Bundle, catalog: Any) -> list[_Node]:
@@ -361,7 +384,7 @@ def _pods_per_node(b: Bundle) -> dict[str, int]:
 
 # ------------------------------------------------------------------------------------------ helpers
 def _rule(rule_id: str, params: dict[str, Any], evidence: dict[str, Any], severity: str | None = None) -> Finding:
-    from eksadvisor.rules import _fill, load_rules
+    from eksadvisor.decide.rules import _fill, load_rules
 
     rule = next(r for r in load_rules() if r.id == rule_id)
     msg = _fill(rule.message, params)
@@ -372,7 +395,7 @@ def _rule(rule_id: str, params: dict[str, Any], evidence: dict[str, Any], severi
 
 
 def _warm(env: dict[str, Setting]) -> Any:
-    from eksadvisor.ipam import WarmSettings
+    from eksadvisor.model.ipam import WarmSettings
 
     def num(key: str, unset: int) -> int:
         v = _int_env(env, key)
@@ -383,7 +406,7 @@ def _warm(env: dict[str, Setting]) -> Any:
 
 
 def _warm_from_strings(settings: dict[str, str]) -> Any:
-    from eksadvisor.ipam import WarmSettings
+    from eksadvisor.model.ipam import WarmSettings
 
     def num(k: str, d: int) -> int:
         v = str(settings.get(k, "")).strip()
@@ -426,8 +449,9 @@ def _sorted_unique(items: Any) -> list[Any]:
 def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
     """The audit of one bundle (see :mod:`eksadvisor.audit`)."""
     from eksadvisor.catalog import load_catalog
-    from eksadvisor.ipam import node_usage
-    from eksadvisor.maxpods import compute as maxpods_compute, ipv6_max_pods, windows_max_pods
+    from eksadvisor.model.ipam import node_usage
+    from eksadvisor.model.maxpods import compute as maxpods_compute
+    from eksadvisor.model.maxpods import ipv6_max_pods, windows_max_pods
 
     catalog = catalog or load_catalog()
     cs = current_settings(b)
@@ -525,7 +549,7 @@ def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
             per_node = {"node_subnet_addresses": 1, "pod_subnet_addresses": 0, "prefixes": 0,
                         "ipv6": "one /80 IPv6 prefix on the primary ENI; pods take no IPv4 subnet address"}
         elif os_ == "windows":
-            from eksadvisor.winipam import windows_node_usage
+            from eksadvisor.model.winipam import windows_node_usage
 
             usage = windows_node_usage(rep, ppn, catalog=catalog)
         else:
@@ -686,7 +710,7 @@ def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
              "nodes": sorted(names)[:20]}, severity=sev))
 
     # existing advisor rules that apply to the live settings
-    from eksadvisor.rules import RECOMMENDED_MIN_CNI
+    from eksadvisor.decide.rules import RECOMMENDED_MIN_CNI
 
     if prefix and (env["WARM_IP_TARGET"].value.strip() not in ("", "0") or
                    env["MINIMUM_IP_TARGET"].value.strip() not in ("", "0")):
@@ -714,7 +738,7 @@ def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
         findings.append(_rule("sgp-disable-tcp-early-demux", {}, {
             "ENABLE_POD_ENI": env["ENABLE_POD_ENI"].value, "DISABLE_TCP_EARLY_DEMUX": cs.init_env["DISABLE_TCP_EARLY_DEMUX"].value}))
     if cs.sgp:
-        from eksadvisor.maxpods import trunk_supported
+        from eksadvisor.model.maxpods import trunk_supported
 
         no_trunk: dict[str, list[str]] = defaultdict(list)
         for x in nodes:
@@ -740,7 +764,7 @@ def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
     rec_error = answers_err
     rec_obj = None
     if answers is not None:
-        from eksadvisor.advisor import advise
+        from eksadvisor.decide.advisor import advise
 
         try:
             rec_obj = advise(answers)
@@ -890,7 +914,7 @@ def _changes(cs: CurrentSettings, rec: Any, groups: list[NodeGroupAudit], b: Bun
 def _forecast(subnets: list[SubnetAudit], node_subnets: dict[str, set[str]], pod_subnets: dict[str, set[str]],
               usage_now: dict[str, Any], group_types: dict[str, str], group_pods: dict[str, int], rec: Any, catalog: Any,
               custom: bool, prefix: bool, ipv6: bool, cni_version: str, node_count: Counter[str]) -> list[ForecastRow]:
-    from eksadvisor.ipam import node_usage
+    from eksadvisor.model.ipam import node_usage
 
     rec_usage: dict[str, Any] = {}
     if rec is not None and rec.ip_family == "ipv4":

@@ -135,7 +135,7 @@ def kube_documents(kube_dir: str | Path | None) -> dict[str, Any]:
                          + " and pass the folder with --kube-dir.", field="--kube-dir")
     for name, argv in KUBE_FILES.items():
         try:
-            p = subprocess.run(argv, capture_output=True, timeout=600, check=False)  # noqa: S603 (argv, no shell)
+            p = subprocess.run(argv, capture_output=True, timeout=600, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise InputError(f"{name}: `{' '.join(argv)}` could not run ({exc}).", field=name) from None
         if p.returncode != 0:

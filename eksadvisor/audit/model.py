@@ -27,7 +27,7 @@ class Setting(_Model):
 
 class CurrentSettings(_Model):
     env: dict[str, Setting]  # effective aws-node container env, defaults filled and marked
-    init_env: dict[str, Setting] = Field(default_factory=lambda: {})
+    init_env: dict[str, Setting] = Field(default_factory=dict)
     address_mode: Literal["secondary_ip", "prefix"]
     custom_networking: bool
     sgp: bool  # ENABLE_POD_ENI
@@ -56,10 +56,10 @@ class SubnetAudit(_Model):
     aws_available_ip_address_count: int | None = None  # AWS's own count, for comparison
     used_ips: int
     enis: int
-    reservations: list[dict[str, str]] = Field(default_factory=lambda: [])
+    reservations: list[dict[str, str]] = Field(default_factory=list)
     ipv6_cidr: str | None = None
     nodes: int = 0
-    nodes_that_fit: dict[str, int] = Field(default_factory=lambda: {})  # node group -> more nodes that fit now
+    nodes_that_fit: dict[str, int] = Field(default_factory=dict)  # node group -> more nodes that fit now
 
 
 class NodeGroupAudit(_Model):
@@ -83,7 +83,7 @@ class Finding(_Model):
     message: str
     remediation: str
     source: str
-    evidence: dict[str, Any] = Field(default_factory=lambda: {})  # names the subnet / node / AZ
+    evidence: dict[str, Any] = Field(default_factory=dict)  # names the subnet / node / AZ
 
 
 class ForecastRow(_Model):
@@ -103,8 +103,8 @@ class Change(_Model):
     kind: Literal["settings", "subnets", "reservations", "max_pods", "node_groups", "addon", "eniconfig"]
     title: str
     detail: str
-    artefacts: list[str] = Field(default_factory=lambda: [])  # names in recommendation.snippets
-    commands: list[str] = Field(default_factory=lambda: [])
+    artefacts: list[str] = Field(default_factory=list)  # names in recommendation.snippets
+    commands: list[str] = Field(default_factory=list)
 
 
 class AuditResult(_Model):
@@ -122,11 +122,11 @@ class AuditResult(_Model):
     recommendation_error: str | None = None
     changes: list[Change]
     forecast: list[ForecastRow]
-    limitations: list[str] = Field(default_factory=lambda: [])
-    notes: list[str] = Field(default_factory=lambda: [])
+    limitations: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
-    def _repr_html_(self) -> str:  # Jupyter display (eksadvisor.display; imported only when shown)
-        from eksadvisor.display import audit_html
+    def _repr_html_(self) -> str:  # Jupyter display (eksadvisor.output.display; imported only when shown)
+        from eksadvisor.output.display import audit_html
 
         return audit_html(self)
 

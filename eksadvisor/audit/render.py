@@ -74,8 +74,8 @@ def forecast_svg(r: Any) -> str | None:
     """The exhaustion forecast chart as checked inline SVG (the report's own sanitiser), or None without the
     ``report`` extra (altair, vl-convert) or without rows."""
     try:
-        from eksadvisor import charts
-        from eksadvisor.report import _chart_svg
+        from eksadvisor.output import charts
+        from eksadvisor.output.report import _chart_svg
     except ImportError:
         return None
     rows = charts.audit_forecast_rows(r.forecast)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from importlib import import_module
-from typing import Sequence
 
 # command name -> (module, one-line help). The module defines add_arguments(parser) and run(args).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("eksadvisor.cli.schema_cmd", "print the JSON Schema of the answers file"),
     "snippets": ("eksadvisor.cli.snippets_cmd", "print the generated configuration for an answers file"),
     "audit": ("eksadvisor.cli.audit_cmd", "audit an existing cluster from a bundle of aws/kubectl output (or live with --aws)"),
+    "app": ("eksadvisor.cli.app_cmd", "start the web app (needs pip install 'eksadvisor[app]')"),
 }
 
 

@@ -1,5 +1,5 @@
 """`eksadvisor advise FILE`: the recommendation for an answers file, as json, yaml, md, html or pdf.
-`eksadvisor advise --batch DIR --format csv|json`: one row per answers file of a folder (eksadvisor.batch).
+`eksadvisor advise --batch DIR --format csv|json`: one row per answers file of a folder (eksadvisor.decide.batch).
 
 A thin adapter: one engine call (``advise``), then serialisation. json/yaml are serialised here
 (json: ``model_dump(mode="json")``, sorted keys, indent 2); md/html/pdf come from the report module,
@@ -33,8 +33,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _with_suppressed(answers, ids: list[str]):  # type: ignore[no-untyped-def]
     from eksadvisor.answers import validate_answers
+    from eksadvisor.decide.rules import resolve_rule_id
     from eksadvisor.errors import InputError
-    from eksadvisor.rules import resolve_rule_id
 
     current = []
     for rid in ids:
@@ -57,7 +57,7 @@ def render(rec, answers, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
         import yaml
 
         return yaml.safe_dump(rec.model_dump(mode="json"), sort_keys=False, allow_unicode=True).encode("utf-8")
-    from eksadvisor.report import render_report
+    from eksadvisor.output.report import render_report
 
     return render_report(rec, answers, fmt)
 
@@ -72,8 +72,8 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def batch_output(rows: list[dict], fmt: str) -> bytes:  # type: ignore[type-arg]
-    """The fleet rows as CSV (header first, columns of eksadvisor.batch.COLUMNS) or a JSON list, deterministic."""
-    from eksadvisor.batch import COLUMNS
+    """The fleet rows as CSV (header first, columns of eksadvisor.decide.batch.COLUMNS) or a JSON list, deterministic."""
+    from eksadvisor.decide.batch import COLUMNS
 
     if fmt == "json":
         import json
@@ -109,7 +109,7 @@ def run_batch(args: argparse.Namespace) -> int:
     1 when a file hit an internal error, else 0."""
     from pathlib import Path
 
-    from eksadvisor.batch import advise_many_rows
+    from eksadvisor.decide.batch import advise_many_rows
     from eksadvisor.errors import InputError
 
     if args.file:
@@ -129,8 +129,8 @@ def run_batch(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eksadvisor.advisor import advise
     from eksadvisor.answers import load_answers
+    from eksadvisor.decide.advisor import advise
     from eksadvisor.errors import InputError
 
     if args.batch:

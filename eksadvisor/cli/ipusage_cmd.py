@@ -93,7 +93,7 @@ LINUX_ONLY = {"prefix_delegation": False, "custom_networking": False, "sgp": Fal
 
 def _windows_report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from eksadvisor.errors import InputError
-    from eksadvisor.winipam import windows_ip_usage
+    from eksadvisor.model.winipam import windows_ip_usage
 
     for name, default in LINUX_ONLY.items():
         if getattr(args, name) != default:
@@ -107,7 +107,7 @@ def _windows_report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    from eksadvisor.ipam import WarmSettings, ip_usage
+    from eksadvisor.model.ipam import WarmSettings, ip_usage
 
     if args.windows:
         report = _windows_report(args)

@@ -54,7 +54,7 @@ def _explain(r) -> str:  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace) -> int:
     from eksadvisor.errors import InputError
-    from eksadvisor.maxpods import max_pods, max_pods_all
+    from eksadvisor.model.maxpods import max_pods, max_pods_all
 
     fmt = args.format
     if args.all:

@@ -18,9 +18,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def snippets_for_file(path: str) -> dict[str, str]:
-    from eksadvisor.advisor import advise
     from eksadvisor.answers import load_answers
-    from eksadvisor.snippets import build_snippets, ordered
+    from eksadvisor.decide.advisor import advise
+    from eksadvisor.output.snippets import build_snippets, ordered
 
     answers = load_answers(path)
     rec = advise(answers)

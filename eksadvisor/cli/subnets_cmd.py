@@ -55,7 +55,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _run_plan(args: argparse.Namespace) -> int:
     """The plan `eksadvisor advise` recommends: same mode decisions, same ipamd per-node figures."""
-    from eksadvisor.advisor import subnet_plan
+    from eksadvisor.decide.advisor import subnet_plan
     from eksadvisor.wording import confidence, plain
 
     plan, sizing = subnet_plan(args.file, service_cidr=args.service_cidr, public_prefix=args.public_prefix)
@@ -128,8 +128,8 @@ def _read_used_file(path: str) -> list[str]:
 
 
 def _run_prefix_check(args: argparse.Namespace) -> int:
+    from eksadvisor.addressing.prefixready import prefix_readiness
     from eksadvisor.errors import InputError
-    from eksadvisor.prefixready import prefix_readiness
     from eksadvisor.wording import plain
 
     used = [u for group in args.used for u in group]
@@ -167,8 +167,8 @@ def _run_prefix_check(args: argparse.Namespace) -> int:
 
 # -------------------------------------------------------------------------------- check-layout
 def _run_check_layout(args: argparse.Namespace) -> int:
+    from eksadvisor.addressing.planner import SEED_EXAMPLE_LAYOUT, validate_layout
     from eksadvisor.errors import InputError
-    from eksadvisor.layout import SEED_EXAMPLE_LAYOUT, validate_layout
     from eksadvisor.wording import plain
 
     if args.seed_example:

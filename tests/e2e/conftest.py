@@ -10,7 +10,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -56,17 +55,16 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(artifacts: Path):
-    """Start `streamlit run app.py` headless on a free port; stop it (this process only) at the end."""
+    """Start the app as `eksadvisor app` does (its command line, from outside the repository) on a free port; stop it
+    (this process only) at the end."""
     port = _free_port()
     log = artifacts / "streamlit.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+    from eksadvisor.cli.app_cmd import command
+
+    cmd = [*command(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+    with log.open("w") as out:  # cwd outside the repository: the settings must come from the package
+        proc = subprocess.Popen(cmd, cwd=artifacts, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)

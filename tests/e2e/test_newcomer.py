@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_browser import EXAMPLES, EXCEPTION, IDLE, assert_no_exception, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +33,7 @@ def settle(page, action) -> float:
     action()
     try:
         page.wait_for_selector(RUNNING, timeout=3_000)
-    except Exception:  # noqa: BLE001 - a run faster than the poll: the page is settled already
+    except Exception:
         pass
     page.wait_for_selector(IDLE, timeout=30_000)
     return time.perf_counter() - start

@@ -1,0 +1,1 @@
+"""One module per app page; each reads engine results and renders (no domain arithmetic here)."""

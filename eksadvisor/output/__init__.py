@@ -1,0 +1,2 @@
+"""What users read and apply: configuration artefacts (snippets), the report, charts and rich display.
+"""
