@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test test-fast bench catalog docs system-deps system-deps-report clean
+.PHONY: run test test-fast check bench catalog docs system-deps system-deps-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,15 @@ system-deps-report:
 run: $(VENV)/.installed-app system-deps-report
 	$(BIN)/eksadvisor app --port $(PORT)
 
-test: $(VENV)/.installed-test system-deps
+test: check system-deps
 	$(BIN)/python -m pytest
+
+# Static checks, before the suite: lint (ruff), types (mypy, zero errors on eksadvisor/), the layer contracts
+# (import-linter: each layer imports only from the layers below it, no cycles). Configured in pyproject.toml.
+check: $(VENV)/.installed-test
+	$(BIN)/ruff check eksadvisor tests benchmarks scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Everything but the browser end-to-end tests.
 test-fast: $(VENV)/.installed-test
