@@ -30,8 +30,8 @@ def big_spec() -> ClusterSpec:
         subnets.append(SubnetSpec(f"subnet-0c{i:015x}", f"10.0.0.{16 * i}/28", az, cluster=True))
         subnets.append(SubnetSpec(f"subnet-0b{i:015x}", f"10.0.{1 + i}.0/24", az, public=True))
     n = 0
-    for i, az in enumerate(AZS):
-        for j in range(8):
+    for az in AZS:
+        for _ in range(8):
             block = 16 + 16 * n  # /20s: 10.0.16.0 ... 10.0.240.0, then 10.1.x
             cidr = f"10.0.{block}.0/20" if block < 256 else f"10.1.{block - 256}.0/20"
             sid = f"subnet-0a{n:015x}"
@@ -75,6 +75,6 @@ def test_exact_free_28s_of_a_16_with_60000_used(benchmark):
     net = IPv4Network("10.0.0.0/16")
     base = int(net.network_address)
     used = random.Random(15).sample(range(base + 4, base + 65535), 60_000)
-    free_ips, free_pfx, _, _, _ = benchmark(analyse_subnet, net, used, [], [])
+    free_ips, _free_pfx, _, _, _ = benchmark(analyse_subnet, net, used, [], [])
     assert free_ips == 65_531 - 60_000
     assert benchmark.stats.stats.median < FRAG_BUDGET_SECONDS

@@ -19,7 +19,10 @@ AZS = ["us-east-1a", "us-east-1b", "us-east-1c"]
 TARGET_S = 0.100
 
 
-def _existing_500(seed: int = 1, region: IPv4Network = IPv4Network("10.0.0.0/17")) -> list[dict]:
+REGION_500 = IPv4Network("10.0.0.0/17")
+
+
+def _existing_500(seed: int = 1, region: IPv4Network = REGION_500) -> list[dict]:
     """500 disjoint subnets of mixed sizes (/26 to /28) scattered over ``region`` (two per /25 slot)."""
     rng = random.Random(seed)
     out: list[dict] = []
