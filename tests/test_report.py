@@ -47,9 +47,9 @@ from eksadvisor.recommendation import (
     Warning_,
 )
 
-from .conftest import EXAMPLES, ROOT, SHARED, update_golden
+from .conftest import EXAMPLES, ROOT, SHARED
+from .golden import golden_text
 
-GOLDEN = ROOT / "tests" / "golden" / "reports"
 STAMP = "2026-01-31T12:00:00Z"
 GENERATED = re.compile(r"Generated: \S+")
 
@@ -638,12 +638,7 @@ def _without_svg_drawing(text: str) -> str:
 
 
 def _check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if update_golden():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"{path} is missing; run with EKSADVISOR_UPDATE_GOLDEN=1"
-    golden = path.read_text(encoding="utf-8")
+    golden = golden_text(f"reports/{name}", text)
     if name.endswith(".html"):
         text, golden = _without_svg_drawing(text), _without_svg_drawing(golden)
         assert text.count("<svg>") == golden.count("<svg>")

@@ -13,7 +13,6 @@ import json
 import re
 import shlex
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -372,10 +371,6 @@ def placeholder_free(text: str) -> str:
         return fakes.get(kind, "x")
 
     return PLACEHOLDER_RE.sub(sub, text)
-
-
-def golden_dir(case: str) -> Path:
-    return Path(__file__).resolve().parent / "golden" / "snippets" / case
 
 
 # -------------------------------------------------------------------------------------------- HCL
