@@ -1,4 +1,4 @@
-"""Generated configuration: each artefact validates against the published schema in ../shared/schemas
+"""Generated configuration: each artefact validates against the published schema in tests/fixtures/shared/schemas
 (with the README's quirks handled) or, for Terraform, parses with python-hcl2 and round-trips its values."""
 
 from __future__ import annotations

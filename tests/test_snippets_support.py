@@ -1,5 +1,5 @@
 """Fixtures for the snippet tests: hand-built Recommendations for the example answers (and a few extra
-cases), plus the schema loaders with the quirks of ../shared/schemas/README.md handled.
+cases), plus the schema loaders with the quirks of tests/fixtures/shared/schemas/README.md handled.
 
 The Recommendations mirror what the advisor recommends for the shared examples (figures from the
 max-pods engine: m6i.2xlarge with prefix delegation 110, m5.xlarge/m5a.xlarge with custom networking
