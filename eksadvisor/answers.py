@@ -1,4 +1,4 @@
-"""The answers file: the advisor's input (DESIGN §2.1, format version 1).
+"""The answers file: the advisor's input (docs/design.md §2.1, format version 1).
 
 ``Answers`` is a strict pydantic model (unknown keys and wrong types are errors, nothing is
 silently coerced) and :func:`load_answers` is the one way in from a dict, a YAML/JSON file or an

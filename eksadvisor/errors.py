@@ -29,4 +29,4 @@ class CatalogError(EksAdvisorError):
 
 class PlanDoesNotFit(InputError):
     """The answers ask for more than the address space can hold: no complete, buildable subnet plan exists
-    (DESIGN §2.4). The message says what does not fit and the smallest change that would."""
+    (docs/design.md §2.4). The message says what does not fit and the smallest change that would."""

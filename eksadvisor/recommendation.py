@@ -1,4 +1,4 @@
-"""The Recommendation: the public output format of ``advise()`` (DESIGN §2.2, schema version 1).
+"""The Recommendation: the public output format of ``advise()`` (docs/design.md §2.2, schema version 1).
 
 Keys here are a contract other people code against: extend, never rename. Everything the app,
 the report and the generated configuration show is read from this model.
@@ -29,7 +29,7 @@ class _Model(BaseModel):
 
 
 class Warning_(_Model):
-    """One rule that fired (ids from data/rules.yaml; DESIGN §3)."""
+    """One rule that fired (ids from data/rules.yaml; docs/design.md §3)."""
 
     id: str
     severity: Severity
@@ -131,7 +131,7 @@ class Recommendation(_Model):
     # Fargate pods in the IP budget: {"pods", "addresses", "per_az", "subnet_role", "notes"}; empty without Fargate pods
     fargate: dict[str, Any] = Field(default_factory=dict)
     provenance: Provenance
-    # DESIGN §2.4: advise() returns only complete plans; advise(..., partial=True) returns an incomplete one as a
+    # docs/design.md §2.4: advise() returns only complete plans; advise(..., partial=True) returns an incomplete one as a
     # diagnosis (complete False, the refusal sentence, no snippets) for the app to show, clearly marked.
     complete: bool = True
     refusal: str = ""

@@ -57,7 +57,7 @@ def render() -> str:
         "The advisor walks the graph from `" + graph.start + "`: at each node the first branch whose predicate",
         "holds is taken (`always` is true), its outcome is recorded with the node's inputs, the reason and the",
         "seed section, and every option the node did not choose is listed with why not. Predicates are named",
-        "functions in `eksadvisor/graph.py`; reasons are templates over the walk's facts. Rules (warnings) are",
+        "functions in `eksadvisor/decide/graph.py`; reasons are templates over the walk's facts. Rules (warnings) are",
         "evaluated after the walk; users suppress them by id (`suppress_rules`).",
         "",
         "## Graph",

@@ -15,8 +15,8 @@ settings.load_profile("eksadvisor")
 
 ROOT = Path(__file__).resolve().parents[1]
 # A copy of the reference material the tests need (examples, published schemas, the instance table),
-# so a clean checkout tests the same on any machine; test_shared_mirror.py fails when it drifts from
-# ../shared where that folder exists.
+# so a clean checkout tests the same on any machine (the domain documents are under docs/);
+# test_shared_mirror.py fails when a copy drifts from ../shared where that folder exists.
 SHARED = ROOT / "tests" / "fixtures" / "shared"
 UPSTREAM_SHARED = ROOT.parent / "shared"
 EXAMPLES = sorted((SHARED / "examples").glob("*.yaml"))
@@ -37,7 +37,3 @@ def catalog():
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return SHARED
-
-
-def update_golden() -> bool:
-    return os.environ.get("EKSADVISOR_UPDATE_GOLDEN") == "1"

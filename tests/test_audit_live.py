@@ -1,6 +1,6 @@
 """Live mode: boto3 against moto running as a real local AWS endpoint (ThreadedMotoServer on 127.0.0.1, reached
 through AWS_ENDPOINT_URL), and botocore's Stubber where moto 5.2.5 lacks the API (eks describe-addon answers 404;
-describe-network-interfaces returns no Ipv4Prefixes) — see ../shared/TESTING-NOTES.md."""
+describe-network-interfaces returns no Ipv4Prefixes) — see docs/testing-notes.md."""
 
 from __future__ import annotations
 

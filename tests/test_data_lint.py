@@ -12,6 +12,8 @@ from eksadvisor.decide.questionnaire import ENGINE_STAGES, load_questionnaire
 from eksadvisor.decide.rules import CONDITIONS, ID_PATTERN, SEVERITIES, load_rules
 from eksadvisor.shipped import load_yaml_data
 
+from .conftest import ROOT
+
 GRAPH = load_graph()
 RULES = load_rules()
 QUESTIONS = load_questionnaire()
@@ -125,12 +127,12 @@ def test_no_unused_conditions():
     assert set(CONDITIONS) - {r.condition for r in RULES} == set()
 
 
-def test_rule_facts_are_fact_sheet_keys(shared_dir):
-    """Every cited key resolves: in the shared fact sheet, or in rules.yaml's own references (sources found
+def test_rule_facts_are_fact_sheet_keys():
+    """Every cited key resolves: in the fact sheet (docs/aws-networking-facts.md), or in rules.yaml's own references (sources found
     later, each with its URL and what was read); the two never define the same key."""
     from eksadvisor.decide.rules import references
 
-    text = (shared_dir / "domain" / "aws-networking-facts.md").read_text()
+    text = (ROOT / "docs" / "aws-networking-facts.md").read_text()
     keys = set(re.findall(r"^\| ([A-Z0-9-]+) \|", text, re.M))
     own = references()
     assert not keys & set(own), "a reference shadows a fact-sheet key"

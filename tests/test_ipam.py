@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 
 from eksadvisor.errors import InputError, UnknownInstanceType
@@ -23,40 +25,84 @@ def W(**kw) -> WarmSettings:
 
 
 # ------------------------------------------------------------------------------------ §5 golden cases
-# id, type, pd, warm, custom, max_pods, pods -> enis, sec IPs, prefixes, node addr, pod addr, total, free
+class Node(NamedTuple):
+    """A worked case's node: its type, its IP-using pods and the max-pods the doc's table gives it."""
+    instance_type: str
+    pods: int
+    max_pods: int
+    prefix_delegation: bool = False
+    custom_networking: bool = False
+    warm: WarmSettings = WarmSettings()
+
+
+class Settled(NamedTuple):
+    """The settled ipamd state the doc works out for that node (§5 table columns): ENIs, secondary IPs, /28
+    prefixes, addresses taken from the node subnet, from the pod subnet (custom networking) and in all, free IPs."""
+    enis: int
+    ips: int
+    prefixes: int
+    node: int
+    pod: int
+    total: int
+    free: int
+
+
+class GoldenCase(NamedTuple):
+    id: str
+    node: Node
+    settled: Settled
+
+
 GOLDEN = [
-    ("G01", "m5.large", False, W(), False, 29, 0, 1, 9, 0, 10, 0, 10, 9),
-    ("G02", "m5.large", False, W(), False, 29, 1, 2, 18, 0, 20, 0, 20, 17),
-    ("G04", "m5.large", False, W(), False, 29, 10, 3, 27, 0, 30, 0, 30, 17),
-    ("G05", "m5.large", False, W(), False, 29, 27, 3, 27, 0, 30, 0, 30, 0),
-    ("G15", "m5.large", False, W(warm_ip_target=5), False, 29, 0, 1, 5, 0, 6, 0, 6, 5),
-    ("G17", "m5.large", False, W(warm_ip_target=2, minimum_ip_target=12), False, 29, 3, 2, 12, 0, 14, 0, 14, 9),
-    ("G24", "m5.large", True, W(), False, 110, 0, 1, 0, 1, 17, 0, 17, 16),
-    ("G26", "m5.large", True, W(), False, 110, 20, 1, 0, 3, 49, 0, 49, 28),
-    ("G29", "t3.small", True, W(), False, 110, 58, 2, 0, 5, 82, 0, 82, 22),
-    ("G38", "m5.large", False, W(), True, 20, 0, 2, 9, 0, 1, 10, 11, 9),
-    ("G41", "m5.large", True, W(), True, 110, 20, 2, 0, 3, 1, 49, 50, 28),
+    GoldenCase("G01", Node("m5.large", pods=0, max_pods=29),
+               Settled(enis=1, ips=9, prefixes=0, node=10, pod=0, total=10, free=9)),
+    GoldenCase("G02", Node("m5.large", pods=1, max_pods=29),
+               Settled(enis=2, ips=18, prefixes=0, node=20, pod=0, total=20, free=17)),
+    GoldenCase("G04", Node("m5.large", pods=10, max_pods=29),
+               Settled(enis=3, ips=27, prefixes=0, node=30, pod=0, total=30, free=17)),
+    GoldenCase("G05", Node("m5.large", pods=27, max_pods=29),
+               Settled(enis=3, ips=27, prefixes=0, node=30, pod=0, total=30, free=0)),
+    GoldenCase("G15", Node("m5.large", pods=0, max_pods=29, warm=W(warm_ip_target=5)),
+               Settled(enis=1, ips=5, prefixes=0, node=6, pod=0, total=6, free=5)),
+    GoldenCase("G17", Node("m5.large", pods=3, max_pods=29, warm=W(warm_ip_target=2, minimum_ip_target=12)),
+               Settled(enis=2, ips=12, prefixes=0, node=14, pod=0, total=14, free=9)),
+    GoldenCase("G24", Node("m5.large", pods=0, max_pods=110, prefix_delegation=True),
+               Settled(enis=1, ips=0, prefixes=1, node=17, pod=0, total=17, free=16)),
+    GoldenCase("G26", Node("m5.large", pods=20, max_pods=110, prefix_delegation=True),
+               Settled(enis=1, ips=0, prefixes=3, node=49, pod=0, total=49, free=28)),
+    GoldenCase("G29", Node("t3.small", pods=58, max_pods=110, prefix_delegation=True),
+               Settled(enis=2, ips=0, prefixes=5, node=82, pod=0, total=82, free=22)),
+    GoldenCase("G38", Node("m5.large", pods=0, max_pods=20, custom_networking=True),
+               Settled(enis=2, ips=9, prefixes=0, node=1, pod=10, total=11, free=9)),
+    GoldenCase("G41", Node("m5.large", pods=20, max_pods=110, prefix_delegation=True, custom_networking=True),
+               Settled(enis=2, ips=0, prefixes=3, node=1, pod=49, total=50, free=28)),
 ]
 
 
-@pytest.mark.parametrize("case", GOLDEN, ids=[c[0] for c in GOLDEN])
+def _usage(node: Node, **max_pods):
+    return node_usage(node.instance_type, node.pods, prefix_delegation=node.prefix_delegation,
+                      custom_networking=node.custom_networking, warm=node.warm, **max_pods)
+
+
+@pytest.mark.parametrize("case", GOLDEN, ids=[c.id for c in GOLDEN])
 def test_golden_cases(case):
-    cid, t, pd, warm, custom, mp, pods, enis, ips, pfx, node, pod, total, free = case
-    u = node_usage(t, pods, prefix_delegation=pd, custom_networking=custom, warm=warm, max_pods=mp)
-    got = (u.enis, u.secondary_ips, u.prefixes, u.node_subnet_addresses, u.pod_subnet_addresses, u.subnet_addresses, u.free_ips)
-    assert got == (enis, ips, pfx, node, pod, total, free), cid
+    u = _usage(case.node, max_pods=case.node.max_pods)
+    got = Settled(enis=u.enis, ips=u.secondary_ips, prefixes=u.prefixes, node=u.node_subnet_addresses,
+                  pod=u.pod_subnet_addresses, total=u.subnet_addresses, free=u.free_ips)
+    assert got == case.settled, case.id
     assert u.range.deterministic
-    assert u.pods_with_ip == pods and u.unplaced_pods == 0
+    assert u.pods_with_ip == case.node.pods and u.unplaced_pods == 0
 
 
-@pytest.mark.parametrize("case", GOLDEN, ids=[c[0] for c in GOLDEN])
+@pytest.mark.parametrize("case", GOLDEN, ids=[c.id for c in GOLDEN])
 def test_golden_cases_with_calculator_max_pods(case):
     """The doc's max_pods column is what the calculator gives for the mode, so the default reproduces it."""
-    cid, t, pd, warm, custom, mp, pods, *expected = case
-    u = node_usage(t, pods, prefix_delegation=pd, custom_networking=custom, warm=warm)
-    assert u.max_pods == mp and u.max_pods_source == "calculator"
-    assert u.max_pods == calc_max_pods(t, "1.19.2", prefix_delegation=pd, custom_networking=custom).max_pods
-    assert (u.enis, u.subnet_addresses, u.free_ips) == (expected[0], expected[5], expected[6])
+    node, settled = case.node, case.settled
+    u = _usage(node)
+    assert u.max_pods == node.max_pods and u.max_pods_source == "calculator"
+    assert u.max_pods == calc_max_pods(node.instance_type, "1.19.2", prefix_delegation=node.prefix_delegation,
+                                       custom_networking=node.custom_networking).max_pods
+    assert (u.enis, u.subnet_addresses, u.free_ips) == (settled.enis, settled.total, settled.free)
 
 
 def test_golden_arithmetic_and_notes():
@@ -333,12 +379,12 @@ def test_warm_settings_defaults_and_env():
 
 
 @pytest.mark.parametrize("kwargs,field", [
-    (dict(instance_type="m5.large", pods=-1), "pods"),
-    (dict(instance_type="m5.large", pods=1.5), "pods"),
-    (dict(instance_type="m5.large", pods=1, max_eni=0), "max_eni"),
-    (dict(instance_type="m5.large", pods=1, max_pods=0), "max_pods"),
-    (dict(instance_type="m5.large", pods=1, cni_version="latest"), "cni_version"),
-    (dict(instance_type="", pods=1), "instance_type"),
+    ({"instance_type": "m5.large", "pods": -1}, "pods"),
+    ({"instance_type": "m5.large", "pods": 1.5}, "pods"),
+    ({"instance_type": "m5.large", "pods": 1, "max_eni": 0}, "max_eni"),
+    ({"instance_type": "m5.large", "pods": 1, "max_pods": 0}, "max_pods"),
+    ({"instance_type": "m5.large", "pods": 1, "cni_version": "latest"}, "cni_version"),
+    ({"instance_type": "", "pods": 1}, "instance_type"),
 ])
 def test_bad_input(kwargs, field):
     with pytest.raises(InputError) as e:

@@ -21,9 +21,9 @@ from eksadvisor.addressing import cidr as C
 from eksadvisor.decide.advisor import advise, subnet_plan
 from eksadvisor.errors import InputError, PlanDoesNotFit
 
-from .conftest import ROOT, update_golden
+from .conftest import ROOT
+from .golden import golden_text
 
-GOLDEN = ROOT / "tests" / "golden" / "pressure"
 AZ_LETTERS = "abcdef"
 
 
@@ -151,12 +151,8 @@ def _summary(rec) -> dict:
 
 
 def _golden(case: str, data: dict) -> None:
-    path = GOLDEN / f"{case}.json"
     text = json.dumps(data, indent=2, sort_keys=True) + "\n"
-    if update_golden():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == text, f"{case} differs from tests/golden/pressure/{case}.json"
+    assert golden_text(f"pressure/{case}.json", text) == text, f"{case} differs from tests/golden/pressure/{case}.json"
 
 
 def test_slash20_three_azs_keeps_every_piece():

@@ -47,9 +47,9 @@ from eksadvisor.recommendation import (
     Warning_,
 )
 
-from .conftest import EXAMPLES, ROOT, SHARED, update_golden
+from .conftest import EXAMPLES, ROOT, SHARED
+from .golden import golden_text
 
-GOLDEN = ROOT / "tests" / "golden" / "reports"
 STAMP = "2026-01-31T12:00:00Z"
 GENERATED = re.compile(r"Generated: \S+")
 
@@ -61,11 +61,10 @@ def normalise(text: str) -> str:
 
 
 def _advise():
-    """``advise`` from the advisor module, or skip while it is not there (it is written in parallel)."""
-    try:
-        from eksadvisor.decide.advisor import advise
-    except ImportError as exc:  # pragma: no cover - only before the advisor lands
-        pytest.skip(f"eksadvisor.decide.advisor is not available yet ({exc})")
+    """``advise``, imported when a test needs it: importing this module stays light (see
+    test_markdown_never_loads_weasyprint_or_charts, which imports it in a fresh interpreter)."""
+    from eksadvisor.decide.advisor import advise
+
     return advise
 
 
@@ -306,7 +305,7 @@ def sample_md(sample):
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_report_holds_every_section_and_value(sample, sample_md, sample_html, fmt):
-    rec, answers = sample
+    rec, _answers = sample
     text = sample_md if fmt == "md" else "".join(parse_html(sample_html).text)
     for heading in ["Summary", "Answers", "Max pods", "IP budget", "Per Availability Zone", "Subnet layout",
                     "VPC address map", "aws-node settings", "Warnings", "Decision trace", "Alternatives",
@@ -394,13 +393,13 @@ def test_bytes_do_not_depend_on_the_process(sample, tmp_path):
     rec, answers = sample
     here = {fmt: render_report(rec, answers, fmt, generated_at=STAMP) for fmt in ("md", "html", "json", "yaml")}
     script = (
-        "import sys; sys.path.insert(0, %r)\n"
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "from tests.test_report import sample_recommendation, sample_answers, STAMP\n"
         "from eksadvisor.output.report import render_report\n"
         "rec, a = sample_recommendation(), sample_answers()\n"
         "for fmt in ('md', 'html', 'json', 'yaml'):\n"
-        "    open(%r + '/' + fmt, 'wb').write(render_report(rec, a, fmt, generated_at=STAMP))\n"
-    ) % (str(ROOT), str(tmp_path))
+        f"    open({str(tmp_path)!r} + '/' + fmt, 'wb').write(render_report(rec, a, fmt, generated_at=STAMP))\n"
+    )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script], check=True, env=env, cwd=ROOT, capture_output=True)
     for fmt, data in here.items():
@@ -427,7 +426,8 @@ def test_yaml_is_the_model_dump(sample):
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_python_api_and_cli_give_the_same_bytes(sample, fmt):
     """``render_report`` and ``eksadvisor advise --format json|yaml`` serialise the same way."""
-    advise_cmd = pytest.importorskip("eksadvisor.cli.advise_cmd")
+    from eksadvisor.cli import advise_cmd
+
     rec, answers = sample
     assert render_report(rec, answers, fmt) == advise_cmd.render(rec, answers, fmt)
 
@@ -464,7 +464,7 @@ FREE_TEXT_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize("hostile", HOSTILE_PARTS + [HOSTILE])
+@pytest.mark.parametrize("hostile", [*HOSTILE_PARTS, HOSTILE])
 @pytest.mark.parametrize("field,put", FREE_TEXT_FIELDS, ids=[f for f, _ in FREE_TEXT_FIELDS])
 def test_answers_refuse_hostile_free_text(field, put, hostile):
     data = sample_answers().model_dump(mode="json")
@@ -638,12 +638,7 @@ def _without_svg_drawing(text: str) -> str:
 
 
 def _check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if update_golden():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"{path} is missing; run with EKSADVISOR_UPDATE_GOLDEN=1"
-    golden = path.read_text(encoding="utf-8")
+    golden = golden_text(f"reports/{name}", text)
     if name.endswith(".html"):
         text, golden = _without_svg_drawing(text), _without_svg_drawing(golden)
         assert text.count("<svg>") == golden.count("<svg>")
@@ -759,7 +754,7 @@ def test_round_trip_gives_the_identical_recommendation(example, tmp_path):
 
 def test_report_appendix_is_the_export(sample, sample_md, tmp_path):
     """The YAML printed in the report's appendix is itself a valid answers file."""
-    rec, answers = sample
+    _rec, answers = sample
     block = re.search(r"```yaml\n(.*?)```", sample_md.split("## Appendix")[1], flags=re.S).group(1)
     assert block == export_answers_yaml(answers)
     path = tmp_path / "a.yaml"

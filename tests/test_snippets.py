@@ -1,4 +1,4 @@
-"""Generated configuration: each artefact validates against the published schema in ../shared/schemas
+"""Generated configuration: each artefact validates against the published schema in tests/fixtures/shared/schemas
 (with the README's quirks handled) or, for Terraform, parses with python-hcl2 and round-trips its values."""
 
 from __future__ import annotations
@@ -7,7 +7,9 @@ import copy
 import email
 import ipaddress
 import json
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 import jsonschema
 import pytest
@@ -41,6 +43,7 @@ from .test_snippets_support import (
 )
 
 CASES = all_cases()
+CONTEXTS = {name: build_context(*CASES[name]) for name in CASES}
 ADDON_4A = "eks-addon-vpc-cni-v1.15.1-eksbuild.1.configuration.schema.json"
 HELM_4B = "aws-vpc-cni-helm-values-v1.23.1.derived.schema.json"
 
@@ -50,6 +53,20 @@ def case(request, shared_dir):
     rec, answers = CASES[request.param]
     return SimpleNamespace(name=request.param, rec=rec, answers=answers, ctx=build_context(rec, answers),
                            out=build_snippets(rec, answers))
+
+
+def cases_where(applies: Callable[[Any], bool]) -> Any:
+    """Parametrise a test over the cases whose context (what the answers and the recommendation say, never which
+    files were generated) makes its artefact apply: a case that does not apply is not collected, and an artefact
+    that stops being generated where it applies fails its test instead of skipping it."""
+    names = [name for name in sorted(CASES) if applies(CONTEXTS[name])]
+    assert names, "no case applies: the test would check nothing"
+    return pytest.mark.parametrize("case", names, indirect=True)
+
+
+def _windows_nodes(ctx: Any) -> bool:
+    """Windows nodes the VPC CNI's Windows IPAM serves: an IPv4 cluster not in Auto Mode (as test_names_follow_the_mode)."""
+    return ctx.ip_family == "ipv4" and not ctx.auto_mode and any(g.os == "windows" for g in ctx.groups)
 
 
 def _docs(text: str) -> list:
@@ -88,7 +105,7 @@ def test_names_follow_the_mode(case):
     assert ("aws-node-probe-patch.yaml" in names) == ctx.data_intensive
     assert ("cni-ipv6-policy.json" in names) == ctx.ipv6
     assert ("subnet-cidr-reservations.sh" in names) == (ctx.prefix and not ctx.ipv6)
-    windows_nodes = ctx.ip_family == "ipv4" and not ctx.auto_mode and any(g.os == "windows" for g in ctx.groups)
+    windows_nodes = _windows_nodes(ctx)
     assert ("windows-ipam-configmap.yaml" in names) == windows_nodes
     assert (json.loads(case.out["vpc-cni-addon.json"]).get("enableWindowsIpam") == "true") == windows_nodes
     linux = [g for g in ctx.groups if g.os == "linux"]
@@ -181,7 +198,7 @@ def test_addon_commands_argv(case):
     config = json.loads(case.out["vpc-cni-addon.json"])
     for verb, conflicts in (("create-addon", "OVERWRITE"), ("update-addon", "PRESERVE")):
         argv = by_verb[("aws", "eks", verb)]
-        opts = dict(zip(argv[3::2], argv[4::2]))
+        opts = dict(zip(argv[3::2], argv[4::2], strict=True))
         assert opts["--cluster-name"] == case.ctx.cluster and opts["--addon-name"] == "vpc-cni"
         assert opts["--region"] == case.ctx.region
         assert opts["--service-account-role-arn"] == f"arn:aws:iam::<ACCOUNT_ID>:role/{case.ctx.cluster}-vpc-cni"
@@ -255,9 +272,8 @@ def _validate_daemonset(ds: dict) -> None:
     jsonschema.Draft4Validator(json_schema("k8s-v1.32.2-standalone-strict-daemonset-apps-v1.json")).validate(ds)
 
 
+@cases_where(lambda ctx: ctx.data_intensive)
 def test_probe_patch_validates_as_part_of_the_daemonset(case):
-    if "aws-node-probe-patch.yaml" not in case.out:
-        pytest.skip("not data-intensive")
     (patch,) = _docs(case.out["aws-node-probe-patch.yaml"])
     merged = _merge_by_name(_aws_node_daemonset(), patch)
     _validate_daemonset(merged)
@@ -272,9 +288,8 @@ def test_probe_patch_validates_as_part_of_the_daemonset(case):
 
 # ---------------------------------------------------------------------------------------- ENIConfig
 
+@cases_where(lambda ctx: ctx.custom_networking and not ctx.ipv6)
 def test_eniconfigs_validate_and_follow_the_azs(case):
-    if "eniconfigs.yaml" not in case.out:
-        pytest.skip("no custom networking")
     schema = strict(crd_schema("eniconfig-crd.k8s.amazonaws.com-v1alpha1.yaml", "v1alpha1"))
     docs = _docs(case.out["eniconfigs.yaml"])
     for doc in docs:
@@ -454,7 +469,7 @@ def test_karpenter_shape_and_max_pods(case):
     linux = [g for g in case.ctx.groups if g.os == "linux"]
     assert [(d["apiVersion"], d["kind"]) for d in docs] == [("karpenter.k8s.aws/v1", "EC2NodeClass"),
                                                             ("karpenter.sh/v1", "NodePool")] * len(linux)
-    for g, (cls, pool) in zip(linux, zip(docs[::2], docs[1::2])):
+    for g, (cls, pool) in zip(linux, zip(docs[::2], docs[1::2], strict=True), strict=True):
         assert cls["metadata"]["name"] == pool["metadata"]["name"] == g.k8s_name
         assert cls["spec"]["kubelet"] == {"maxPods": g.max_pods}
         for field in ("role", "amiSelectorTerms", "subnetSelectorTerms", "securityGroupSelectorTerms"):
@@ -470,9 +485,8 @@ def test_karpenter_shape_and_max_pods(case):
 
 # --------------------------------------------------------------------------------------- SGP and NAD
 
+@cases_where(lambda ctx: ctx.sgp)
 def test_security_group_policy_validates(case):
-    if "securitygrouppolicy.yaml" not in case.out:
-        pytest.skip("no SGP")
     schema = strict(crd_schema("securitygrouppolicy-crd.vpcresources.k8s.aws-v1beta1.yaml", "v1beta1"))
     (doc,) = _docs(case.out["securitygrouppolicy.yaml"])
     jsonschema.Draft4Validator(schema).validate(doc)
@@ -487,9 +501,8 @@ def test_security_group_policy_validates(case):
         assert "CONFLICT" in case.out["securitygrouppolicy.yaml"]
 
 
+@cases_where(_windows_nodes)
 def test_windows_ipam_configmap_validates(case):
-    if "windows-ipam-configmap.yaml" not in case.out:
-        pytest.skip("no Windows node group in an IPv4 cluster")
     schema = json_schema("k8s-v1.32.2-standalone-strict-configmap-v1.json")
     (doc,) = _docs(case.out["windows-ipam-configmap.yaml"])
     jsonschema.Draft4Validator(schema).validate(doc)
@@ -506,17 +519,15 @@ def test_windows_ipam_configmap_validates(case):
     assert ["kubectl", "apply", "-f", "windows-ipam-configmap.yaml"] in runbook.runbook_commands(case.ctx)
 
 
+@cases_where(lambda ctx: not (ctx.windows or ctx.sgp or ctx.auto_mode))  # elsewhere the policy is needed
 def test_no_windows_no_resource_controller_policy_without_sgp(case):
-    if case.ctx.windows or case.ctx.sgp or case.ctx.auto_mode:
-        pytest.skip("the policy is needed here")
     (cfg,) = _docs(case.out["eksctl-cluster.yaml"])
     assert "vpcResourceControllerPolicy" not in cfg["iam"]
     assert "AmazonEKSVPCResourceController" not in case.out["terraform-eks.tf"]
 
 
+@cases_where(lambda ctx: bool(ctx.multus and ctx.multus_networks))
 def test_network_attachment_definitions_validate(case):
-    if "multus-nad.yaml" not in case.out:
-        pytest.skip("no Multus")
     schema = strict(crd_schema("networkattachmentdefinition-crd.k8s.cni.cncf.io-v1.yaml", "v1"))
     docs = _docs(case.out["multus-nad.yaml"])
     # one NAD per planned Multus subnet (role "multus", named <network>-<az>), else one per network from the answers
@@ -557,8 +568,8 @@ def test_subnet_tags_commands(case):
     assert cmds == subnets.subnet_tags_script(case.ctx).commands
     tagged = [s for s in case.ctx.subnets if s.role != "transit"]  # transit subnets: nothing Kubernetes discovers
     assert len(cmds) == len(tagged)
-    for argv, s in zip(cmds, tagged):
-        opts = dict(zip(argv[3::2], argv[4::2]))
+    for argv, s in zip(cmds, tagged, strict=True):
+        opts = dict(zip(argv[3::2], argv[4::2], strict=True))
         assert argv[:3] == ["aws", "ec2", "create-tags"] and opts["--resources"] == f"<SUBNET_ID:{s.name}>"
         tags = {t["Key"]: t["Value"] for t in json.loads(opts["--tags"])}
         assert tags[f"kubernetes.io/cluster/{case.ctx.cluster}"] in ("shared", "owned")
@@ -578,7 +589,7 @@ def test_subnet_cidr_reservations(case):
     by_name = {f"<SUBNET_ID:{s.name}>": s for s in case.ctx.subnets_of(role)}
     assert len(cmds) == len(by_name)
     for argv in cmds:
-        opts = dict(zip(argv[3::2], argv[4::2]))
+        opts = dict(zip(argv[3::2], argv[4::2], strict=True))
         subnet = by_name[opts["--subnet-id"]]
         cidr = ipaddress.ip_network(opts["--cidr"])
         net = ipaddress.ip_network(subnet.cidr)
@@ -664,7 +675,7 @@ def test_runbook_order_per_mode(case):
     assert _code_commands(text) == runbook.runbook_commands(case.ctx)
 
     def pos(fragment: str) -> int:
-        return [i for i, t in enumerate(titles) if fragment in t][0]
+        return next(i for i, t in enumerate(titles) if fragment in t)
 
     ctx = case.ctx
     if ctx.ipv6:

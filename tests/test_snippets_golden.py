@@ -7,13 +7,12 @@ import pytest
 
 from eksadvisor.output.snippets import build_snippets
 
-from .conftest import update_golden
+from .golden import golden_files
 from .test_snippets_support import (
     EXAMPLES,
     advised,
     auto_mode_case,
     fargate_case,
-    golden_dir,
     ipv6_case,
     multus_case,
     multus_planned_case,
@@ -24,19 +23,11 @@ ORDER_FILE = "_order.txt"
 
 
 def _check_golden(case: str, out: dict[str, str]) -> None:
-    d = golden_dir(case)
     expected_files = {**out, ORDER_FILE: "".join(f"{name}\n" for name in out)}
-    if update_golden():
-        d.mkdir(parents=True, exist_ok=True)
-        for stale in d.iterdir():
-            if stale.name not in expected_files:
-                stale.unlink()
-        for name, text in expected_files.items():
-            (d / name).write_bytes(text.encode("utf-8"))
-    assert d.is_dir(), f"no golden files for {case}; run with EKSADVISOR_UPDATE_GOLDEN=1"
-    assert sorted(p.name for p in d.iterdir()) == sorted(expected_files), case
+    golden = golden_files(f"snippets/{case}", expected_files)
+    assert sorted(golden) == sorted(expected_files), case
     for name, text in expected_files.items():
-        assert (d / name).read_bytes().decode("utf-8") == text, f"{case}/{name} differs from its golden file"
+        assert golden[name] == text, f"{case}/{name} differs from its golden file"
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

@@ -1,5 +1,5 @@
 """Fixtures for the snippet tests: hand-built Recommendations for the example answers (and a few extra
-cases), plus the schema loaders with the quirks of ../shared/schemas/README.md handled.
+cases), plus the schema loaders with the quirks of tests/fixtures/shared/schemas/README.md handled.
 
 The Recommendations mirror what the advisor recommends for the shared examples (figures from the
 max-pods engine: m6i.2xlarge with prefix delegation 110, m5.xlarge/m5a.xlarge with custom networking
@@ -13,7 +13,6 @@ import json
 import re
 import shlex
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -372,10 +371,6 @@ def placeholder_free(text: str) -> str:
         return fakes.get(kind, "x")
 
     return PLACEHOLDER_RE.sub(sub, text)
-
-
-def golden_dir(case: str) -> Path:
-    return Path(__file__).resolve().parent / "golden" / "snippets" / case
 
 
 # -------------------------------------------------------------------------------------------- HCL

@@ -12,7 +12,7 @@ so largest-first placement wastes nothing: if the blocks fit the holes at all, t
 the demand shrinks in a stated order (:func:`_degrade_steps`: growth headroom first, mandatory pieces never), then
 new /16 secondary CIDRs are associated (``add_secondary_cidrs``). A VPC that overlaps a connected range gets its
 cluster subnets and one transit subnet per AZ (private NAT gateway) in a block that overlaps nothing connected.
-``SubnetPlan.complete`` says whether the result is buildable as a whole (DESIGN §2.4).
+``SubnetPlan.complete`` says whether the result is buildable as a whole (docs/design.md §2.4).
 
 This module does not know how many addresses a node needs: the caller computes that with the
 IP-consumption model and passes ``node_addresses_per_az`` / ``pod_addresses_per_az`` (and their floors).
@@ -129,7 +129,7 @@ class Shortfall(_Model):
 
 
 class SubnetPlan(_Model):
-    """The layout. ``fits``: every block was placed; ``complete``: the layout is buildable as a whole (DESIGN
+    """The layout. ``fits``: every block was placed; ``complete``: the layout is buildable as a whole (docs/design.md
     §2.4) -- cluster subnets in two AZs, node (and public, and with custom networking pod) subnets in every
     AZ; ``missing`` says what is not."""
 
@@ -653,7 +653,7 @@ def _degradation_findings(needs: Sequence[_Need], placed: dict[tuple[str, str, i
 
 
 def _missing(req: PlanRequest, subnets: Sequence[PlannedSubnet], *, want_transit: bool) -> list[str]:
-    """What a buildable layout lacks (DESIGN §2.4); empty when complete."""
+    """What a buildable layout lacks (docs/design.md §2.4); empty when complete."""
     out: list[str] = []
     by_role: dict[str, set[str]] = {}
     for s in subnets:

@@ -1,4 +1,4 @@
-"""Audit an existing EKS cluster (DESIGN §2.5): read its real state from a bundle of standard command output
+"""Audit an existing EKS cluster (docs/design.md §2.5): read its real state from a bundle of standard command output
 (or live, with boto3), find what is wrong or running out, and plan the way to the recommended settings.
 
 ``audit(path_or_bundle)`` -> :class:`~eksadvisor.audit.model.AuditResult`.

@@ -1,4 +1,4 @@
-"""The audit result (DESIGN §2.5): pydantic models, JSON via ``model_dump(mode="json")``.
+"""The audit result (docs/design.md §2.5): pydantic models, JSON via ``model_dump(mode="json")``.
 
 Stable keys: ``current_settings``, ``subnets[]`` (``subnet_id``, ``cidr``, ``az``, ``role``, ``free_ips``,
 ``free_prefixes``, ``nodes_that_fit``), ``findings[]`` (rule-catalog shape, ids ``audit-*`` and existing rule

@@ -1,4 +1,4 @@
-"""`eksadvisor schema`: the JSON Schema of the answers file (DESIGN §2.1), sorted and indented."""
+"""`eksadvisor schema`: the JSON Schema of the answers file (docs/design.md §2.1), sorted and indented."""
 
 from __future__ import annotations
 

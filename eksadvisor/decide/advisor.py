@@ -569,9 +569,9 @@ def subnet_plan(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: C
 
 def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None,
            partial: bool = False) -> Recommendation:
-    """The Recommendation (DESIGN §2.2) for an answers file, mapping or model.
+    """The Recommendation (docs/design.md §2.2) for an answers file, mapping or model.
 
-    A recommendation is complete and buildable, or refused (DESIGN §2.4): when no complete subnet plan exists this
+    A recommendation is complete and buildable, or refused (docs/design.md §2.4): when no complete subnet plan exists this
     raises :class:`~eksadvisor.errors.PlanDoesNotFit` (one sentence: what does not fit, the smallest change). With
     ``partial=True`` it returns the incomplete plan instead, marked ``complete=False`` with that sentence in
     ``refusal`` and no generated artefacts -- a diagnosis, never a plan to build."""
@@ -582,7 +582,7 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
 
     p = _prepare(answers, catalog)
     refusal = "" if p.plan.complete else refusal_sentence(p.plan)
-    if refusal and not partial:  # DESIGN §2.4: a recommendation is complete and buildable, or refused
+    if refusal and not partial:  # docs/design.md §2.4: a recommendation is complete and buildable, or refused
         raise PlanDoesNotFit(refusal, field="network")
     a, ctx, result, groups, max_pods_detail, at_max, plan = (
         p.answers, p.ctx, p.result, p.groups, p.max_pods_detail, p.at_max, p.plan)

@@ -1,4 +1,4 @@
-"""``advise_many(paths_or_dir)``: advice for a fleet, one row per answers file (DESIGN §2.6).
+"""``advise_many(paths_or_dir)``: advice for a fleet, one row per answers file (docs/design.md §2.6).
 
 Each file is advised on its own by :func:`advise_file` (a top-level function, so a process pool or a batch
 engine can call it): the recommended row of :func:`eksadvisor.decide.whatif.compare_rows`, i.e. advise()'s own

@@ -1,4 +1,4 @@
-"""``compare(answers)``: the same answers planned under every pod-addressing option, one row each (DESIGN §2.6).
+"""``compare(answers)``: the same answers planned under every pod-addressing option, one row each (docs/design.md §2.6).
 
 Options (labels as in :data:`eksadvisor.output.charts.MODE_ORDER`): ``secondary IP``, ``prefix``, ``custom networking``,
 ``custom networking + prefix`` (all IPv4) and ``IPv6``. These are every combination the decision graph's mode
@@ -73,7 +73,7 @@ def _label_of(decided: Mapping[str, Any]) -> str:
 
 
 def _fits(plan: Any) -> bool:
-    """advise() neither refuses the plan (``plan.complete``, DESIGN §2.4) nor reports a shortfall (the condition of
+    """advise() neither refuses the plan (``plan.complete``, docs/design.md §2.4) nor reports a shortfall (the condition of
     the subnet-too-small rule, rules.c_subnet_too_small, negated)."""
     return bool(getattr(plan, "complete", True)) and bool(plan.fits) and plan.shortfall is None \
         and not any(f.id == "subnet-too-small" for f in plan.findings)
@@ -234,7 +234,7 @@ def compare_rows(answers: Any, options: Iterable[str] | None = None, *, catalog:
 
 
 def compare(answers: Any, options: Iterable[str] | None = None, *, catalog: Any = None) -> Any:
-    """A pandas DataFrame, one row per option (module docstring; DESIGN §2.6). ``options`` picks labels of
+    """A pandas DataFrame, one row per option (module docstring; docs/design.md §2.6). ``options`` picks labels of
     :data:`OPTIONS`; the recommended option is always included. ``.pipe(eksadvisor.output.charts.compare_chart)`` draws it."""
     import pandas as pd
 

@@ -171,11 +171,11 @@ class CooldownEffect(BaseModel):
 
 
 class NodeUsage(BaseModel):
-    """Settled ipamd state of one node (DESIGN §2.3 keys first)."""
+    """Settled ipamd state of one node (docs/design.md §2.3 keys first)."""
 
     model_config = ConfigDict(frozen=True)
 
-    # DESIGN §2.3
+    # docs/design.md §2.3
     enis: int
     secondary_ips: int
     prefixes: int

@@ -208,7 +208,7 @@ def subnet_plan_html(plan: Any) -> str:
 
 
 def audit_html(r: Any, *, charts: bool = True) -> str:
-    """An AuditResult (DESIGN §2.5): the running mode and the findings by severity first, subnets, groups, the
+    """An AuditResult (docs/design.md §2.5): the running mode and the findings by severity first, subnets, groups, the
     exhaustion forecast (with the audit's chart) and the changes folded."""
     sevs = ("critical", "warning", "info")
     counts = [(sev, sum(1 for f in r.findings if f.severity == sev)) for sev in sevs]

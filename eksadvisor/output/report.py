@@ -75,7 +75,7 @@ STRATEGY_LABELS = {
     "alternate_cni": "alternate CNI",
 }
 ENDPOINT_LABELS = {"public": "public", "public_private": "public and private", "private": "private"}
-# The per-node figures the report shows (ip-usage keys, DESIGN §2.3, and a few of ipam's), in this order.
+# The per-node figures the report shows (ip-usage keys, docs/design.md §2.3, and a few of ipam's), in this order.
 PER_NODE_KEYS = (
     ("instance_type", "instance type"), ("mode", "address mode"), ("max_pods", "max pods"), ("pods", "IP-using pods (workload + system)"),
     ("pods_with_ip", "pods with an IP"), ("enis", "ENIs"), ("trunk_enis", "trunk ENIs"),

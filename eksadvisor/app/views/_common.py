@@ -140,7 +140,7 @@ def _advise(answers: dict[str, Any]) -> tuple[Any, Any]:
 def recommend(answers: dict[str, Any], fields: Fields) -> tuple[Any, Any] | tuple[None, None]:
     """``(Answers, Recommendation)`` for the answers dict, or ``(None, None)`` with the error shown inline.
 
-    A plan that cannot be completed (DESIGN §2.4) is refused: its sentence is shown where the network answers are,
+    A plan that cannot be completed (docs/design.md §2.4) is refused: its sentence is shown where the network answers are,
     with the incomplete layout below it as a diagnosis, clearly marked, and no page renders artefacts from it."""
     result = fields.call(_advise, answers)
     if result is None:

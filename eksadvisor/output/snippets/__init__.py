@@ -1,4 +1,4 @@
-"""Generated configuration (DESIGN §4): every artefact the recommendation needs, as text.
+"""Generated configuration (docs/design.md §4): every artefact the recommendation needs, as text.
 
 ``build_snippets(rec, answers)`` returns an ordered ``{name: text}`` with every artefact that applies;
 the advisor stores it in ``Recommendation.snippets`` and ``eksadvisor snippets FILE`` prints it. Each
