@@ -5,7 +5,8 @@ The model itself lives in small modules, each about one idea:
 * :mod:`eksadvisor.model.node_inputs` -- input checks, the instance type, the aws-node warm settings;
 * :mod:`eksadvisor.model.usage` -- what a node model returns (:class:`NodeUsage`, totals, the explanation);
 * :mod:`eksadvisor.model.linux` -- one Linux node: the settled ipamd state, step by step as ipamd works
-  (ipamd-model.md is the specification);
+  (ipamd-model.md is the specification), with its steps in :mod:`~eksadvisor.model.linux_inputs`,
+  :mod:`~eksadvisor.model.ipamd_pool` and :mod:`~eksadvisor.model.linux_explain`;
 * :mod:`eksadvisor.model.winipam` -- one Windows node: the VPC resource controller's pool;
 * :mod:`eksadvisor.model.node` -- :func:`node_usage_for`, the one place that picks Linux or Windows;
 * :mod:`eksadvisor.model.cluster` -- node groups over AZs: desired, max, surge, AZ loss.
