@@ -93,7 +93,7 @@ LINUX_ONLY = {"prefix_delegation": False, "custom_networking": False, "sgp": Fal
 
 def _windows_report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from eksadvisor.errors import InputError
-    from eksadvisor.model.node import ip_usage_for
+    from eksadvisor.model.ipam import ip_usage_for
 
     for name, default in LINUX_ONLY.items():
         if getattr(args, name) != default:

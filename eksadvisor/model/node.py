@@ -16,7 +16,7 @@ NodeOs = Literal["linux", "windows"]
 
 
 def node_usage_for(
-    os: str,
+    os: NodeOs,
     instance_type: str | InstanceType,
     pods: int,
     *,
@@ -51,7 +51,7 @@ def node_usage_for(
                       cni_version=cni_version, replaced_pods=replaced_pods, branch_pods=branch_pods)
 
 
-def ip_usage_for(os: str, instance_type: str | InstanceType, pods: int, *, nodes: int = 1,
+def ip_usage_for(os: NodeOs, instance_type: str | InstanceType, pods: int, *, nodes: int = 1,
                  **options: Any) -> IpUsageReport:
     """``eksadvisor ip-usage`` for either OS: :func:`node_usage_for` plus the totals for ``nodes`` identical nodes."""
     nodes = whole_number(nodes, "nodes", 1)

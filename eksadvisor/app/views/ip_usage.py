@@ -89,8 +89,9 @@ node = {"custom_networking": custom, "warm": warm, "max_pods": int(max_pods_in) 
         "cni_version": cni_version}
 usage = None
 if windows:  # 0 in the inputs means the ConfigMap key is not set
-    usage = fields.call(ipam.node_usage_for, "windows", instance_type, int(pods), windows_warm_ip_target=int(wit) or None,
-                        windows_minimum_ip_target=int(mit) or None, catalog=catalog())
+    usage = fields.call(ipam.node_usage_for, "windows", instance_type, int(pods),
+                        windows_warm_ip_target=int(wit) or None, windows_minimum_ip_target=int(mit) or None,
+                        catalog=catalog())
 elif warm is not None:
     usage = fields.call(ipam.node_usage_for, "linux", instance_type, int(pods), prefix_delegation=prefix, **node)
 capacity_net = fields.call(cidr.parse_subnet_cidr, subnet, "subnet")
