@@ -449,7 +449,7 @@ def _sorted_unique(items: Any) -> list[Any]:
 def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
     """The audit of one bundle (see :mod:`eksadvisor.audit`)."""
     from eksadvisor.catalog import load_catalog
-    from eksadvisor.model.ipam import node_usage
+    from eksadvisor.model.ipam import node_usage_for
     from eksadvisor.model.maxpods import compute as maxpods_compute
     from eksadvisor.model.maxpods import ipv6_max_pods, windows_max_pods
 
@@ -548,13 +548,9 @@ def audit_bundle(b: Bundle, *, catalog: Any = None) -> AuditResult:
             usage = None
             per_node = {"node_subnet_addresses": 1, "pod_subnet_addresses": 0, "prefixes": 0,
                         "ipv6": "one /80 IPv6 prefix on the primary ENI; pods take no IPv4 subnet address"}
-        elif os_ == "windows":
-            from eksadvisor.model.winipam import windows_node_usage
-
-            usage = windows_node_usage(rep, ppn, catalog=catalog)
-        else:
-            usage = node_usage(rep, ppn, prefix_delegation=prefix, custom_networking=custom, warm=warm,
-                               max_pods=running_max, max_eni=max_eni, sgp=cs.sgp, catalog=catalog, cni_version=cni)
+        else:  # Windows: the VPC resource controller's pool (the Linux settings do not apply)
+            usage = node_usage_for(os_, rep, ppn, prefix_delegation=prefix, custom_networking=custom, warm=warm,
+                                   max_pods=running_max, max_eni=max_eni, sgp=cs.sgp, catalog=catalog, cni_version=cni)
         if usage is not None:
             per_node = {"enis": usage.enis, "secondary_ips": usage.secondary_ips, "prefixes": usage.prefixes,
                         "free_ips": usage.free_ips, "node_subnet_addresses": usage.range.node_subnet_addresses.max,

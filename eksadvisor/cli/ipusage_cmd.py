@@ -93,21 +93,21 @@ LINUX_ONLY = {"prefix_delegation": False, "custom_networking": False, "sgp": Fal
 
 def _windows_report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from eksadvisor.errors import InputError
-    from eksadvisor.model.winipam import windows_ip_usage
+    from eksadvisor.model.ipam import ip_usage_for
 
     for name, default in LINUX_ONLY.items():
         if getattr(args, name) != default:
             flag = "--" + name.replace("_", "-")
             raise InputError(f"{flag}: does not apply to Windows nodes (one ENI, addresses from the VPC resource "
                              "controller); drop it or --windows.", field=flag)
-    return windows_ip_usage(
-        args.instance_type, args.pods, nodes=args.nodes,
-        warm_ip_target=args.warm_ip_target, minimum_ip_target=args.minimum_ip_target,  # None: key absent
+    return ip_usage_for(
+        "windows", args.instance_type, args.pods, nodes=args.nodes,
+        windows_warm_ip_target=args.warm_ip_target, windows_minimum_ip_target=args.minimum_ip_target,  # None: key absent
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from eksadvisor.model.ipam import WarmSettings, ip_usage
+    from eksadvisor.model.ipam import WarmSettings, ip_usage_for
 
     if args.windows:
         report = _windows_report(args)
@@ -123,8 +123,8 @@ def run(args: argparse.Namespace) -> int:
             minimum_ip_target=args.minimum_ip_target or 0,
             warm_prefix_target=args.warm_prefix_target,
         )
-        report = ip_usage(
-            args.instance_type, args.pods, nodes=args.nodes, prefix_delegation=args.prefix_delegation,
+        report = ip_usage_for(
+            "linux", args.instance_type, args.pods, nodes=args.nodes, prefix_delegation=args.prefix_delegation,
             custom_networking=args.custom_networking, warm=warm, max_pods=args.max_pods, max_eni=args.max_eni,
             sgp=args.sgp, cni_version=args.cni_version, branch_pods=args.branch_pods,
         )

@@ -252,8 +252,7 @@ def _settings(ctx: Context, warm: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) -> tuple[Any, Any]:
     """Per-node usage (worst type of each group) and cluster usage at max and at max x growth."""
-    from eksadvisor.model.ipam import NodeGroupLoad, cluster_usage, node_usage
-    from eksadvisor.model.winipam import windows_node_usage
+    from eksadvisor.model.ipam import NodeGroupLoad, cluster_usage, node_usage_for
 
     d = ctx.decisions
     prefix = d["address_mode"] == "prefix"
@@ -271,13 +270,11 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
         # pods with their own security groups ride on branch ENIs (one address each), not on ipamd
         branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node, pods) if sgp and not windows else 0
         for t in g.instance_types:
-            if windows:  # one ENI, the VPC resource controller's pool, all in the node subnet [EKS-WINDOWS]
-                u = windows_node_usage(ctx.catalog.get(t), pods, catalog=ctx.catalog)
-            else:
-                u = node_usage(ctx.catalog.get(t), pods, prefix_delegation=prefix,
+            # Windows: one ENI, the VPC resource controller's pool, all in the node subnet [EKS-WINDOWS]
+            u = node_usage_for("windows" if windows else "linux", ctx.catalog.get(t), pods, prefix_delegation=prefix,
                                custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp, catalog=ctx.catalog,
                                cni_version=ctx.answers.cni_version, branch_pods=branch,
-                               max_eni=pod_max_eni(ctx.answers, ctx.catalog.get(t)))
+                               max_eni=None if windows else pod_max_eni(ctx.answers, ctx.catalog.get(t)))
             if worst is None or (u.subnet_addresses, u.instance_type) > (worst.subnet_addresses, worst.instance_type):
                 worst = u
         g.usage = worst

@@ -228,12 +228,10 @@ def f_windows_groups(ctx: Context) -> list[str]:
 
 
 def nitro_capable(itype: Any) -> bool:
-    """Nitro for the VPC CNI's purposes: a Nitro hypervisor, or bare metal (which reports none).
+    """Nitro or bare metal, as the VPC CNI counts it: maxpods.nitro_capable."""
+    from eksadvisor.model.maxpods import nitro_capable as model_nitro_capable
 
-    ipamd enables prefix delegation on both (awsutils IsPrefixDelegationSupported) and IPv6 clusters take
-    "Nitro or bare metal" instances; only AWS's max-pods calculator treats bare metal as non-Nitro.
-    """
-    return bool(itype.is_nitro or itype.bare_metal)
+    return model_nitro_capable(itype)
 
 
 @fact
@@ -395,17 +393,13 @@ def f_density_summary(ctx: Context) -> str:
 
 def _per_node_estimate(ctx: Context, g: Any, *, custom: bool, prefix: bool = False) -> int:
     """Node-subnet addresses one node of the group takes (ipamd model at default warm settings; Windows: its pool)."""
-    from eksadvisor.model.ipam import node_usage
+    from eksadvisor.model.node import node_usage_for
 
     t = min(g.instance_types, key=lambda n: ctx.catalog.get(n).max_enis * ctx.catalog.get(n).ipv4_per_eni)
-    if g.os == "windows":
-        from eksadvisor.model.winipam import windows_node_usage
-
-        return int(windows_node_usage(ctx.catalog.get(t), g.pods_per_node, catalog=ctx.catalog).node_subnet_addresses)
-    # the workload plus the system pods on the pod network (answers node_groups[].system_pods_with_ip)
-    u = node_usage(ctx.catalog.get(t), g.pods_per_node + g.system_pods_with_ip, custom_networking=custom,
-                   prefix_delegation=prefix,
-                   catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
+    # Linux: the workload plus the system pods on the pod network (answers node_groups[].system_pods_with_ip)
+    pods = g.pods_per_node if g.os == "windows" else g.pods_per_node + g.system_pods_with_ip
+    u = node_usage_for(g.os, ctx.catalog.get(t), pods, custom_networking=custom, prefix_delegation=prefix,
+                       catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
     return int(u.node_subnet_addresses)
 
 

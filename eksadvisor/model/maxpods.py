@@ -84,6 +84,37 @@ def _ceiling(vcpus: int | None) -> int:
     return CEILING_HIGH_CPU if vcpus is not None and vcpus > HIGH_CPU_THRESHOLD else CEILING_LOW_CPU
 
 
+def _prefix_fallback_note(itype: InstanceType, cni_version: str, pd_supported: bool) -> str:
+    """Why the calculator uses the secondary-IP formula although prefix delegation was asked for."""
+    if not pd_supported:
+        return f"Prefix delegation needs VPC CNI >= 1.9; {cni_version} uses secondary IPs, so the secondary-IP formula applies."
+    if itype.bare_metal and itype.hypervisor != "nitro":
+        return ("AWS's calculator treats a type with no reported hypervisor (bare metal) as non-Nitro and uses the "
+                "secondary-IP formula; the VPC CNI itself supports prefix delegation on Nitro bare metal from 1.11.")
+    return f"{itype.instance_type} is not a Nitro instance ({itype.hypervisor}): prefix delegation falls back to secondary IPs."
+
+
+def _ceiling_notes(itype: InstanceType, raw: int, ceiling: int, capped: bool) -> list[str]:
+    """The vCPU count behind the 110/250 ceiling, the cap when it applied, and the network cards that do not count."""
+    notes: list[str] = []
+    if itype.vcpus is None:
+        notes.append("vCPU count unknown: the 110 ceiling is assumed, as the calculator does when EC2 reports none.")
+    elif itype.vcpus_estimated:
+        notes.append(f"vCPU count {itype.vcpus} is an estimate from the size name (the source data lacks it).")
+    if capped:
+        notes.append(
+            f"Capped at {ceiling}: the calculator limits max-pods to {CEILING_LOW_CPU} on types with at most "
+            f"{HIGH_CPU_THRESHOLD} vCPUs and {CEILING_HIGH_CPU} above (this type: {itype.vcpus if itype.vcpus is not None else 'unknown'} vCPUs); "
+            f"the raw ENI ceiling is {raw} (--show-max-allowed prints it)."
+        )
+    if itype.network_cards > 1:
+        notes.append(
+            f"{itype.instance_type} has {itype.network_cards} network cards; only the default card "
+            f"(index {itype.default_network_card_index}, {itype.max_enis} ENIs) carries pods, so only its ENIs count."
+        )
+    return notes
+
+
 def compute(
     itype: InstanceType,
     cni_version: str,
@@ -110,35 +141,13 @@ def compute(
     pd_supported = supports_prefix_delegation(version)
     use_prefix = prefix_delegation and itype.is_nitro and pd_supported
     if prefix_delegation and not use_prefix:
-        if not pd_supported:
-            notes.append(f"Prefix delegation needs VPC CNI >= 1.9; {cni_version} uses secondary IPs, so the secondary-IP formula applies.")
-        elif itype.bare_metal and itype.hypervisor != "nitro":
-            notes.append(
-                "AWS's calculator treats a type with no reported hypervisor (bare metal) as non-Nitro and uses the "
-                "secondary-IP formula; the VPC CNI itself supports prefix delegation on Nitro bare metal from 1.11."
-            )
-        else:
-            notes.append(f"{itype.instance_type} is not a Nitro instance ({itype.hypervisor}): prefix delegation falls back to secondary IPs.")
+        notes.append(_prefix_fallback_note(itype, cni_version, pd_supported))
     per_slot = IPS_PER_PREFIX if use_prefix else 1
     raw = enis * slots * per_slot + 2
     ceiling = _ceiling(itype.vcpus)
     recommended = min(ceiling, raw)
-    if itype.vcpus is None:
-        notes.append("vCPU count unknown: the 110 ceiling is assumed, as the calculator does when EC2 reports none.")
-    elif itype.vcpus_estimated:
-        notes.append(f"vCPU count {itype.vcpus} is an estimate from the size name (the source data lacks it).")
     capped = not show_max_allowed and raw > ceiling
-    if capped:
-        notes.append(
-            f"Capped at {ceiling}: the calculator limits max-pods to {CEILING_LOW_CPU} on types with at most "
-            f"{HIGH_CPU_THRESHOLD} vCPUs and {CEILING_HIGH_CPU} above (this type: {itype.vcpus if itype.vcpus is not None else 'unknown'} vCPUs); "
-            f"the raw ENI ceiling is {raw} (--show-max-allowed prints it)."
-        )
-    if itype.network_cards > 1:
-        notes.append(
-            f"{itype.instance_type} has {itype.network_cards} network cards; only the default card "
-            f"(index {itype.default_network_card_index}, {itype.max_enis} ENIs) carries pods, so only its ENIs count."
-        )
+    notes += _ceiling_notes(itype, raw, ceiling, capped)
     return MaxPodsResult(
         instance_type=itype.instance_type,
         cni_version=cni_version,
@@ -248,6 +257,15 @@ def windows_max_pods(itype: InstanceType) -> int:
     return itype.ipv4_per_eni - 1
 
 
+def nitro_capable(itype: InstanceType) -> bool:
+    """Nitro for the VPC CNI's purposes: a Nitro hypervisor, or bare metal (which reports none).
+
+    ipamd enables prefix delegation on both (awsutils IsPrefixDelegationSupported) and IPv6 clusters take
+    "Nitro or bare metal" instances; only AWS's max-pods calculator (:func:`compute`) treats bare metal as non-Nitro.
+    """
+    return bool(itype.is_nitro or itype.bare_metal)
+
+
 def trunk_slot_reserved(itype: InstanceType, enable_pod_eni: bool) -> bool:
     """Does ipamd hold one ENI slot back for the Security Groups for Pods trunk ENI?
 
@@ -262,7 +280,7 @@ def trunk_slot_reserved(itype: InstanceType, enable_pod_eni: bool) -> bool:
 def trunk_supported(itype: InstanceType) -> bool:
     """Can the VPC resource controller attach a trunk ENI (and so branch ENIs) to this type? Listed as
     trunking-compatible, on Nitro or bare metal (m5.metal reports no hypervisor but hosts a trunk)."""
-    return bool(itype.trunking_compatible) and bool(itype.is_nitro or itype.bare_metal)
+    return bool(itype.trunking_compatible) and nitro_capable(itype)
 
 
 def pod_eni_cap(itype: InstanceType, *, max_eni: int | None = None, custom_networking: bool = False,
@@ -340,7 +358,7 @@ def sgp_capacity(
     trunk = 1 if supported else 0
     enis = pod_eni_cap(itype, max_eni=max_eni, custom_networking=custom_networking, enable_pod_eni=True)
     slots = itype.ipv4_per_eni - 1
-    per_slot = IPS_PER_PREFIX if prefix_delegation and (itype.is_nitro or itype.bare_metal) else 1
+    per_slot = IPS_PER_PREFIX if prefix_delegation and nitro_capable(itype) else 1
     ip_addresses = enis * slots * per_slot
     ip_pods = ip_addresses + 2
     branch = (itype.branch_enis or 0) if supported else 0

@@ -7,7 +7,7 @@ import streamlit as st
 
 from eksadvisor.addressing import cidr
 from eksadvisor.app.views._common import Fields, catalog
-from eksadvisor.model import ipam, winipam
+from eksadvisor.model import ipam
 from eksadvisor.output import charts
 from eksadvisor.wording import plain
 
@@ -89,10 +89,11 @@ node = {"custom_networking": custom, "warm": warm, "max_pods": int(max_pods_in) 
         "cni_version": cni_version}
 usage = None
 if windows:  # 0 in the inputs means the ConfigMap key is not set
-    usage = fields.call(winipam.windows_node_usage, instance_type, int(pods), warm_ip_target=int(wit) or None,
-                        minimum_ip_target=int(mit) or None, catalog=catalog())
+    usage = fields.call(ipam.node_usage_for, "windows", instance_type, int(pods),
+                        windows_warm_ip_target=int(wit) or None, windows_minimum_ip_target=int(mit) or None,
+                        catalog=catalog())
 elif warm is not None:
-    usage = fields.call(ipam.node_usage, instance_type, int(pods), prefix_delegation=prefix, **node)
+    usage = fields.call(ipam.node_usage_for, "linux", instance_type, int(pods), prefix_delegation=prefix, **node)
 capacity_net = fields.call(cidr.parse_subnet_cidr, subnet, "subnet")
 capacity = cidr.usable_ips(capacity_net) if capacity_net is not None else None
 
