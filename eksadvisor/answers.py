@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from eksadvisor.basemodel import InputModel
 from eksadvisor.errors import InputError, UnknownInstanceType
 from eksadvisor.names import AZ as _AZ
 from eksadvisor.names import CLUSTER_NAME as _CLUSTER_NAME
@@ -28,6 +29,7 @@ from eksadvisor.names import DNS_LABEL as _DNS_LABEL
 from eksadvisor.names import IFNAME as _IFNAME
 from eksadvisor.names import NODEGROUP_NAME as _NODEGROUP_NAME
 from eksadvisor.names import REGION as _REGION
+from eksadvisor.versions import DEFAULT_CNI_VERSION
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: an answers file is a few hundred bytes
@@ -38,11 +40,6 @@ _MULTUS_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-_+][A-Za-z0-9._-]+
 
 # Empty defaults are `default_factory=lambda: []` (or `{}`), not `list`/`dict`: pydantic inspects a factory's
 # signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
-
-
-class _Model(BaseModel):
-    # defer_build: validators are built on first use (Answers builds its sub-models inline), not at import
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=False, validate_default=False, defer_build=True)
 
 
 # ------------------------------------------------------------------------------------ CIDR helpers
@@ -108,7 +105,7 @@ DEFAULT_SYSTEM_PODS = len(SYSTEM_POD_BASELINE)
 DEFAULT_SYSTEM_PODS_WITH_IP = sum(1 for _, host in SYSTEM_POD_BASELINE if not host)
 
 
-class NodeGroup(_Model):
+class NodeGroup(InputModel):
     """One managed (or self-managed) node group."""
 
     name: str = Field("general", description="Node group name (EKS rules: 1-63 characters, starts alphanumeric, [A-Za-z0-9_-]).",
@@ -170,7 +167,7 @@ class NodeGroup(_Model):
         return self
 
 
-class ExistingSubnet(_Model):
+class ExistingSubnet(InputModel):
     cidr: str = Field(description="The subnet's IPv4 CIDR.")
     az: str = Field(description="Availability Zone name, e.g. us-east-1a.")
     role: Literal["cluster", "public", "private", "pod"] = Field("private", description="What the subnet is used for.")
@@ -196,7 +193,7 @@ class ExistingSubnet(_Model):
         return self
 
 
-class Network(_Model):
+class Network(InputModel):
     vpc_cidr: str = Field("10.0.0.0/16", description="The VPC's primary IPv4 CIDR (/16 to /28).")
     secondary_cidrs: list[str] = Field(default_factory=list, max_length=49, description="IPv4 CIDRs already associated with the VPC.")
     existing_subnets: list[ExistingSubnet] = Field(default_factory=list, max_length=MAX_LIST, description="Subnets that already exist in the VPC.")
@@ -255,12 +252,12 @@ class Network(_Model):
         return self
 
 
-class Ipv6(_Model):
+class Ipv6(InputModel):
     ready: bool = Field(False, description="A dual-stack VPC is possible and your tooling and dependencies speak IPv6.")
     ipv4_exhaustion_concern: bool = Field(False, description="IPv4 exhaustion is a real concern for this cluster.")
 
 
-class SecurityGroupsForPods(_Model):
+class SecurityGroupsForPods(InputModel):
     needed: bool = Field(False, description="Pods need their own security groups (RDS/ElastiCache access, per-pod flow logs, EC2 migration).")
     nodelocal_dnscache: bool = Field(False, description="NodeLocal DNSCache runs on the nodes.")
     network_policy: bool = Field(False, description="Kubernetes network policies are enforced.")
@@ -268,7 +265,7 @@ class SecurityGroupsForPods(_Model):
     pods_per_node: int = Field(0, ge=0, le=1000, description="Pods per node that get their own security groups (0: unknown).")
 
 
-class MultusNetwork(_Model):
+class MultusNetwork(InputModel):
     name: str = Field(description="NetworkAttachmentDefinition name (a DNS label).")
     type: Literal["macvlan", "ipvlan", "host-device"] = Field(description="CNI plugin of the secondary interface.")
     master: str = Field("eth1", description="Host interface the plugin attaches to.")
@@ -294,7 +291,7 @@ class MultusNetwork(_Model):
         return str(parse_cidr(v))
 
 
-class Multus(_Model):
+class Multus(InputModel):
     needed: bool = Field(False, description="Pods need secondary interfaces (telco, DPDK, SR-IOV).")
     plugin: Literal["thin", "thick"] = Field("thin", description="Multus plugin variant.")
     version: str = Field("v4.1.1", description="Multus image version, e.g. v4.1.1.")
@@ -323,7 +320,7 @@ class Multus(_Model):
         return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
 
 
-class Operations(_Model):
+class Operations(InputModel):
     environment: Literal["dev", "test", "production"] = Field("production", description="What the cluster is for.")
     external_api_access: bool = Field(True, description="CI/CD or people reach the API server from outside the VPC.")
     regulated: bool = Field(False, description="Regulated or high-security environment.")
@@ -336,7 +333,7 @@ class Operations(_Model):
 
 # ------------------------------------------------------------------------------------- the model
 
-class Answers(_Model):
+class Answers(InputModel):
     """An answers file (format version 1). Every field has a default."""
 
     model_config = ConfigDict(
@@ -350,7 +347,7 @@ class Answers(_Model):
     region: str = Field("us-east-1", description="AWS Region, e.g. us-east-1.",
                         json_schema_extra={"pattern": "^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$"})
     availability_zones: int | list[str] = Field(3, description="Number of AZs (2 to 6) or an explicit list of AZ names.")
-    cni_version: str = Field("1.19.2", description="VPC CNI version planned (quote it: 1.10 is not 1.1); prefix mode needs >= 1.9.",
+    cni_version: str = Field(DEFAULT_CNI_VERSION, description="VPC CNI version planned (quote it: 1.10 is not 1.1); prefix mode needs >= 1.9.",
                              json_schema_extra={"pattern": "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?(-eksbuild\\.[0-9]+)?$"})
     node_groups: list[NodeGroup] = Field(default_factory=lambda: [NodeGroup()], max_length=MAX_LIST, description="Node groups; at least one unless all pods run on Fargate.")
     fargate_pods: int = Field(0, ge=0, le=100000, description="Pods that run on Fargate.")

@@ -16,11 +16,9 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from eksadvisor.shipped import load_yaml_data
-from eksadvisor.versions import parse_cni_version
+from eksadvisor.versions import IPV6_MIN_CNI, PD_MIN_CNI, parse_cni_version
 
 GRAPH_FILE = "decision_graph.yaml"
-IPV6_MIN_CNI = (1, 10, 1)
-PD_MIN_CNI = (1, 9, 0)
 DENSITY_PREFIX_THRESHOLD = 30  # seed DO: "Use prefix delegation when running >30 pods per node"
 EXHAUSTED_UTILISATION = 0.8  # existing pod subnets this full count as short of addresses for warm pools
 MULTUS_SEED_FIX = (4, 1, 1)  # seed: thick plugin safe from v4.1.1

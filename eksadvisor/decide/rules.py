@@ -15,7 +15,6 @@ from typing import Any
 from eksadvisor.rulebook import (  # noqa: F401  (the catalog's names, re-exported for rule authors)
     ID_PATTERN,
     RULES_FILE,
-    SEVERITIES,
     Rule,
     load_rules,
     references,
@@ -23,6 +22,8 @@ from eksadvisor.rulebook import (  # noqa: F401  (the catalog's names, re-export
     retired_ids,
     rule_ids,
 )
+from eksadvisor.severity import SEVERITIES, SEVERITY_RANK  # noqa: F401  (SEVERITIES re-exported for rule authors)
+from eksadvisor.versions import IPV6_MIN_CNI
 
 RECOMMENDED_MIN_CNI = (1, 17, 1)  # oldest CNI AWS recommends for Kubernetes 1.32/1.33 (fact sheet §8, CNI-README)
 PLANNER_RULES = ("overlapping-cidrs", "docker-bridge-overlap", "cgnat-in-use", "subnet-too-small", "cluster-subnet-shared")
@@ -299,8 +300,6 @@ def c_custom_networking_while_ipv6_ready(ctx: Any) -> dict[str, Any] | None:
     a = ctx.answers
     if not (ctx.decisions.get("custom_networking") and a.ipv6.ready and a.network.separate_pod_cidr_required):
         return None
-    from eksadvisor.decide.graph import IPV6_MIN_CNI
-
     if ctx.fact("windows_groups") or ctx.fact("non_nitro_types") or ctx.cni() < IPV6_MIN_CNI:
         return None  # IPv6 is blocked anyway: pointing at it would mislead
     return {"why": "pod traffic must come from a separate CIDR"}
@@ -828,7 +827,7 @@ def evaluate(ctx: Any, suppress: list[str] | tuple[str, ...] = ()) -> list[dict[
         message = _fill(rule.message, params)
         if rule.status and rule.status not in message:
             message = f"[{rule.status}] {message}"
-        out.append((SEVERITIES.index(rule.severity), index, {
+        out.append((SEVERITY_RANK[rule.severity], index, {
             "id": rule.id,
             "severity": rule.severity,
             "message": message,
