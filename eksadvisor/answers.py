@@ -65,7 +65,7 @@ def parse_cidr(value: Any, *, min_prefix: int = 0, max_prefix: int = 32, what: s
         raise ValueError(f"{text!r} has host bits set; did you mean {net}?")
     if not (min_prefix <= net.prefixlen <= max_prefix):
         raise ValueError(f"{text} is a /{net.prefixlen}; it must be between /{min_prefix} and /{max_prefix}")
-    return net  # type: ignore[return-value]
+    return net
 
 
 def _cidr_list(values: list[str], *, min_prefix: int = 0, max_prefix: int = 32) -> list[str]:
@@ -580,7 +580,7 @@ def _translate_one(err: Mapping[str, Any]) -> tuple[str, str]:
         msg = str(exc) if exc is not None else err.get("msg", "")
         m = re.match(r"item (\d+): (.*)", msg, re.S)
         if m:
-            return _path(loc + (int(m.group(1)),)), m.group(2)
+            return _path((*loc, int(m.group(1)))), m.group(2)
         return _path(loc), msg
     path = _path(loc)
     if kind == "extra_forbidden":

@@ -309,21 +309,24 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
                                max_eni=pod_max_eni(ctx.answers, ctx.catalog.get(t)))
             if worst is None or (u.subnet_addresses, u.instance_type) > (worst.subnet_addresses, worst.instance_type):
                 worst = u
+        assert worst is not None, "a node group has at least one instance type (answers validation)"
         g.usage = worst
+        common: dict[str, Any]
         if windows:
-            common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=pods, max_pods=g.max_pods,
-                          os="windows")
+            common = {"name": g.name, "instance_type": worst.instance_type, "pods_per_node": pods,
+                      "max_pods": g.max_pods, "os": "windows"}
         else:
-            common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=pods, branch_pods=branch,
-                          prefix_delegation=prefix, custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp)
+            common = {"name": g.name, "instance_type": worst.instance_type, "pods_per_node": pods,
+                      "branch_pods": branch, "prefix_delegation": prefix, "custom_networking": custom, "warm": warm,
+                      "max_pods": g.max_pods, "sgp": sgp}
         loads.append(NodeGroupLoad(desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, **common))
         grown = max(math.ceil(g.max_nodes * growth), g.max_nodes)
         loads_growth.append(NodeGroupLoad(desired_nodes=g.desired_nodes, max_nodes=grown, **common))
     if not loads:
         return None, None
-    kw = dict(catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
-    at_max = cluster_usage(loads, azs, **kw)
-    at_growth = cluster_usage(loads_growth, azs, **kw) if growth != 1.0 else at_max
+    at_max = cluster_usage(loads, azs, catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
+    at_growth = (cluster_usage(loads_growth, azs, catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
+                 if growth != 1.0 else at_max)
     return at_max, at_growth
 
 
@@ -550,7 +553,7 @@ def az_usage_out(at_max: Any, ipv6: bool) -> list[AzUsageOut]:
     return out
 
 
-def _prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog | None, *,
+def prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog | None, *,
              service_cidr: str | None = None, public_prefix: int | None = None,
              force: Mapping[str, Any] | None = None, static_facts: Mapping[str, Any] | None = None) -> _Prepared:
     """Decisions, max pods, warm pool, settings, usage and the subnet plan: what advise() and
@@ -584,7 +587,7 @@ def subnet_plan(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: C
                 service_cidr: str | None = None, public_prefix: int | None = None) -> tuple[Any, dict[str, Any]]:
     """The subnet plan advise() would recommend (same mode decisions, same per-node ipamd figures), with
     the per-AZ sizing it was built from. ``service_cidr``/``public_prefix`` override planner inputs."""
-    p = _prepare(answers, catalog, service_cidr=service_cidr, public_prefix=public_prefix)
+    p = prepare(answers, catalog, service_cidr=service_cidr, public_prefix=public_prefix)
     return p.plan, p.sizing
 
 
@@ -682,7 +685,7 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
     ``refusal`` and no generated artefacts -- a diagnosis, never a plan to build."""
     from eksadvisor.output.snippets import build_snippets  # advise() only: subnet_plan() builds no artefacts
 
-    p = _prepare(answers, catalog)
+    p = prepare(answers, catalog)
     refusal = "" if p.plan.complete else refusal_sentence(p.plan)
     if refusal and not partial:  # DESIGN §2.4: a recommendation is complete and buildable, or refused
         raise PlanDoesNotFit(refusal, field="network")
