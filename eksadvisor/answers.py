@@ -21,7 +21,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from eksadvisor import regions
 from eksadvisor.basemodel import InputModel
+from eksadvisor.catalog import load_catalog
 from eksadvisor.errors import InputError, UnknownInstanceType
 from eksadvisor.names import AZ as _AZ
 from eksadvisor.names import CLUSTER_NAME as _CLUSTER_NAME
@@ -29,7 +31,8 @@ from eksadvisor.names import DNS_LABEL as _DNS_LABEL
 from eksadvisor.names import IFNAME as _IFNAME
 from eksadvisor.names import NODEGROUP_NAME as _NODEGROUP_NAME
 from eksadvisor.names import REGION as _REGION
-from eksadvisor.versions import DEFAULT_CNI_VERSION
+from eksadvisor.rulebook import resolve_rule_id
+from eksadvisor.versions import DEFAULT_CNI_VERSION, parse_cni_version
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: an answers file is a few hundred bytes
@@ -141,8 +144,6 @@ class NodeGroup(InputModel):
     @field_validator("instance_types")
     @classmethod
     def _types(cls, v: list[str]) -> list[str]:
-        from eksadvisor.catalog import load_catalog
-
         catalog = load_catalog()
         out: list[str] = []
         for i, name in enumerate(v):
@@ -336,10 +337,7 @@ class Operations(InputModel):
 class Answers(InputModel):
     """An answers file (format version 1). Every field has a default."""
 
-    model_config = ConfigDict(
-        extra="forbid", strict=True,
-        title="eksadvisor answers (format version 1)",
-    )
+    model_config = ConfigDict(title="eksadvisor answers (format version 1)")  # the rest from InputModel
 
     version: Literal[1] = Field(1, description="Answers format version.")
     cluster_name: str = Field("my-cluster", description="EKS cluster name: 1-100 characters, starts alphanumeric, [A-Za-z0-9_-].",
@@ -399,8 +397,6 @@ class Answers(InputModel):
     @field_validator("cni_version", mode="before")
     @classmethod
     def _cni(cls, v: Any) -> Any:
-        from eksadvisor.versions import parse_cni_version
-
         if isinstance(v, float):
             raise ValueError(f"must be a quoted string like \"1.19.2\", got the number {v!r} (YAML reads 1.10 as 1.1)")
         if not isinstance(v, str):
@@ -424,8 +420,6 @@ class Answers(InputModel):
     @field_validator("suppress_rules")
     @classmethod
     def _suppress(cls, v: list[str]) -> list[str]:
-        from eksadvisor.rulebook import resolve_rule_id
-
         out = set()
         for i, rid in enumerate(v):
             try:
@@ -453,9 +447,7 @@ class Answers(InputModel):
                                           f"Multus network {other} ({onet}); give it a range of its own (its pods' "
                                           "addresses must be unique in the VPC and on connected networks)")
                 seen.append((n.name, net))
-        from eksadvisor.regions import region
-
-        known = region(self.region)
+        known = regions.region(self.region)
         asked = len(self.availability_zones) if isinstance(self.availability_zones, list) else self.availability_zones
         if known is not None and asked > known.azs:
             raise _FieldError("availability_zones", f"{asked} Availability Zones asked, but {self.region} has "
