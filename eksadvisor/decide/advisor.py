@@ -32,6 +32,7 @@ from eksadvisor.decide.graph import (
     STATIC_FACTS,
     Context,
     GroupFacts,
+    Walk,
     choose_strategies,
     linux_groups,
     multus_enis,
@@ -504,15 +505,18 @@ def _summary(ctx: Context, groups: list[GroupFacts]) -> str:
 # ------------------------------------------------------------------------------------ advise
 
 @dataclass
-class _Prepared:
+class Prepared:
+    """What advise(), subnet_plan() and compare() share: the walk, the figures and the subnet plan for one set
+    of answers (and, for compare(), one forced option)."""
+
     answers: Answers
     ctx: Context
-    result: Any
+    result: Walk  # the decision-graph walk: trace, alternatives, decisions
     groups: list[GroupFacts]
-    max_pods_detail: dict[str, Any]
-    at_max: Any
-    plan: Any
-    sizing: dict[str, Any]
+    max_pods_detail: dict[str, Any]  # Recommendation.max_pods_detail, every type of every group
+    at_max: Any  # ipam.ClusterUsage at max nodes (None without EC2 node groups)
+    plan: Any  # planner.SubnetPlan
+    sizing: dict[str, Any]  # the per-AZ figures the plan was sized from
 
 
 def plan_facts(plan: Any) -> dict[str, Any]:
@@ -553,9 +557,21 @@ def az_usage_out(at_max: Any, ipv6: bool) -> list[AzUsageOut]:
     return out
 
 
+def _max_pods_detail(ctx: Context) -> dict[str, Any]:
+    """The per-type details the groups left in ``ctx.cache``: a type Windows groups use too gets its Windows figure
+    under "windows"; a type only Windows groups use is the Windows figure itself."""
+    detail: dict[str, Any] = ctx.cache.pop("max_pods_detail", {})
+    for t, win in ctx.cache.pop("windows_max_pods_detail", {}).items():
+        if t in detail:
+            detail[t]["windows"] = win
+        else:
+            detail[t] = {**win, "vcpus": ctx.catalog.get(t).vcpus, "vcpus_estimated": ctx.catalog.get(t).vcpus_estimated}
+    return detail
+
+
 def prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog | None, *,
              service_cidr: str | None = None, public_prefix: int | None = None,
-             force: Mapping[str, Any] | None = None, static_facts: Mapping[str, Any] | None = None) -> _Prepared:
+             force: Mapping[str, Any] | None = None, static_facts: Mapping[str, Any] | None = None) -> Prepared:
     """Decisions, max pods, warm pool, settings, usage and the subnet plan: what advise() and
     subnet_plan() share, so both size subnets from the same figures. Never raises for a plan that does not
     fit (``plan.fits``/``plan.shortfall`` say so). ``force`` ({decision node id: outcome}, e.g.
@@ -569,18 +585,14 @@ def prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog 
     result = walk(ctx, force=force)
     azs = a.az_names()
     groups = [_group_max_pods(ctx, g) for g in a.node_groups]
-    max_pods_detail = ctx.cache.pop("max_pods_detail", {})
-    for t, win in ctx.cache.pop("windows_max_pods_detail", {}).items():
-        if t in max_pods_detail:
-            max_pods_detail[t]["windows"] = win
-        else:
-            max_pods_detail[t] = {**win, "vcpus": ctx.catalog.get(t).vcpus, "vcpus_estimated": ctx.catalog.get(t).vcpus_estimated}
+    max_pods_detail = _max_pods_detail(ctx)
     ctx.groups = groups
     warm = _warm(ctx)
     ctx.settings, ctx.init_settings = _settings(ctx, warm)
     at_max, at_growth = _usage(ctx, groups, warm, azs)
     plan, sizing = _plan(ctx, azs, at_growth, service_cidr=service_cidr, public_prefix=public_prefix, max_usage=at_max)
-    return _Prepared(a, ctx, result, groups, max_pods_detail, at_max, plan, sizing)
+    return Prepared(answers=a, ctx=ctx, result=result, groups=groups, max_pods_detail=max_pods_detail,
+                    at_max=at_max, plan=plan, sizing=sizing)
 
 
 def subnet_plan(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None,
@@ -635,7 +647,7 @@ def _provenance(answers: Answers, catalog: Catalog) -> Provenance:
     )
 
 
-def _recommendation(p: _Prepared, refusal: str) -> Recommendation:
+def _recommendation(p: Prepared, refusal: str) -> Recommendation:
     """The Recommendation of a prepared plan without its artefacts: the plan as the rules see it, the strategies
     and warnings, then every section of the output format."""
     from eksadvisor.decide.rules import evaluate  # advise() only: subnet_plan() needs no rules

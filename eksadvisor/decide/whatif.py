@@ -38,7 +38,7 @@ from typing import Any
 from eksadvisor.addressing.planner import refusal_sentence
 from eksadvisor.answers import load_answers
 from eksadvisor.catalog import load_catalog
-from eksadvisor.decide.advisor import az_usage_out, plan_facts, prepare
+from eksadvisor.decide.advisor import Prepared, az_usage_out, plan_facts, prepare
 from eksadvisor.decide.graph import PREDICATES, choose_strategies, fill, load_graph
 from eksadvisor.decide.rules import evaluate
 from eksadvisor.errors import InputError
@@ -93,7 +93,7 @@ def _norm(cidr: str) -> str:
         return cidr
 
 
-def _capacity(p: Any) -> tuple[dict[tuple[str, str], int], int]:
+def _capacity(p: Prepared) -> tuple[dict[tuple[str, str], int], int]:
     """Free addresses per (AZ, role) in the plan's node ("private") and pod subnets, and their total."""
     used = {_norm(s.cidr): s.used_ips for s in p.answers.network.existing_subnets}
     free: dict[tuple[str, str], int] = {}
@@ -104,7 +104,7 @@ def _capacity(p: Any) -> tuple[dict[tuple[str, str], int], int]:
     return free, sum(free.values())
 
 
-def _headroom(p: Any, ipv6: bool, free: Mapping[tuple[str, str], int]) -> int | None:
+def _headroom(p: Prepared, ipv6: bool, free: Mapping[tuple[str, str], int]) -> int | None:
     at_max = p.at_max
     if at_max is None:
         return None
@@ -141,7 +141,7 @@ def spread_capacity(room: list[int]) -> int:
     return k
 
 
-def _row(p: Any, label: str, recommended: bool) -> dict[str, Any]:
+def _row(p: Prepared, label: str, recommended: bool) -> dict[str, Any]:
     ctx = p.ctx
     decided = _decided(ctx)
     ipv6 = decided["ip_family"] == "ipv6"
