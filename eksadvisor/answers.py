@@ -547,12 +547,8 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _translate_one(err: Mapping[str, Any]) -> tuple[str, str]:
-    loc = tuple(err.get("loc", ()))
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    value = err.get("input")
-    # pydantic appends the union/validator branch name to the loc in some cases; drop non-field parts.
+def _field_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """pydantic appends the union/validator branch name to the loc in some cases; drop non-field parts."""
     kept: list[Any] = []
     for p in loc:
         if isinstance(p, str) and (
@@ -561,63 +557,93 @@ def _translate_one(err: Mapping[str, Any]) -> tuple[str, str]:
         ):
             continue
         kept.append(p)
-    loc = tuple(kept)
-    if kind == "value_error":
-        exc = ctx.get("error")
-        if isinstance(exc, _FieldError):
-            sub = exc.sub
-            base = _path(loc) if loc else ""
-            full = (base + ("." if base and not sub.startswith("[") else "") + sub) if base else sub
-            return full, exc.message
-        msg = str(exc) if exc is not None else err.get("msg", "")
-        m = re.match(r"item (\d+): (.*)", msg, re.S)
-        if m:
-            return _path((*loc, int(m.group(1)))), m.group(2)
-        return _path(loc), msg
-    path = _path(loc)
-    if kind == "extra_forbidden":
-        parent = loc[:-1]
-        key = str(loc[-1]) if loc else "?"
-        model = _model_at(parent)
-        allowed = sorted(model.model_fields) if model else []
-        import difflib
+    return tuple(kept)
 
-        close = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(allowed)}."
-        where = _path(parent) if parent else "the answers"
-        return path, f"unknown key in {where}; {hint}"
-    if kind == "missing":
-        return path, "is required"
+
+def _value_error(loc: tuple[Any, ...], err: Mapping[str, Any]) -> tuple[str, str]:
+    """A validator's own sentence: a _FieldError names a sub-field, "item N: ..." an item of a list."""
+    exc = (err.get("ctx") or {}).get("error")
+    if isinstance(exc, _FieldError):
+        sub = exc.sub
+        base = _path(loc) if loc else ""
+        full = (base + ("." if base and not sub.startswith("[") else "") + sub) if base else sub
+        return full, exc.message
+    msg = str(exc) if exc is not None else err.get("msg", "")
+    m = re.match(r"item (\d+): (.*)", msg, re.S)
+    if m:
+        return _path((*loc, int(m.group(1)))), m.group(2)
+    return _path(loc), msg
+
+
+def _unknown_key(loc: tuple[Any, ...]) -> str:
+    """An unknown key, with the nearest allowed key (a typo) or the list of allowed keys."""
+    import difflib
+
+    parent = loc[:-1]
+    key = str(loc[-1]) if loc else "?"
+    model = _model_at(parent)
+    allowed = sorted(model.model_fields) if model else []
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(allowed)}."
+    where = _path(parent) if parent else "the answers"
+    return f"unknown key in {where}; {hint}"
+
+
+def _type_message(kind: str, value: Any) -> str | None:
+    """The sentence for a value of the wrong type (None: ``kind`` is not a type error)."""
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return path, f"must be a whole number, got {_describe(value)}"
+        return f"must be a whole number, got {_describe(value)}"
     if kind in ("float_type", "float_parsing"):
-        return path, f"must be a number, got {_describe(value)}"
+        return f"must be a number, got {_describe(value)}"
     if kind in ("bool_type", "bool_parsing"):
-        return path, f"must be true or false, got {_describe(value)}"
+        return f"must be true or false, got {_describe(value)}"
     if kind in ("string_type", "str_type"):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return path, f"must be a string, got the number {value!r} (quote it)"
-        return path, f"must be a string, got {_describe(value)}"
-    if kind == "literal_error":
-        return path, f"must be one of {ctx.get('expected', '')}, got {_describe(value)}"
+            return f"must be a string, got the number {value!r} (quote it)"
+        return f"must be a string, got {_describe(value)}"
     if kind in ("list_type", "tuple_type"):
-        return path, f"must be a list, got {_describe(value)}"
+        return f"must be a list, got {_describe(value)}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return path, f"must be a mapping of keys to values, got {_describe(value)}"
+        return f"must be a mapping of keys to values, got {_describe(value)}"
+    return None
+
+
+def _constraint_message(kind: str, ctx: Mapping[str, Any], value: Any) -> str | None:
+    """The sentence for a value outside its allowed values, bounds or lengths (None: not such an error)."""
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}, got {_describe(value)}"
     if kind == "greater_than_equal":
-        return path, f"must be at least {ctx.get('ge')}, got {value!r}"
+        return f"must be at least {ctx.get('ge')}, got {value!r}"
     if kind == "greater_than":
-        return path, f"must be more than {ctx.get('gt')}, got {value!r}"
+        return f"must be more than {ctx.get('gt')}, got {value!r}"
     if kind == "less_than_equal":
-        return path, f"must be at most {ctx.get('le')}, got {value!r}"
+        return f"must be at most {ctx.get('le')}, got {value!r}"
     if kind == "less_than":
-        return path, f"must be less than {ctx.get('lt')}, got {value!r}"
+        return f"must be less than {ctx.get('lt')}, got {value!r}"
     if kind == "too_short":
         n = ctx.get("min_length")
-        return path, f"must have at least {n} item{'s' if n != 1 else ''}"
+        return f"must have at least {n} item{'s' if n != 1 else ''}"
     if kind == "too_long":
         n = ctx.get("max_length")
-        return path, f"must have at most {n} items"
+        return f"must have at most {n} items"
+    return None
+
+
+def _translate_one(err: Mapping[str, Any]) -> tuple[str, str]:
+    """One pydantic error as (field path, one plain sentence)."""
+    loc = _field_loc(tuple(err.get("loc", ())))
+    kind = err.get("type", "")
+    if kind == "value_error":
+        return _value_error(loc, err)
+    path = _path(loc)
+    if kind == "extra_forbidden":
+        return path, _unknown_key(loc)
+    if kind == "missing":
+        return path, "is required"
+    value = err.get("input")
+    message = _type_message(kind, value) or _constraint_message(kind, err.get("ctx") or {}, value)
+    if message is not None:
+        return path, message
     return path, str(err.get("msg", "is not valid")).rstrip(".")
 
 
