@@ -21,6 +21,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from eksadvisor import regions
+from eksadvisor.basemodel import InputModel
+from eksadvisor.catalog import load_catalog
 from eksadvisor.errors import InputError, UnknownInstanceType
 from eksadvisor.names import AZ as _AZ
 from eksadvisor.names import CLUSTER_NAME as _CLUSTER_NAME
@@ -28,6 +31,8 @@ from eksadvisor.names import DNS_LABEL as _DNS_LABEL
 from eksadvisor.names import IFNAME as _IFNAME
 from eksadvisor.names import NODEGROUP_NAME as _NODEGROUP_NAME
 from eksadvisor.names import REGION as _REGION
+from eksadvisor.rulebook import resolve_rule_id
+from eksadvisor.versions import DEFAULT_CNI_VERSION, parse_cni_version
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: an answers file is a few hundred bytes
@@ -38,11 +43,6 @@ _MULTUS_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-_+][A-Za-z0-9._-]+
 
 # Empty defaults are `default_factory=lambda: []` (or `{}`), not `list`/`dict`: pydantic inspects a factory's
 # signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
-
-
-class _Model(BaseModel):
-    # defer_build: validators are built on first use (Answers builds its sub-models inline), not at import
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=False, validate_default=False, defer_build=True)
 
 
 # ------------------------------------------------------------------------------------ CIDR helpers
@@ -68,7 +68,7 @@ def parse_cidr(value: Any, *, min_prefix: int = 0, max_prefix: int = 32, what: s
         raise ValueError(f"{text!r} has host bits set; did you mean {net}?")
     if not (min_prefix <= net.prefixlen <= max_prefix):
         raise ValueError(f"{text} is a /{net.prefixlen}; it must be between /{min_prefix} and /{max_prefix}")
-    return net  # type: ignore[return-value]
+    return net
 
 
 def _cidr_list(values: list[str], *, min_prefix: int = 0, max_prefix: int = 32) -> list[str]:
@@ -108,7 +108,7 @@ DEFAULT_SYSTEM_PODS = len(SYSTEM_POD_BASELINE)
 DEFAULT_SYSTEM_PODS_WITH_IP = sum(1 for _, host in SYSTEM_POD_BASELINE if not host)
 
 
-class NodeGroup(_Model):
+class NodeGroup(InputModel):
     """One managed (or self-managed) node group."""
 
     name: str = Field("general", description="Node group name (EKS rules: 1-63 characters, starts alphanumeric, [A-Za-z0-9_-]).",
@@ -144,8 +144,6 @@ class NodeGroup(_Model):
     @field_validator("instance_types")
     @classmethod
     def _types(cls, v: list[str]) -> list[str]:
-        from eksadvisor.catalog import load_catalog
-
         catalog = load_catalog()
         out: list[str] = []
         for i, name in enumerate(v):
@@ -170,7 +168,7 @@ class NodeGroup(_Model):
         return self
 
 
-class ExistingSubnet(_Model):
+class ExistingSubnet(InputModel):
     cidr: str = Field(description="The subnet's IPv4 CIDR.")
     az: str = Field(description="Availability Zone name, e.g. us-east-1a.")
     role: Literal["cluster", "public", "private", "pod"] = Field("private", description="What the subnet is used for.")
@@ -196,7 +194,7 @@ class ExistingSubnet(_Model):
         return self
 
 
-class Network(_Model):
+class Network(InputModel):
     vpc_cidr: str = Field("10.0.0.0/16", description="The VPC's primary IPv4 CIDR (/16 to /28).")
     secondary_cidrs: list[str] = Field(default_factory=list, max_length=49, description="IPv4 CIDRs already associated with the VPC.")
     existing_subnets: list[ExistingSubnet] = Field(default_factory=list, max_length=MAX_LIST, description="Subnets that already exist in the VPC.")
@@ -255,12 +253,12 @@ class Network(_Model):
         return self
 
 
-class Ipv6(_Model):
+class Ipv6(InputModel):
     ready: bool = Field(False, description="A dual-stack VPC is possible and your tooling and dependencies speak IPv6.")
     ipv4_exhaustion_concern: bool = Field(False, description="IPv4 exhaustion is a real concern for this cluster.")
 
 
-class SecurityGroupsForPods(_Model):
+class SecurityGroupsForPods(InputModel):
     needed: bool = Field(False, description="Pods need their own security groups (RDS/ElastiCache access, per-pod flow logs, EC2 migration).")
     nodelocal_dnscache: bool = Field(False, description="NodeLocal DNSCache runs on the nodes.")
     network_policy: bool = Field(False, description="Kubernetes network policies are enforced.")
@@ -268,7 +266,7 @@ class SecurityGroupsForPods(_Model):
     pods_per_node: int = Field(0, ge=0, le=1000, description="Pods per node that get their own security groups (0: unknown).")
 
 
-class MultusNetwork(_Model):
+class MultusNetwork(InputModel):
     name: str = Field(description="NetworkAttachmentDefinition name (a DNS label).")
     type: Literal["macvlan", "ipvlan", "host-device"] = Field(description="CNI plugin of the secondary interface.")
     master: str = Field("eth1", description="Host interface the plugin attaches to.")
@@ -294,7 +292,7 @@ class MultusNetwork(_Model):
         return str(parse_cidr(v))
 
 
-class Multus(_Model):
+class Multus(InputModel):
     needed: bool = Field(False, description="Pods need secondary interfaces (telco, DPDK, SR-IOV).")
     plugin: Literal["thin", "thick"] = Field("thin", description="Multus plugin variant.")
     version: str = Field("v4.1.1", description="Multus image version, e.g. v4.1.1.")
@@ -323,7 +321,7 @@ class Multus(_Model):
         return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
 
 
-class Operations(_Model):
+class Operations(InputModel):
     environment: Literal["dev", "test", "production"] = Field("production", description="What the cluster is for.")
     external_api_access: bool = Field(True, description="CI/CD or people reach the API server from outside the VPC.")
     regulated: bool = Field(False, description="Regulated or high-security environment.")
@@ -336,13 +334,10 @@ class Operations(_Model):
 
 # ------------------------------------------------------------------------------------- the model
 
-class Answers(_Model):
+class Answers(InputModel):
     """An answers file (format version 1). Every field has a default."""
 
-    model_config = ConfigDict(
-        extra="forbid", strict=True,
-        title="eksadvisor answers (format version 1)",
-    )
+    model_config = ConfigDict(title="eksadvisor answers (format version 1)")  # the rest from InputModel
 
     version: Literal[1] = Field(1, description="Answers format version.")
     cluster_name: str = Field("my-cluster", description="EKS cluster name: 1-100 characters, starts alphanumeric, [A-Za-z0-9_-].",
@@ -350,7 +345,7 @@ class Answers(_Model):
     region: str = Field("us-east-1", description="AWS Region, e.g. us-east-1.",
                         json_schema_extra={"pattern": "^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$"})
     availability_zones: int | list[str] = Field(3, description="Number of AZs (2 to 6) or an explicit list of AZ names.")
-    cni_version: str = Field("1.19.2", description="VPC CNI version planned (quote it: 1.10 is not 1.1); prefix mode needs >= 1.9.",
+    cni_version: str = Field(DEFAULT_CNI_VERSION, description="VPC CNI version planned (quote it: 1.10 is not 1.1); prefix mode needs >= 1.9.",
                              json_schema_extra={"pattern": "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?(-eksbuild\\.[0-9]+)?$"})
     node_groups: list[NodeGroup] = Field(default_factory=lambda: [NodeGroup()], max_length=MAX_LIST, description="Node groups; at least one unless all pods run on Fargate.")
     fargate_pods: int = Field(0, ge=0, le=100000, description="Pods that run on Fargate.")
@@ -402,8 +397,6 @@ class Answers(_Model):
     @field_validator("cni_version", mode="before")
     @classmethod
     def _cni(cls, v: Any) -> Any:
-        from eksadvisor.versions import parse_cni_version
-
         if isinstance(v, float):
             raise ValueError(f"must be a quoted string like \"1.19.2\", got the number {v!r} (YAML reads 1.10 as 1.1)")
         if not isinstance(v, str):
@@ -427,8 +420,6 @@ class Answers(_Model):
     @field_validator("suppress_rules")
     @classmethod
     def _suppress(cls, v: list[str]) -> list[str]:
-        from eksadvisor.rulebook import resolve_rule_id
-
         out = set()
         for i, rid in enumerate(v):
             try:
@@ -456,9 +447,7 @@ class Answers(_Model):
                                           f"Multus network {other} ({onet}); give it a range of its own (its pods' "
                                           "addresses must be unique in the VPC and on connected networks)")
                 seen.append((n.name, net))
-        from eksadvisor.regions import region
-
-        known = region(self.region)
+        known = regions.region(self.region)
         asked = len(self.availability_zones) if isinstance(self.availability_zones, list) else self.availability_zones
         if known is not None and asked > known.azs:
             raise _FieldError("availability_zones", f"{asked} Availability Zones asked, but {self.region} has "
@@ -558,12 +547,8 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _translate_one(err: Mapping[str, Any]) -> tuple[str, str]:
-    loc = tuple(err.get("loc", ()))
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    value = err.get("input")
-    # pydantic appends the union/validator branch name to the loc in some cases; drop non-field parts.
+def _field_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """pydantic appends the union/validator branch name to the loc in some cases; drop non-field parts."""
     kept: list[Any] = []
     for p in loc:
         if isinstance(p, str) and (
@@ -572,63 +557,93 @@ def _translate_one(err: Mapping[str, Any]) -> tuple[str, str]:
         ):
             continue
         kept.append(p)
-    loc = tuple(kept)
-    if kind == "value_error":
-        exc = ctx.get("error")
-        if isinstance(exc, _FieldError):
-            sub = exc.sub
-            base = _path(loc) if loc else ""
-            full = (base + ("." if base and not sub.startswith("[") else "") + sub) if base else sub
-            return full, exc.message
-        msg = str(exc) if exc is not None else err.get("msg", "")
-        m = re.match(r"item (\d+): (.*)", msg, re.S)
-        if m:
-            return _path(loc + (int(m.group(1)),)), m.group(2)
-        return _path(loc), msg
-    path = _path(loc)
-    if kind == "extra_forbidden":
-        parent = loc[:-1]
-        key = str(loc[-1]) if loc else "?"
-        model = _model_at(parent)
-        allowed = sorted(model.model_fields) if model else []
-        import difflib
+    return tuple(kept)
 
-        close = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(allowed)}."
-        where = _path(parent) if parent else "the answers"
-        return path, f"unknown key in {where}; {hint}"
-    if kind == "missing":
-        return path, "is required"
+
+def _value_error(loc: tuple[Any, ...], err: Mapping[str, Any]) -> tuple[str, str]:
+    """A validator's own sentence: a _FieldError names a sub-field, "item N: ..." an item of a list."""
+    exc = (err.get("ctx") or {}).get("error")
+    if isinstance(exc, _FieldError):
+        sub = exc.sub
+        base = _path(loc) if loc else ""
+        full = (base + ("." if base and not sub.startswith("[") else "") + sub) if base else sub
+        return full, exc.message
+    msg = str(exc) if exc is not None else err.get("msg", "")
+    m = re.match(r"item (\d+): (.*)", msg, re.S)
+    if m:
+        return _path((*loc, int(m.group(1)))), m.group(2)
+    return _path(loc), msg
+
+
+def _unknown_key(loc: tuple[Any, ...]) -> str:
+    """An unknown key, with the nearest allowed key (a typo) or the list of allowed keys."""
+    import difflib
+
+    parent = loc[:-1]
+    key = str(loc[-1]) if loc else "?"
+    model = _model_at(parent)
+    allowed = sorted(model.model_fields) if model else []
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(allowed)}."
+    where = _path(parent) if parent else "the answers"
+    return f"unknown key in {where}; {hint}"
+
+
+def _type_message(kind: str, value: Any) -> str | None:
+    """The sentence for a value of the wrong type (None: ``kind`` is not a type error)."""
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return path, f"must be a whole number, got {_describe(value)}"
+        return f"must be a whole number, got {_describe(value)}"
     if kind in ("float_type", "float_parsing"):
-        return path, f"must be a number, got {_describe(value)}"
+        return f"must be a number, got {_describe(value)}"
     if kind in ("bool_type", "bool_parsing"):
-        return path, f"must be true or false, got {_describe(value)}"
+        return f"must be true or false, got {_describe(value)}"
     if kind in ("string_type", "str_type"):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return path, f"must be a string, got the number {value!r} (quote it)"
-        return path, f"must be a string, got {_describe(value)}"
-    if kind == "literal_error":
-        return path, f"must be one of {ctx.get('expected', '')}, got {_describe(value)}"
+            return f"must be a string, got the number {value!r} (quote it)"
+        return f"must be a string, got {_describe(value)}"
     if kind in ("list_type", "tuple_type"):
-        return path, f"must be a list, got {_describe(value)}"
+        return f"must be a list, got {_describe(value)}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return path, f"must be a mapping of keys to values, got {_describe(value)}"
+        return f"must be a mapping of keys to values, got {_describe(value)}"
+    return None
+
+
+def _constraint_message(kind: str, ctx: Mapping[str, Any], value: Any) -> str | None:
+    """The sentence for a value outside its allowed values, bounds or lengths (None: not such an error)."""
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}, got {_describe(value)}"
     if kind == "greater_than_equal":
-        return path, f"must be at least {ctx.get('ge')}, got {value!r}"
+        return f"must be at least {ctx.get('ge')}, got {value!r}"
     if kind == "greater_than":
-        return path, f"must be more than {ctx.get('gt')}, got {value!r}"
+        return f"must be more than {ctx.get('gt')}, got {value!r}"
     if kind == "less_than_equal":
-        return path, f"must be at most {ctx.get('le')}, got {value!r}"
+        return f"must be at most {ctx.get('le')}, got {value!r}"
     if kind == "less_than":
-        return path, f"must be less than {ctx.get('lt')}, got {value!r}"
+        return f"must be less than {ctx.get('lt')}, got {value!r}"
     if kind == "too_short":
         n = ctx.get("min_length")
-        return path, f"must have at least {n} item{'s' if n != 1 else ''}"
+        return f"must have at least {n} item{'s' if n != 1 else ''}"
     if kind == "too_long":
         n = ctx.get("max_length")
-        return path, f"must have at most {n} items"
+        return f"must have at most {n} items"
+    return None
+
+
+def _translate_one(err: Mapping[str, Any]) -> tuple[str, str]:
+    """One pydantic error as (field path, one plain sentence)."""
+    loc = _field_loc(tuple(err.get("loc", ())))
+    kind = err.get("type", "")
+    if kind == "value_error":
+        return _value_error(loc, err)
+    path = _path(loc)
+    if kind == "extra_forbidden":
+        return path, _unknown_key(loc)
+    if kind == "missing":
+        return path, "is required"
+    value = err.get("input")
+    message = _type_message(kind, value) or _constraint_message(kind, err.get("ctx") or {}, value)
+    if message is not None:
+        return path, message
     return path, str(err.get("msg", "is not valid")).rstrip(".")
 
 

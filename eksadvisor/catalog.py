@@ -17,7 +17,7 @@ import json
 import operator
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,7 +90,7 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.types)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[InstanceType]:
         return iter(self.types.values())
 
     def __contains__(self, name: object) -> bool:
@@ -99,7 +99,7 @@ class Catalog:
     def get(self, name: str, field_name: str = "instance_type") -> InstanceType:
         """The facts of ``name``; an unknown type fails with a did-you-mean suggestion."""
         key = name.strip().lower() if isinstance(name, str) else name
-        found = self.types.get(key)  # type: ignore[arg-type]
+        found = self.types.get(key)
         if found is not None:
             return found
         import difflib
@@ -184,6 +184,7 @@ def catalog_location() -> tuple[str, Path | None]:
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """Load (and cache) the catalog: an explicit path, $EKSADVISOR_CATALOG, the user catalog, or the shipped one."""
+    where: Path | None
     if path is not None:
         kind, where = "explicit", Path(path)
     else:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from eksadvisor.basemodel import OutputModel
+from eksadvisor.severity import Severity
 
 SCHEMA_VERSION = 1
-Severity = Literal["info", "warning", "critical"]
 SubnetRole = Literal["cluster", "public", "private", "pod", "transit", "multus"]  # transit: private NAT gateway / TGW
 Strategy = Literal[
     "prefix_delegation", "secondary_cidr", "custom_networking", "ipv6",
@@ -23,12 +25,7 @@ Strategy = Literal[
 # signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
 
 
-class _Model(BaseModel):
-    # defer_build: a model's validator is built when first used, not at import (CLI start-up)
-    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
-
-
-class Warning_(_Model):
+class RuleWarning(OutputModel):
     """One rule that fired (ids from data/rules.yaml; docs/design.md §3)."""
 
     id: str
@@ -38,7 +35,7 @@ class Warning_(_Model):
     source: str  # seed section (or fact-sheet key) the rule comes from
 
 
-class TraceStep(_Model):
+class TraceStep(OutputModel):
     """One node of the decision-graph walk, in order."""
 
     node: str
@@ -48,13 +45,13 @@ class TraceStep(_Model):
     source: str
 
 
-class Alternative(_Model):
+class Alternative(OutputModel):
     option: str
     verdict: Literal["rejected", "possible", "chosen"] = "rejected"
     reason: str
 
 
-class SubnetOut(_Model):
+class SubnetOut(OutputModel):
     name: str
     role: SubnetRole
     az: str
@@ -65,7 +62,7 @@ class SubnetOut(_Model):
     network: str | None = None  # Multus network name (role "multus")
 
 
-class NodeGroupOut(_Model):
+class NodeGroupOut(OutputModel):
     name: str
     instance_types: list[str]
     max_pods: int  # lowest of its types: one kubelet value for the whole group
@@ -85,7 +82,7 @@ class NodeGroupOut(_Model):
     system_pods: dict[str, int] = Field(default_factory=dict)
 
 
-class AzUsage(_Model):
+class AzUsageOut(OutputModel):
     az: str
     nodes_desired: int
     nodes_max: int
@@ -96,7 +93,7 @@ class AzUsage(_Model):
     fargate_addresses: int = 0  # Fargate pods in this AZ: one address each from the profile's private subnet
 
 
-class Provenance(_Model):
+class Provenance(OutputModel):
     eksadvisor_version: str
     schema_version: int = SCHEMA_VERSION
     catalog_snapshot: str
@@ -106,7 +103,7 @@ class Provenance(_Model):
     suppressed_rules: list[str] = Field(default_factory=list)
 
 
-class Recommendation(_Model):
+class Recommendation(OutputModel):
     schema_version: int = SCHEMA_VERSION
     cluster_name: str
     ip_family: Literal["ipv4", "ipv6"]
@@ -117,13 +114,13 @@ class Recommendation(_Model):
     max_pods: dict[str, int]  # kubelet max-pods per instance type in the answers
     max_pods_detail: dict[str, dict[str, Any]] = Field(default_factory=dict)  # raw ceiling, cap reason, notes
     node_groups: list[NodeGroupOut]
-    az_usage: list[AzUsage] = Field(default_factory=list)
+    az_usage: list[AzUsageOut] = Field(default_factory=list)
     settings: dict[str, str]  # aws-node container env
     init_settings: dict[str, str] = Field(default_factory=dict)  # aws-node init container env
     subnets: list[SubnetOut]
     secondary_cidrs: list[str] = Field(default_factory=list)
     strategies: list[Strategy] = Field(default_factory=list)
-    warnings: list[Warning_] = Field(default_factory=list)
+    warnings: list[RuleWarning] = Field(default_factory=list)
     trace: list[TraceStep] = Field(default_factory=list)
     alternatives: list[Alternative] = Field(default_factory=list)
     snippets: dict[str, str] = Field(default_factory=dict)

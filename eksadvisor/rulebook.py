@@ -10,16 +10,16 @@ import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from eksadvisor.severity import Severity
 from eksadvisor.shipped import load_yaml_data
 
 RULES_FILE = "rules.yaml"
-SEVERITIES = ("critical", "warning", "info")
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")
 
 
 class Rule(NamedTuple):
     id: str
-    severity: str
+    severity: Severity
     condition: str
     message: str
     remediation: str

@@ -5,6 +5,7 @@ higher layer just to load data."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,9 @@ from typing import Any
 def shipped_data_dir() -> Path:
     """The installed ``data/`` folder (package ``eksadvisor.data``), found without importlib.resources,
     which costs more start-up time than the whole max-pods computation."""
-    import eksadvisor.data as data_pkg
-
-    return Path(data_pkg.__file__).parent
+    # by name: eksadvisor.data exists only once installed (setuptools maps it to data/), so mypy cannot see it
+    data_pkg = import_module("eksadvisor.data")
+    return Path(str(data_pkg.__file__)).parent
 
 
 def read_data_text(name: str) -> str:

@@ -1,10 +1,17 @@
-"""VPC CNI version strings: parsed once, compared as tuples."""
+"""VPC CNI versions: the default the tool plans for, the minimums features need, and parsing version strings into
+tuples that compare correctly (1.10 > 1.9)."""
 
 from __future__ import annotations
 
 import re
 
 from eksadvisor.errors import InputError
+
+# The VPC CNI version assumed when an answers file, a CLI call or the app does not say.
+DEFAULT_CNI_VERSION = "1.19.2"
+# Prefix delegation arrived in VPC CNI 1.9.0; IPv6 clusters need 1.10.1 or later.
+PD_MIN_CNI = (1, 9, 0)
+IPV6_MIN_CNI = (1, 10, 1)
 
 _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:-eksbuild\.\d+)?")
 
@@ -20,6 +27,5 @@ def parse_cni_version(text: str, field: str = "cni_version") -> tuple[int, int, 
 
 
 def supports_prefix_delegation(version: tuple[int, int, int]) -> bool:
-    """The calculator's test: major > 1, or major 1 and minor > 8 (i.e. >= 1.9)."""
-    major, minor, _ = version
-    return major > 1 or (major == 1 and minor > 8)
+    """The calculator's test: major > 1, or major 1 and minor > 8, i.e. at least :data:`PD_MIN_CNI`."""
+    return version >= PD_MIN_CNI

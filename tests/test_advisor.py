@@ -217,15 +217,14 @@ def test_deterministic_whatever_the_source(path):
     assert dump(advise(a.model_dump(mode="json"))) == first
 
 
-def test_snippets_when_available():
+def test_snippets_are_generated():
     rec = advise({})
-    try:
-        import eksadvisor.output.snippets  # noqa: F401
-    except ImportError:
-        assert rec.snippets == {}
-    else:
-        assert isinstance(rec.snippets, dict)
-        assert all(isinstance(v, str) for v in rec.snippets.values())
+    assert isinstance(rec.snippets, dict)
+    assert rec.snippets, "a complete recommendation carries its generated artefacts"
+    expected = {"addon-commands.sh", "aws-node-env.sh", "eksctl-cluster.yaml", "runbook.md", "subnet-tags.sh",
+                "terraform-eks.tf", "terraform-vpc.tf", "vpc-cni-addon.json"}
+    assert expected <= set(rec.snippets), sorted(expected - set(rec.snippets))
+    assert all(isinstance(v, str) and v for v in rec.snippets.values())
 
 
 def test_fargate_only():

@@ -246,7 +246,7 @@ def test_report_section_shows_the_compare_rows():
 def test_shared_static_facts_change_no_row(path):
     # compare() reuses the answers-only facts (graph.STATIC_FACTS) of advise()'s walk for the forced walks; each row
     # must equal the row of a fresh, unshared _prepare(force=...).
-    from eksadvisor.decide.advisor import _prepare
+    from eksadvisor.decide.advisor import prepare as _prepare
     from eksadvisor.decide.whatif import _row
 
     for r in compare_rows(path):

@@ -38,13 +38,13 @@ from eksadvisor.output.report import (
 )
 from eksadvisor.recommendation import (
     Alternative,
-    AzUsage,
+    AzUsageOut,
     NodeGroupOut,
     Provenance,
     Recommendation,
+    RuleWarning,
     SubnetOut,
     TraceStep,
-    Warning_,
 )
 
 from .conftest import EXAMPLES, ROOT, SHARED
@@ -117,7 +117,7 @@ def sample_recommendation() -> Recommendation:
             limiting_type="m6i.2xlarge", desired_nodes=12, max_nodes=40, pods_per_node=90, per_node=per_node,
             subnet_addresses_at_max=4560, node_subnet_addresses_at_max=4560, pod_subnet_addresses_at_max=0,
         )],
-        az_usage=[AzUsage(az=az, nodes_desired=4, nodes_max=14, node_subnet_addresses_desired=456,
+        az_usage=[AzUsageOut(az=az, nodes_desired=4, nodes_max=14, node_subnet_addresses_desired=456,
                           node_subnet_addresses_max=1596) for az in azs],
         settings={"ENABLE_PREFIX_DELEGATION": "true", "WARM_PREFIX_TARGET": "1", "ENABLE_POD_ENI": "true",
                   "POD_SECURITY_GROUP_ENFORCING_MODE": "standard"},
@@ -125,13 +125,13 @@ def sample_recommendation() -> Recommendation:
         subnets=subnets,
         strategies=["prefix_delegation"],
         warnings=[
-            Warning_(id="sgp-strict-breaks-nodelocal-dns", severity="critical",
+            RuleWarning(id="sgp-strict-breaks-nodelocal-dns", severity="critical",
                      message="Strict enforcing mode blocks pods with security groups from NodeLocal DNSCache.",
                      remediation="Set POD_SECURITY_GROUP_ENFORCING_MODE=standard.", source="Security Groups for Pods"),
-            Warning_(id="prefix-fragmented-subnet", severity="warning",
+            RuleWarning(id="prefix-fragmented-subnet", severity="warning",
                      message="Prefix attachment fails when a subnet has no free, aligned /28 block.",
                      remediation="Reserve the pod range with a subnet CIDR reservation.", source="Prefix Mode for Linux"),
-            Warning_(id="use-managed-addon", severity="info", message="Use the EKS managed add-on for the VPC CNI.",
+            RuleWarning(id="use-managed-addon", severity="info", message="Use the EKS managed add-on for the VPC CNI.",
                      remediation="Install vpc-cni as an EKS add-on.", source="Amazon VPC CNI"),
         ],
         trace=[

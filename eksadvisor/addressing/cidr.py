@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from eksadvisor.basemodel import OutputModel
 from eksadvisor.errors import InputError
+from eksadvisor.severity import Severity
 
 # --------------------------------------------------------------------------------------------------
 # Sources (fact-sheet keys -> public page). Each finding cites one of these.
@@ -77,7 +79,6 @@ SERVICE_CIDR_DEFAULTS = (IPv4Network("10.100.0.0/16"), IPv4Network("172.20.0.0/1
 SERVICE_MIN_PREFIX = 12  # service CIDR size /24 to /12 [EKS-CREATE] [EKS-API-KNC]
 SERVICE_MAX_PREFIX = 24
 
-Severity = Literal["info", "warning", "critical"]
 Confidence = Literal["cited", "derived", "unconfirmed"]
 
 #: The association table is verified against the June-2023 archived copy of the VPC guide only.
@@ -91,10 +92,8 @@ ASSOCIATION_TABLE_NOTE = (
 # signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
 
 
-class Finding(BaseModel):
+class Finding(OutputModel):
     """One observation about the address plan; overlap findings name both ranges."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: str
     severity: Severity
@@ -240,10 +239,8 @@ _ROW_NAME = {
 }
 
 
-class AssociationCheck(BaseModel):
+class AssociationCheck(OutputModel):
     """May ``candidate`` be associated as a secondary CIDR with a VPC whose primary is ``primary``?"""
-
-    model_config = ConfigDict(extra="forbid")
 
     primary: str
     candidate: str
@@ -321,10 +318,8 @@ def allowed_secondary_ranges(primary: IPv4Network) -> list[IPv4Network]:
 # --------------------------------------------------------------------------------------------------
 # Service CIDR [EKS-CREATE] [EKS-API-KNC] [AMI-AL2-BOOT]
 # --------------------------------------------------------------------------------------------------
-class ServiceCidr(BaseModel):
+class ServiceCidr(OutputModel):
     """The Kubernetes service IPv4 range the plan was checked against."""
-
-    model_config = ConfigDict(extra="forbid")
 
     cidr: str
     dns_ip: str

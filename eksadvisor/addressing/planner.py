@@ -26,12 +26,14 @@ from collections.abc import Iterable, Sequence
 from ipaddress import IPv4Network
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from eksadvisor.addressing import cidr as C
 from eksadvisor.addressing.cidr import Finding, LabeledRange, ServiceCidr, cite
 from eksadvisor.addressing.tags import check_cluster_name, subnet_tags
+from eksadvisor.basemodel import OutputModel as _Model
 from eksadvisor.errors import InputError
+from eksadvisor.severity import SEVERITY_RANK
 
 SubnetRole = Literal["cluster", "public", "private", "pod", "transit", "multus"]
 ROLE_ORDER: dict[str, int] = {"cluster": 0, "public": 1, "private": 2, "pod": 3, "transit": 4}
@@ -47,11 +49,6 @@ MAX_AZS = 16
 
 # Empty defaults are `default_factory=lambda: []` (or `{}`), not `list`/`dict`: pydantic inspects a factory's
 # signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
-
-
-class _Model(BaseModel):
-    # defer_build: a model's validator is built when first used, not at import (CLI start-up)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 # ------------------------------------------------------------------------------------------ input
@@ -983,7 +980,7 @@ def plan_subnets(req: PlanRequest) -> SubnetPlan:
     missing = _missing(req, subnets, want_transit=any(n.role == "transit" for n in needs))
     if all_unplaced and not missing:  # every role is there, but not at the size the demand needs
         missing = [f"{_ROLE_WORD[n.role]} subnet /{n.prefixlen} in {n.az}" for n in sorted(all_unplaced, key=_Need.sort_key)]
-    findings.sort(key=lambda f: ({"critical": 0, "warning": 1, "info": 2}[f.severity], f.id, f.ranges, f.message))
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.id, f.ranges, f.message))
     return SubnetPlan(
         vpc_cidr=str(ctx.primary), vpc_cidrs=[str(b) for b in vpc_blocks], azs=list(req.azs), subnets=subnets,
         secondary_cidrs=[str(s) for s in new_secondaries], service_cidr=service, findings=findings,

@@ -20,7 +20,7 @@ from ipaddress import IPv4Address, IPv4Network, summarize_address_range
 from itertools import accumulate, compress
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from eksadvisor.addressing.cidr import (
     PREFIX_LEN,
@@ -31,6 +31,7 @@ from eksadvisor.addressing.cidr import (
     parse_subnet_cidr,
     usable_ips,
 )
+from eksadvisor.basemodel import OutputModel as _Model
 from eksadvisor.errors import InputError
 
 Spread = Literal["even", "packed", "random-seeded"]
@@ -42,11 +43,6 @@ DERIVED_EDGE_NOTE = ("DERIVED, not an AWS statement (UNCONFIRMED as a rule): the
 
 # Empty defaults are `default_factory=lambda: []` (or `{}`), not `list`/`dict`: pydantic inspects a factory's
 # signature, which for a builtin means parsing its text signature (~6 ms of CLI start-up over all models).
-
-
-class _Model(BaseModel):
-    # defer_build: a model's validator is built when first used, not at import (CLI start-up)
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Reservation(_Model):

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from eksadvisor.basemodel import OutputModel as _Model
+from eksadvisor.severity import Severity
 
 AUDIT_SCHEMA_VERSION = 1
-Severity = Literal["info", "warning", "critical"]
 Role = Literal["cluster", "node", "pod", "public", "unused"]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Setting(_Model):

@@ -7,6 +7,8 @@ import argparse
 import json
 import sys
 
+from eksadvisor.versions import DEFAULT_CNI_VERSION
+
 KEYS = ("enis", "secondary_ips", "prefixes", "free_ips", "node_subnet_addresses", "pod_subnet_addresses", "subnet_addresses")
 
 
@@ -26,7 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "(ipamd.go hasRoomForEni); none on the others")
     p.add_argument("--branch-pods", type=int, default=0, metavar="B",
                    help="with --sgp: how many of the pods have their own security groups (branch ENIs, one address each)")
-    p.add_argument("--cni-version", default="1.19.2", help="VPC CNI version for the max-pods default (default 1.19.2)")
+    p.add_argument("--cni-version", default=DEFAULT_CNI_VERSION, help=f"VPC CNI version for the max-pods default (default {DEFAULT_CNI_VERSION})")
     p.add_argument("--windows", action="store_true",
                    help="a Windows node: one ENI, max pods = IPv4 per ENI - 1, the VPC resource controller's pool "
                         "(--warm-ip-target / --minimum-ip-target are its amazon-vpc-cni ConfigMap keys, default 3 / 3)")

@@ -18,27 +18,42 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eksadvisor import __version__
+from eksadvisor.addressing.planner import (
+    ExistingSubnetIn,
+    PlanRequest,
+    plan_subnets,
+    refusal_sentence,
+    shortfall_remedy,
+)
 from eksadvisor.answers import Answers, load_answers
 from eksadvisor.catalog import Catalog, load_catalog
 from eksadvisor.decide.graph import (
+    STATIC_FACTS,
     Context,
     GroupFacts,
+    Walk,
     choose_strategies,
     linux_groups,
     multus_enis,
+    nitro_capable,
     pod_max_eni,
     system_pods,
+    trunk_capable,
     walk,
 )
+from eksadvisor.errors import PlanDoesNotFit
+from eksadvisor.model.ipam import NodeGroupLoad, WarmSettings, cluster_usage, node_usage_for, spread
+from eksadvisor.model.maxpods import WINDOWS_SOURCE, compute, ipv6_max_pods, sgp_capacity, windows_max_pods
 from eksadvisor.recommendation import (
     Alternative,
-    AzUsage,
+    AzUsageOut,
     NodeGroupOut,
     Provenance,
     Recommendation,
+    RuleWarning,
     SubnetOut,
     TraceStep,
-    Warning_,
 )
 
 AUTO_MODE_MAX_PODS = 110  # fact sheet §10: Auto Mode uses the lower of 110 and the standard ENI calculation
@@ -50,8 +65,6 @@ SEED = "EKS networking best practices (seed 000_ead66e69659c0f2c)"
 # ------------------------------------------------------------------------------------ max pods
 
 def _windows_detail(itype: Any) -> dict[str, Any]:
-    from eksadvisor.model.maxpods import WINDOWS_SOURCE, windows_max_pods
-
     value = windows_max_pods(itype)
     return {
         "mode": "windows", "max_pods": value, "raw_max_pods": value, "ceiling": value, "capped": False,
@@ -67,12 +80,76 @@ def _windows_nodes(ctx: Context, g: Any) -> bool:
     return g.os == "windows" and ctx.decisions["ip_family"] == "ipv4"
 
 
-def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
-    from eksadvisor.model.maxpods import compute, ipv6_max_pods
+def _ipv6_detail(itype: Any) -> dict[str, Any]:
+    """IPv6: pods take addresses from a /80 per node; the formula's value is capped at the recommended ceiling."""
+    r6 = ipv6_max_pods(itype)
+    return {
+        "mode": "ipv6", "max_pods": r6.recommended_max_pods, "raw_max_pods": r6.formula_max_pods,
+        "ceiling": r6.ceiling, "capped": r6.formula_max_pods > r6.ceiling,
+        "formula": f"{itype.max_enis} x ({itype.ipv4_per_eni} - 1) x 16 + 2 = {r6.formula_max_pods}",
+        "notes": list(r6.notes),
+    }
 
-    ipv6 = ctx.decisions["ip_family"] == "ipv6"
-    prefix = ctx.decisions["address_mode"] == "prefix"
-    custom = bool(ctx.decisions.get("custom_networking"))
+
+def _auto_mode_detail(ctx: Context, itype: Any) -> dict[str, Any]:
+    """EKS Auto Mode sets max pods itself: the lower of 110 and the standard ENI calculation
+    (fact sheet §10, EKS-INSTTYPE / EKS-AUTO-NC), whatever the address mode."""
+    r = compute(itype, ctx.answers.cni_version, show_max_allowed=True, catalog_snapshot=ctx.catalog.meta.snapshot_date)
+    value = min(AUTO_MODE_MAX_PODS, r.raw_max_pods)
+    return {
+        "mode": "auto_mode", "max_pods": value, "raw_max_pods": r.raw_max_pods, "ceiling": AUTO_MODE_MAX_PODS,
+        "capped": r.raw_max_pods > AUTO_MODE_MAX_PODS, "formula": r.formula(),
+        "notes": [f"EKS Auto Mode: max pods = min({AUTO_MODE_MAX_PODS}, standard ENI calculation {r.raw_max_pods}) = "
+                  f"{value}; AWS sets it, not the kubelet configuration you write.", *r.notes],
+    }
+
+
+def _eni_detail(ctx: Context, itype: Any, *, prefix: bool, custom: bool) -> dict[str, Any]:
+    """The calculator's value for the address mode, over the ENIs ipamd may use (Multus ENIs are not ipamd's)."""
+    r = compute(itype, ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=custom,
+                max_eni=pod_max_eni(ctx.answers, itype), catalog_snapshot=ctx.catalog.meta.snapshot_date)
+    detail: dict[str, Any] = {
+        "mode": r.mode, "max_pods": r.max_pods, "raw_max_pods": r.raw_max_pods, "ceiling": r.ceiling,
+        "capped": r.capped, "formula": r.formula(), "notes": list(r.notes),
+    }
+    extra_enis = multus_enis(ctx.answers)
+    if extra_enis:
+        detail["notes"].append(
+            f"Multus: {extra_enis} extra ENI(s) per node tagged no_manage are not ipamd's, so "
+            f"max-pods counts {itype.max_enis} - {extra_enis} ENIs (hasRoomForEni, "
+            "pkg/ipamd/ipamd.go; VPC CNI README 'No Manage tag').")
+    return detail
+
+
+def _sgp_detail(itype: Any, *, prefix: bool, custom: bool) -> dict[str, Any]:
+    """Security Groups for Pods: whether the type can trunk, and the ENIs left for ordinary pods."""
+    cap = sgp_capacity(itype, prefix_delegation=prefix, custom_networking=custom)
+    return {"supported": cap.supported, "branch_enis": cap.branch_enis,
+            "enis_for_ip_pods": cap.enis_for_ip_pods, "notes": list(cap.notes)}
+
+
+def _linux_type_detail(ctx: Context, itype: Any) -> dict[str, Any]:
+    """Max pods of one type on Linux nodes (Recommendation.max_pods_detail[type]): the mode's figure, then the SGP
+    capacity when pods need security groups (IPv4 only), then the vCPUs (key order is the JSON's)."""
+    d = ctx.decisions
+    ipv6 = d["ip_family"] == "ipv6"
+    prefix = d["address_mode"] == "prefix"
+    custom = bool(d.get("custom_networking"))
+    if ipv6:
+        detail = _ipv6_detail(itype)
+    elif ctx.answers.operations.auto_mode:
+        detail = _auto_mode_detail(ctx, itype)
+    else:
+        detail = _eni_detail(ctx, itype, prefix=prefix, custom=custom)
+    if ctx.answers.security_groups_for_pods.needed and not ipv6:
+        detail["sgp"] = _sgp_detail(itype, prefix=prefix, custom=custom)
+    detail["vcpus"] = itype.vcpus
+    detail["vcpus_estimated"] = itype.vcpus_estimated
+    return detail
+
+
+def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
+    """One kubelet max-pods for a node group: the lowest of its types (per-type details kept in ``ctx.cache``)."""
     by_type: dict[str, int] = {}
     detail: dict[str, dict[str, Any]] = {}
     windows = _windows_nodes(ctx, g)
@@ -84,49 +161,8 @@ def _group_max_pods(ctx: Context, g: Any) -> GroupFacts:
             by_type[t] = win["max_pods"]
             ctx.cache.setdefault("windows_max_pods_detail", {})[t] = win
             continue
-        if ipv6:
-            r6 = ipv6_max_pods(itype)
-            by_type[t] = r6.recommended_max_pods
-            detail[t] = {
-                "mode": "ipv6", "max_pods": r6.recommended_max_pods, "raw_max_pods": r6.formula_max_pods,
-                "ceiling": r6.ceiling, "capped": r6.formula_max_pods > r6.ceiling,
-                "formula": f"{itype.max_enis} x ({itype.ipv4_per_eni} - 1) x 16 + 2 = {r6.formula_max_pods}",
-                "notes": list(r6.notes),
-            }
-        elif ctx.answers.operations.auto_mode:
-            # EKS Auto Mode sets max pods itself: the lower of 110 and the standard ENI calculation
-            # (fact sheet §10, EKS-INSTTYPE / EKS-AUTO-NC), whatever the address mode.
-            r = compute(itype, ctx.answers.cni_version, show_max_allowed=True,
-                        catalog_snapshot=ctx.catalog.meta.snapshot_date)
-            value = min(AUTO_MODE_MAX_PODS, r.raw_max_pods)
-            by_type[t] = value
-            detail[t] = {
-                "mode": "auto_mode", "max_pods": value, "raw_max_pods": r.raw_max_pods, "ceiling": AUTO_MODE_MAX_PODS,
-                "capped": r.raw_max_pods > AUTO_MODE_MAX_PODS, "formula": r.formula(),
-                "notes": [f"EKS Auto Mode: max pods = min({AUTO_MODE_MAX_PODS}, standard ENI calculation {r.raw_max_pods}) = "
-                          f"{value}; AWS sets it, not the kubelet configuration you write.", *r.notes],
-            }
-        else:
-            r = compute(itype, ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=custom,
-                        max_eni=pod_max_eni(ctx.answers, itype), catalog_snapshot=ctx.catalog.meta.snapshot_date)
-            by_type[t] = r.max_pods
-            detail[t] = {
-                "mode": r.mode, "max_pods": r.max_pods, "raw_max_pods": r.raw_max_pods, "ceiling": r.ceiling,
-                "capped": r.capped, "formula": r.formula(), "notes": list(r.notes),
-            }
-            if multus_enis(ctx.answers):
-                detail[t]["notes"].append(
-                    f"Multus: {multus_enis(ctx.answers)} extra ENI(s) per node tagged no_manage are not ipamd's, so "
-                    f"max-pods counts {itype.max_enis} - {multus_enis(ctx.answers)} ENIs (hasRoomForEni, "
-                    "pkg/ipamd/ipamd.go; VPC CNI README 'No Manage tag').")
-        if ctx.answers.security_groups_for_pods.needed and not ipv6:
-            from eksadvisor.model.maxpods import sgp_capacity
-
-            cap = sgp_capacity(itype, prefix_delegation=prefix, custom_networking=custom)
-            detail[t]["sgp"] = {"supported": cap.supported, "branch_enis": cap.branch_enis,
-                                "enis_for_ip_pods": cap.enis_for_ip_pods, "notes": list(cap.notes)}
-        detail[t]["vcpus"] = itype.vcpus
-        detail[t]["vcpus_estimated"] = itype.vcpus_estimated
+        detail[t] = _linux_type_detail(ctx, itype)
+        by_type[t] = detail[t]["max_pods"]
     if not windows and not ctx.answers.operations.auto_mode:
         _explicit_max_pods(ctx, g, by_type, detail)
     lowest = min(sorted(by_type), key=lambda t: by_type[t])
@@ -165,8 +201,6 @@ def _explicit_max_pods(ctx: Context, g: Any, by_type: dict[str, int], detail: di
 def _feature_support(ctx: Context, g: Any, windows: bool) -> dict[str, dict[str, list[str]]]:
     """Per feature the cluster wants, which types of this (Linux, IPv4) group support it: prefix delegation on Nitro or
     bare metal (graph.nitro_capable), Security Groups for Pods on trunk-capable types (maxpods.trunk_supported)."""
-    from eksadvisor.decide.graph import nitro_capable, trunk_capable
-
     d = ctx.decisions
     if windows or d["ip_family"] != "ipv4" or ctx.answers.operations.auto_mode:
         return {}
@@ -195,8 +229,6 @@ def _system_pods_out(ctx: Context, g: Any) -> dict[str, int]:
 # ------------------------------------------------------------------------------------ settings
 
 def _warm(ctx: Context) -> Any:
-    from eksadvisor.model.ipam import WarmSettings
-
     advice = ctx.decisions.get("warm_advice")
     tuning = ctx.decisions.get("warm_tuning")
     if advice is not None and tuning in ("warm_ip_target", "warm_prefix_target", "warm_eni_target"):
@@ -252,8 +284,6 @@ def _settings(ctx: Context, warm: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) -> tuple[Any, Any]:
     """Per-node usage (worst type of each group) and cluster usage at max and at max x growth."""
-    from eksadvisor.model.ipam import NodeGroupLoad, cluster_usage, node_usage_for
-
     d = ctx.decisions
     prefix = d["address_mode"] == "prefix"
     custom = bool(d.get("custom_networking"))
@@ -277,21 +307,24 @@ def _usage(ctx: Context, groups: list[GroupFacts], warm: Any, azs: list[str]) ->
                                max_eni=None if windows else pod_max_eni(ctx.answers, ctx.catalog.get(t)))
             if worst is None or (u.subnet_addresses, u.instance_type) > (worst.subnet_addresses, worst.instance_type):
                 worst = u
+        assert worst is not None, "a node group has at least one instance type (answers validation)"
         g.usage = worst
+        common: dict[str, Any]
         if windows:
-            common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=pods, max_pods=g.max_pods,
-                          os="windows")
+            common = {"name": g.name, "instance_type": worst.instance_type, "pods_per_node": pods,
+                      "max_pods": g.max_pods, "os": "windows"}
         else:
-            common = dict(name=g.name, instance_type=worst.instance_type, pods_per_node=pods, branch_pods=branch,
-                          prefix_delegation=prefix, custom_networking=custom, warm=warm, max_pods=g.max_pods, sgp=sgp)
+            common = {"name": g.name, "instance_type": worst.instance_type, "pods_per_node": pods,
+                      "branch_pods": branch, "prefix_delegation": prefix, "custom_networking": custom, "warm": warm,
+                      "max_pods": g.max_pods, "sgp": sgp}
         loads.append(NodeGroupLoad(desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, **common))
         grown = max(math.ceil(g.max_nodes * growth), g.max_nodes)
         loads_growth.append(NodeGroupLoad(desired_nodes=g.desired_nodes, max_nodes=grown, **common))
     if not loads:
         return None, None
-    kw = dict(catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
-    at_max = cluster_usage(loads, azs, **kw)
-    at_growth = cluster_usage(loads_growth, azs, **kw) if growth != 1.0 else at_max
+    at_max = cluster_usage(loads, azs, catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
+    at_growth = (cluster_usage(loads_growth, azs, catalog=ctx.catalog, cni_version=ctx.answers.cni_version)
+                 if growth != 1.0 else at_max)
     return at_max, at_growth
 
 
@@ -302,8 +335,6 @@ def _fargate_budget(ctx: Context, azs: list[str]) -> dict[str, Any]:
     pods = ctx.answers.fargate_pods
     if not pods:
         return {}
-    from eksadvisor.model.ipam import spread
-
     notes = [
         "Each Fargate pod runs in its own micro-VM with one ENI and one address from a private subnet of its Fargate "
         "profile; Fargate profiles accept private subnets only (EKS user guide, Fargate profiles).",
@@ -316,13 +347,13 @@ def _fargate_budget(ctx: Context, azs: list[str]) -> dict[str, Any]:
 
 
 def _with_fargate(az_usage: list[Any], fargate: dict[str, Any]) -> list[Any]:
-    """AzUsage rows with the Fargate addresses of each AZ (rows of zero nodes when no node group exists)."""
+    """AzUsageOut rows with the Fargate addresses of each AZ (rows of zero nodes when no node group exists)."""
     if not fargate:
         return az_usage
     per_az = fargate["per_az"]
     known = {u.az for u in az_usage}
     rows = [u.model_copy(update={"fargate_addresses": per_az.get(u.az, 0)}) for u in az_usage]
-    rows += [AzUsage(az=az, nodes_desired=0, nodes_max=0, node_subnet_addresses_desired=0, node_subnet_addresses_max=0,
+    rows += [AzUsageOut(az=az, nodes_desired=0, nodes_max=0, node_subnet_addresses_desired=0, node_subnet_addresses_max=0,
                      fargate_addresses=n) for az, n in per_az.items() if az not in known]
     return rows
 
@@ -378,8 +409,6 @@ def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str 
           public_prefix: int | None = None, max_usage: Any = None) -> tuple[Any, dict[str, Any]]:
     """The subnet plan sized from the cluster usage at max nodes x growth (surge included), and that sizing.
     When that does not fit, subnets may shrink to what ``max_usage`` (max nodes, no growth) needs."""
-    from eksadvisor.addressing.planner import ExistingSubnetIn, PlanRequest, plan_subnets
-
     a = ctx.answers
     d = ctx.decisions
     ipv6 = d["ip_family"] == "ipv6"
@@ -473,21 +502,22 @@ def _summary(ctx: Context, groups: list[GroupFacts]) -> str:
 # ------------------------------------------------------------------------------------ advise
 
 @dataclass
-class _Prepared:
+class Prepared:
+    """What advise(), subnet_plan() and compare() share: the walk, the figures and the subnet plan for one set
+    of answers (and, for compare(), one forced option)."""
+
     answers: Answers
     ctx: Context
-    result: Any
+    result: Walk  # the decision-graph walk: trace, alternatives, decisions
     groups: list[GroupFacts]
-    max_pods_detail: dict[str, Any]
-    at_max: Any
-    plan: Any
-    sizing: dict[str, Any]
+    max_pods_detail: dict[str, Any]  # Recommendation.max_pods_detail, every type of every group
+    at_max: Any  # ipam.ClusterUsage at max nodes (None without EC2 node groups)
+    plan: Any  # planner.SubnetPlan
+    sizing: dict[str, Any]  # the per-AZ figures the plan was sized from
 
 
 def plan_facts(plan: Any) -> dict[str, Any]:
     """The subnet plan as the rules read it (``Context.plan``): advise() and compare() set the same dict."""
-    from eksadvisor.addressing.planner import shortfall_remedy
-
     return {
         "fits": plan.fits,
         "shortfall": plan.shortfall.reason if plan.shortfall else "",
@@ -503,18 +533,18 @@ def plan_facts(plan: Any) -> dict[str, Any]:
     }
 
 
-def az_usage_out(at_max: Any, ipv6: bool) -> list[AzUsage]:
+def az_usage_out(at_max: Any, ipv6: bool) -> list[AzUsageOut]:
     """Per-AZ nodes and subnet addresses at desired and at max (Recommendation.az_usage); IPv6 nodes take one
     IPv4 node-subnet address each and pods none. compare() sums the same figures."""
-    out: list[AzUsage] = []
+    out: list[AzUsageOut] = []
     if at_max is None:
         return out
     for z in at_max.per_az:
         if ipv6:
-            out.append(AzUsage(az=z.az, nodes_desired=z.desired.nodes, nodes_max=z.max.nodes,
+            out.append(AzUsageOut(az=z.az, nodes_desired=z.desired.nodes, nodes_max=z.max.nodes,
                                node_subnet_addresses_desired=z.desired.nodes, node_subnet_addresses_max=z.max.nodes))
         else:
-            out.append(AzUsage(
+            out.append(AzUsageOut(
                 az=z.az, nodes_desired=z.desired.nodes, nodes_max=z.max.nodes,
                 node_subnet_addresses_desired=z.desired.node_subnet_addresses,
                 node_subnet_addresses_max=z.max.node_subnet_addresses,
@@ -524,17 +554,27 @@ def az_usage_out(at_max: Any, ipv6: bool) -> list[AzUsage]:
     return out
 
 
-def _prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog | None, *,
+def _max_pods_detail(ctx: Context) -> dict[str, Any]:
+    """The per-type details the groups left in ``ctx.cache``: a type Windows groups use too gets its Windows figure
+    under "windows"; a type only Windows groups use is the Windows figure itself."""
+    detail: dict[str, Any] = ctx.cache.pop("max_pods_detail", {})
+    for t, win in ctx.cache.pop("windows_max_pods_detail", {}).items():
+        if t in detail:
+            detail[t]["windows"] = win
+        else:
+            detail[t] = {**win, "vcpus": ctx.catalog.get(t).vcpus, "vcpus_estimated": ctx.catalog.get(t).vcpus_estimated}
+    return detail
+
+
+def prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog | None, *,
              service_cidr: str | None = None, public_prefix: int | None = None,
-             force: Mapping[str, Any] | None = None, static_facts: Mapping[str, Any] | None = None) -> _Prepared:
+             force: Mapping[str, Any] | None = None, static_facts: Mapping[str, Any] | None = None) -> Prepared:
     """Decisions, max pods, warm pool, settings, usage and the subnet plan: what advise() and
     subnet_plan() share, so both size subnets from the same figures. Never raises for a plan that does not
     fit (``plan.fits``/``plan.shortfall`` say so). ``force`` ({decision node id: outcome}, e.g.
     ``{"address_mode": "prefix"}``) makes the walk take that outcome at that node (see graph.walk); compare() uses it,
     with ``static_facts`` (a previous context's cache for the same answers: only graph.STATIC_FACTS are taken, the
     facts that depend on the answers alone) so the trial plans behind them run once, not once per option."""
-    from eksadvisor.decide.graph import STATIC_FACTS
-
     a = load_answers(answers)
     ctx = Context(answers=a, catalog=catalog or load_catalog())
     if static_facts:
@@ -542,26 +582,106 @@ def _prepare(answers: Answers | Mapping[str, Any] | str | Path, catalog: Catalog
     result = walk(ctx, force=force)
     azs = a.az_names()
     groups = [_group_max_pods(ctx, g) for g in a.node_groups]
-    max_pods_detail = ctx.cache.pop("max_pods_detail", {})
-    for t, win in ctx.cache.pop("windows_max_pods_detail", {}).items():
-        if t in max_pods_detail:
-            max_pods_detail[t]["windows"] = win
-        else:
-            max_pods_detail[t] = {**win, "vcpus": ctx.catalog.get(t).vcpus, "vcpus_estimated": ctx.catalog.get(t).vcpus_estimated}
+    max_pods_detail = _max_pods_detail(ctx)
     ctx.groups = groups
     warm = _warm(ctx)
     ctx.settings, ctx.init_settings = _settings(ctx, warm)
     at_max, at_growth = _usage(ctx, groups, warm, azs)
     plan, sizing = _plan(ctx, azs, at_growth, service_cidr=service_cidr, public_prefix=public_prefix, max_usage=at_max)
-    return _Prepared(a, ctx, result, groups, max_pods_detail, at_max, plan, sizing)
+    return Prepared(answers=a, ctx=ctx, result=result, groups=groups, max_pods_detail=max_pods_detail,
+                    at_max=at_max, plan=plan, sizing=sizing)
 
 
 def subnet_plan(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None,
                 service_cidr: str | None = None, public_prefix: int | None = None) -> tuple[Any, dict[str, Any]]:
     """The subnet plan advise() would recommend (same mode decisions, same per-node ipamd figures), with
     the per-AZ sizing it was built from. ``service_cidr``/``public_prefix`` override planner inputs."""
-    p = _prepare(answers, catalog, service_cidr=service_cidr, public_prefix=public_prefix)
+    p = prepare(answers, catalog, service_cidr=service_cidr, public_prefix=public_prefix)
     return p.plan, p.sizing
+
+
+def _node_group_out(ctx: Context, g: GroupFacts, usage: Any, ipv6: bool) -> NodeGroupOut:
+    """One node group of the Recommendation: max pods, per-node addresses, and the subnet addresses at max nodes
+    (from the cluster usage when there is one, IPv4 only)."""
+    per_node = _per_node_dict(g.usage, ipv6)
+    node_at_max = per_node["node_subnet_addresses"] * g.max_nodes
+    pod_at_max = per_node["pod_subnet_addresses"] * g.max_nodes
+    if usage is not None and not ipv6:
+        node_at_max = usage.per_node_node_subnet_addresses * g.max_nodes
+        pod_at_max = usage.per_node_pod_subnet_addresses * g.max_nodes
+    return NodeGroupOut(
+        name=g.name, instance_types=g.instance_types, max_pods=g.max_pods,
+        max_pods_by_type=dict(sorted(g.max_pods_by_type.items())), limiting_type=g.limiting_type,
+        desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, pods_per_node=g.pods_per_node,
+        per_node=per_node, subnet_addresses_at_max=node_at_max + pod_at_max,
+        node_subnet_addresses_at_max=node_at_max, pod_subnet_addresses_at_max=pod_at_max,
+        feature_support=ctx.cache.get("feature_support", {}).get(g.name, {}),
+        system_pods=_system_pods_out(ctx, g),
+    )
+
+
+def _max_pods_by_type(groups: list[GroupFacts]) -> dict[str, int]:
+    """Per type, the kubelet value you write (Linux groups first); a type only Windows groups use gets EKS's
+    Windows figure."""
+    all_types = sorted({t for g in groups for t in g.instance_types})
+    ordered_groups = [g for g in groups if g.os != "windows"] + [g for g in groups if g.os == "windows"]
+    return {t: next(g.max_pods_by_type[t] for g in ordered_groups if t in g.max_pods_by_type) for t in all_types}
+
+
+def _provenance(answers: Answers, catalog: Catalog) -> Provenance:
+    """Which tool, catalog and data snapshots produced the Recommendation, for which answers."""
+    return Provenance(
+        eksadvisor_version=__version__,
+        catalog_snapshot=catalog.meta.snapshot_date,
+        catalog_source=catalog.meta.source,
+        data_snapshots={
+            "catalog": catalog.meta.snapshot_date,
+            "ipamd_model": IPAMD_MODEL,
+            "decision_graph": SEED,
+        },
+        answers_digest=answers.digest(),
+        suppressed_rules=list(answers.suppress_rules),
+    )
+
+
+def _recommendation(p: Prepared, refusal: str) -> Recommendation:
+    """The Recommendation of a prepared plan without its artefacts: the plan as the rules see it, the strategies
+    and warnings, then every section of the output format."""
+    from eksadvisor.decide.rules import evaluate  # advise() only: subnet_plan() needs no rules
+
+    a, ctx, plan, groups = p.answers, p.ctx, p.plan, p.groups
+    d = ctx.decisions
+    ipv6 = d["ip_family"] == "ipv6"
+    ctx.plan = plan_facts(plan)
+    strategies, strategy_step = choose_strategies(ctx)
+    warnings = evaluate(ctx, a.suppress_rules)
+    usage_by_group = {gu.name: gu for gu in p.at_max.groups} if p.at_max is not None else {}
+    node_groups_out = [_node_group_out(ctx, g, usage_by_group.get(g.name), ipv6) for g in groups]
+    fargate = _fargate_budget(ctx, a.az_names())
+    max_pods = _max_pods_by_type(groups)
+    return Recommendation(
+        cluster_name=a.cluster_name,
+        ip_family=d["ip_family"],
+        address_mode=d["address_mode"],
+        custom_networking=bool(d.get("custom_networking")),
+        endpoint_access=d["endpoint_access"],
+        summary=_summary(ctx, groups),
+        max_pods=max_pods,
+        max_pods_detail={t: p.max_pods_detail[t] for t in max_pods},
+        node_groups=node_groups_out,
+        az_usage=_with_fargate(az_usage_out(p.at_max, ipv6), fargate),
+        settings=ctx.settings,
+        init_settings=ctx.init_settings,
+        subnets=[SubnetOut(**s) for s in ctx.plan["subnets"]],
+        secondary_cidrs=list(plan.secondary_cidrs),
+        strategies=strategies,
+        warnings=[RuleWarning(**w) for w in warnings],
+        trace=[TraceStep(**s) for s in [*p.result.trace, _plan_step(plan, p.sizing, a, refusal), strategy_step]],
+        alternatives=[Alternative(**x) for x in p.result.alternatives],
+        plan_findings=ctx.plan["findings"],
+        fargate=fargate,
+        provenance=_provenance(a, ctx.catalog),
+    )
 
 
 def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalog | None = None,
@@ -572,93 +692,15 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
     raises :class:`~eksadvisor.errors.PlanDoesNotFit` (one sentence: what does not fit, the smallest change). With
     ``partial=True`` it returns the incomplete plan instead, marked ``complete=False`` with that sentence in
     ``refusal`` and no generated artefacts -- a diagnosis, never a plan to build."""
-    from eksadvisor import __version__
-    from eksadvisor.addressing.planner import refusal_sentence
-    from eksadvisor.decide.rules import evaluate
-    from eksadvisor.errors import PlanDoesNotFit
+    from eksadvisor.output.snippets import build_snippets  # advise() only: subnet_plan() builds no artefacts
 
-    p = _prepare(answers, catalog)
+    p = prepare(answers, catalog)
     refusal = "" if p.plan.complete else refusal_sentence(p.plan)
     if refusal and not partial:  # docs/design.md §2.4: a recommendation is complete and buildable, or refused
         raise PlanDoesNotFit(refusal, field="network")
-    a, ctx, result, groups, max_pods_detail, at_max, plan = (
-        p.answers, p.ctx, p.result, p.groups, p.max_pods_detail, p.at_max, p.plan)
-    catalog = ctx.catalog
-    d = ctx.decisions
-    ipv6 = d["ip_family"] == "ipv6"
-    ctx.plan = plan_facts(plan)
-    plan_subnets_out, findings = ctx.plan["subnets"], ctx.plan["findings"]
-    strategies, strategy_step = choose_strategies(ctx)
-    warnings = evaluate(ctx, a.suppress_rules)
-
-    usage_by_group = {gu.name: gu for gu in at_max.groups} if at_max is not None else {}
-    node_groups_out = []
-    for g in groups:
-        per_node = _per_node_dict(g.usage, ipv6)
-        gu = usage_by_group.get(g.name)
-        node_at_max = per_node["node_subnet_addresses"] * g.max_nodes
-        pod_at_max = per_node["pod_subnet_addresses"] * g.max_nodes
-        if gu is not None and not ipv6:
-            node_at_max = gu.per_node_node_subnet_addresses * g.max_nodes
-            pod_at_max = gu.per_node_pod_subnet_addresses * g.max_nodes
-        node_groups_out.append(NodeGroupOut(
-            name=g.name, instance_types=g.instance_types, max_pods=g.max_pods,
-            max_pods_by_type=dict(sorted(g.max_pods_by_type.items())), limiting_type=g.limiting_type,
-            desired_nodes=g.desired_nodes, max_nodes=g.max_nodes, pods_per_node=g.pods_per_node,
-            per_node=per_node, subnet_addresses_at_max=node_at_max + pod_at_max,
-            node_subnet_addresses_at_max=node_at_max, pod_subnet_addresses_at_max=pod_at_max,
-            feature_support=ctx.cache.get("feature_support", {}).get(g.name, {}),
-            system_pods=_system_pods_out(ctx, g),
-        ))
-
-    az_usage = az_usage_out(at_max, ipv6)
-
-    fargate = _fargate_budget(ctx, a.az_names())
-    az_usage = _with_fargate(az_usage, fargate)
-
-    all_types = sorted({t for g in groups for t in g.instance_types})
-    # per type: the kubelet value you write (Linux groups first); a type only Windows groups use gets EKS's Windows figure
-    ordered_groups = [g for g in groups if g.os != "windows"] + [g for g in groups if g.os == "windows"]
-    max_pods = {t: next(g.max_pods_by_type[t] for g in ordered_groups if t in g.max_pods_by_type) for t in all_types}
-
-    rec = Recommendation(
-        cluster_name=a.cluster_name,
-        ip_family=d["ip_family"],
-        address_mode=d["address_mode"],
-        custom_networking=bool(d.get("custom_networking")),
-        endpoint_access=d["endpoint_access"],
-        summary=_summary(ctx, groups),
-        max_pods=max_pods,
-        max_pods_detail={t: max_pods_detail[t] for t in all_types},
-        node_groups=node_groups_out,
-        az_usage=az_usage,
-        settings=ctx.settings,
-        init_settings=ctx.init_settings,
-        subnets=[SubnetOut(**s) for s in plan_subnets_out],
-        secondary_cidrs=list(plan.secondary_cidrs),
-        strategies=strategies,  # type: ignore[arg-type]
-        warnings=[Warning_(**w) for w in warnings],
-        trace=[TraceStep(**s) for s in [*result.trace, _plan_step(plan, p.sizing, a, refusal), strategy_step]],
-        alternatives=[Alternative(**x) for x in result.alternatives],
-        plan_findings=findings,
-        fargate=fargate,
-        provenance=Provenance(
-            eksadvisor_version=__version__,
-            catalog_snapshot=catalog.meta.snapshot_date,
-            catalog_source=catalog.meta.source,
-            data_snapshots={
-                "catalog": catalog.meta.snapshot_date,
-                "ipamd_model": IPAMD_MODEL,
-                "decision_graph": SEED,
-            },
-            answers_digest=a.digest(),
-            suppressed_rules=list(a.suppress_rules),
-        ),
-    )
+    rec = _recommendation(p, refusal)
     if refusal:  # a diagnosis: no artefact may be built from an incomplete plan
         rec.complete, rec.refusal = False, refusal
         return rec
-    from eksadvisor.output.snippets import build_snippets
-
-    rec.snippets = dict(sorted(build_snippets(rec, a).items()))
+    rec.snippets = dict(sorted(build_snippets(rec, p.answers).items()))
     return rec

@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from eksadvisor.answers import load_answers
+from eksadvisor.catalog import load_catalog
+from eksadvisor.decide.whatif import compare_rows
 from eksadvisor.errors import EksAdvisorError, InputError
 
 COLUMNS = ("file", "cluster", "region", "ip_family", "mode", "custom_networking", "secondary_cidrs", "max_pods",
@@ -45,9 +48,6 @@ def _empty(path: Path) -> dict[str, Any]:
 
 def advise_file(path: str | Path, catalog: Any = None) -> dict[str, Any]:
     """One row for one answers file; never raises for the file's content (the error goes in ``error``)."""
-    from eksadvisor.answers import load_answers
-    from eksadvisor.decide.whatif import compare_rows
-
     path = Path(path)
     row = _empty(path)
     try:
@@ -69,8 +69,6 @@ def advise_file(path: str | Path, catalog: Any = None) -> dict[str, Any]:
 
 
 def _init_worker() -> None:  # pragma: no cover - runs in the pool's processes
-    from eksadvisor.catalog import load_catalog
-
     load_catalog()
 
 
@@ -78,8 +76,6 @@ def advise_many_rows(paths_or_dir: str | Path | Iterable[str | Path], *, workers
                      progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
     """The rows of :func:`advise_many` as dicts, in file order. ``workers`` > 1 uses a process pool;
     ``progress(done, total)`` is called after each file."""
-    from eksadvisor.catalog import load_catalog
-
     files = answers_files(paths_or_dir)
     total = len(files)
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):

@@ -15,12 +15,16 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from eksadvisor.addressing.multus import thick_fix_included
+from eksadvisor.addressing.planner import ExistingSubnetIn, PlanRequest, fits_as_is
+from eksadvisor.errors import InputError
+from eksadvisor.model.node import node_usage_for
+from eksadvisor.model.maxpods import compute, pod_eni_cap, sgp_capacity, trunk_supported
+from eksadvisor.model.warmpool import recommend_warm_settings
 from eksadvisor.shipped import load_yaml_data
-from eksadvisor.versions import parse_cni_version
+from eksadvisor.versions import IPV6_MIN_CNI, PD_MIN_CNI, parse_cni_version
 
 GRAPH_FILE = "decision_graph.yaml"
-IPV6_MIN_CNI = (1, 10, 1)
-PD_MIN_CNI = (1, 9, 0)
 DENSITY_PREFIX_THRESHOLD = 30  # seed DO: "Use prefix delegation when running >30 pods per node"
 EXHAUSTED_UTILISATION = 0.8  # existing pod subnets this full count as short of addresses for warm pools
 MULTUS_SEED_FIX = (4, 1, 1)  # seed: thick plugin safe from v4.1.1
@@ -164,7 +168,7 @@ class Context:
         return parse_cni_version(self.answers.cni_version)
 
 
-class _FactView(dict):  # type: ignore[type-arg]
+class _FactView(dict[str, Any]):
     """A mapping for str.format_map: facts computed on demand, unknown names left visible."""
 
     def __init__(self, ctx: Context) -> None:
@@ -241,8 +245,6 @@ def f_non_nitro_types(ctx: Context) -> list[str]:
 
 def trunk_capable(itype: Any) -> bool:
     """The VPC resource controller can attach a trunk ENI (Security Groups for Pods): maxpods.trunk_supported."""
-    from eksadvisor.model.maxpods import trunk_supported
-
     return trunk_supported(itype)
 
 
@@ -315,8 +317,6 @@ def pod_max_eni(answers: Any, itype: Any) -> int | None:
     if not k:
         return None
     if itype.max_enis - k < 1:
-        from eksadvisor.errors import InputError
-
         raise InputError(f"multus.networks: {k} extra ENIs for Multus leave no ENI for pods on {itype.instance_type} "
                          f"({itype.max_enis} ENIs): use a type with more ENIs or fewer networks.", field="multus.networks")
     return itype.max_enis - k
@@ -326,8 +326,6 @@ def secondary_capacity(ctx: Context, g: Any, t: str, *, custom: bool, prefix: bo
     """Workload pods one node of type ``t`` can run: kubelet max-pods (calculator) less the system pods, and the pod
     addresses (ENIs x slots; with Security Groups for Pods the trunk slot held back and the branch ENIs added,
     maxpods.sgp_capacity, the formula ip-usage uses) less the system pods that take an address."""
-    from eksadvisor.model.maxpods import compute, pod_eni_cap, sgp_capacity
-
     itype = ctx.catalog.get(t)
     total, with_ip = system_pods(ctx, g.name)
     r = compute(itype, ctx.answers.cni_version, custom_networking=custom, prefix_delegation=prefix,
@@ -393,8 +391,6 @@ def f_density_summary(ctx: Context) -> str:
 
 def _per_node_estimate(ctx: Context, g: Any, *, custom: bool, prefix: bool = False) -> int:
     """Node-subnet addresses one node of the group takes (ipamd model at default warm settings; Windows: its pool)."""
-    from eksadvisor.model.node import node_usage_for
-
     t = min(g.instance_types, key=lambda n: ctx.catalog.get(n).max_enis * ctx.catalog.get(n).ipv4_per_eni)
     # Linux: the workload plus the system pods on the pod network (answers node_groups[].system_pods_with_ip)
     pods = g.pods_per_node if g.os == "windows" else g.pods_per_node + g.system_pods_with_ip
@@ -407,8 +403,6 @@ def _trial_plan(ctx: Context, *, prefix: bool) -> Any:  # -> layout.FitCheck
     """Would the node subnets fit in the VPC's CIDR blocks as they are today (free primary space, existing subnets
     at their free addresses, no new CIDR, pods in the node subnets)? The planner answers, sized per AZ from the
     ipamd model at max nodes x growth, shrinkable to max nodes."""
-    from eksadvisor.addressing.planner import ExistingSubnetIn, PlanRequest, fits_as_is
-
     a = ctx.answers
     azs = a.az_names()
     n = len(azs)
@@ -648,8 +642,6 @@ def f_multus_version(ctx: Context) -> str:
 def multus_fix_traced(multus: Any) -> bool:
     """The fact sheet traces the thick-plugin race fixes to upstream v4.2.3+ or AWS's v4.1.4-eksbuild.3 (and later
     builds): one home, :func:`eksadvisor.addressing.multus.thick_fix_included`."""
-    from eksadvisor.addressing.multus import thick_fix_included
-
     return thick_fix_included(multus.version)
 
 
@@ -695,8 +687,6 @@ def _warm_advice(ctx: Context) -> Any:
     """warmpool's advice for the group that takes the most addresses (aws-node settings are cluster-wide)."""
     if "warm_advice" in ctx.decisions:
         return ctx.decisions["warm_advice"]
-    from eksadvisor.model.maxpods import compute
-    from eksadvisor.model.warmpool import recommend_warm_settings
 
     prefix = ctx.decisions.get("address_mode") == "prefix" and ctx.decisions.get("ip_family") == "ipv4"
     custom = bool(ctx.decisions.get("custom_networking"))
@@ -1095,10 +1085,11 @@ def p_strategy_alternate_cni(ctx: Context) -> bool:
 
 def read_input(ctx: Context, path: str) -> Any:
     """A node's input: an answers path (``section.key``) or a named fact."""
+    value: Any
     if path in FACTS:
         value = ctx.fact(path)
     else:
-        value: Any = ctx.answers
+        value = ctx.answers
         for part in path.split("."):
             value = getattr(value, part)
     if isinstance(value, (str, int, float, bool)) or value is None:
@@ -1115,6 +1106,82 @@ class Walk(NamedTuple):
     alternatives: list[dict[str, Any]]
     decisions: dict[str, Any]
     branches: list[tuple[str, str]]  # (node id, predicate of the branch taken)
+
+
+class _Choice(NamedTuple):
+    """The branch a node takes, the lower-priority branches whose predicates also held, and -- when compare()
+    forced the node -- the step's reason saying so."""
+
+    taken: Branch
+    held: list[Branch]
+    forced_reason: str = ""
+
+
+def _first_holding(node: Node, ctx: Context) -> _Choice:
+    """The first branch whose predicate holds is taken; the others that hold make their options "possible"."""
+    holding = [br for br in node.branches if PREDICATES[br.when](ctx)]
+    assert holding, f"node {node.id}: no branch applies (the last must be `always`)"
+    return _Choice(taken=holding[0], held=holding[1:])
+
+
+def _forced(node: Node, choice: _Choice, outcome: Any, ctx: Context) -> _Choice:
+    """compare(): plan an option the walk would not choose. Take the first branch with that outcome whose predicate
+    holds, else the last one with that outcome; the step says it was forced and what the walk alone would have chosen.
+    Feasibility nodes after it (prefix_support) still apply their own checks."""
+    want = outcome_text(outcome)
+    with_outcome = [br for br in node.branches if outcome_text(br.outcome) == want]
+    if not with_outcome:
+        raise ValueError(f"force: node {node.id} has no outcome {want!r}")
+    reason = (f"Forced by compare() to {want}; without forcing the walk chooses "
+              f"{outcome_text(choice.taken.outcome)}: {fill(choice.taken.reason, ctx)}")
+    held = [br for br in choice.held if br not in with_outcome]
+    taken = next((br for br in with_outcome if PREDICATES[br.when](ctx)), with_outcome[-1])
+    return _Choice(taken=taken, held=held, forced_reason=reason)
+
+
+def _choose(node: Node, ctx: Context, force: Mapping[str, Any] | None) -> _Choice:
+    """The branch the node takes: its own choice, unless ``force`` names another outcome for a node whose id is
+    also its decision."""
+    choice = _first_holding(node, ctx)
+    if (force and node.id in force and node.decides == node.id
+            and outcome_text(choice.taken.outcome) != outcome_text(force[node.id])):
+        return _forced(node, choice, force[node.id], ctx)
+    return choice
+
+
+def _record_decision(ctx: Context, node: Node, taken: Branch) -> None:
+    """The branch's decision (or the several it ``set``s) lands in ``ctx.decisions``; facts that depend on decisions
+    are dropped from the cache, to be recomputed."""
+    if taken.set:
+        for key, value in taken.set:
+            ctx.decisions[key] = value
+    else:
+        ctx.decisions[node.decides] = taken.outcome
+    for key in [k for k in ctx.cache if k not in STATIC_FACTS and not k.startswith("_")]:
+        del ctx.cache[key]
+
+
+def _alternatives(node: Node, ctx: Context, choice: _Choice) -> list[dict[str, Any]]:
+    """Every option the node did not choose, with why not: "possible" when one of its branches also held (a
+    lower-priority match), else "rejected". Options without a why-not text are left out."""
+    chosen = ctx.decisions.get(node.decides, choice.taken.outcome)
+    held_outcomes = {outcome_text(b.outcome) for b in choice.held if b.when != "always"}
+    out: list[dict[str, Any]] = []
+    for key, _label, why_not in node.options:
+        if outcome_text(key) == outcome_text(chosen) or not why_not:
+            continue
+        reason = fill(why_not, ctx).strip()
+        if not reason:
+            continue
+        possible = outcome_text(key) in held_outcomes
+        if possible:
+            reason = f"Also applicable, but {outcome_text(chosen)} is preferred: {reason}"
+        out.append({
+            "option": f"{node.decides}={outcome_text(key)}",
+            "verdict": "possible" if possible else "rejected",
+            "reason": reason,
+        })
+    return out
 
 
 def walk(ctx: Context, graph: Graph | None = None, *, force: Mapping[str, Any] | None = None) -> Walk:
@@ -1138,60 +1205,18 @@ def walk(ctx: Context, graph: Graph | None = None, *, force: Mapping[str, Any] |
         visited.add(node_id)
         node = graph.nodes[node_id]
         inputs = {path: read_input(ctx, path) for path in node.reads}
-        taken: Branch | None = None
-        held: list[Branch] = []
-        for br in node.branches:
-            if PREDICATES[br.when](ctx):
-                if taken is None:
-                    taken = br
-                else:
-                    held.append(br)
-        assert taken is not None, f"node {node.id}: no branch applies (the last must be `always`)"
-        forced_reason = ""
-        if force and node.id in force and node.decides == node.id and outcome_text(taken.outcome) != outcome_text(force[node.id]):
-            # compare(): plan an option the walk would not choose. Take the first branch with that outcome whose
-            # predicate holds, else the last one with that outcome; the step says it was forced and what the walk
-            # alone would have chosen. Feasibility nodes after it (prefix_support) still apply their own checks.
-            want = outcome_text(force[node.id])
-            with_outcome = [br for br in node.branches if outcome_text(br.outcome) == want]
-            if not with_outcome:
-                raise ValueError(f"force: node {node.id} has no outcome {want!r}")
-            forced_reason = (f"Forced by compare() to {want}; without forcing the walk chooses "
-                             f"{outcome_text(taken.outcome)}: {fill(taken.reason, ctx)}")
-            held = [br for br in held if br not in with_outcome]
-            taken = next((br for br in with_outcome if PREDICATES[br.when](ctx)), with_outcome[-1])
-        taken_branches.append((node.id, taken.when))
-        if taken.set:
-            for key, value in taken.set:
-                ctx.decisions[key] = value
-        else:
-            ctx.decisions[node.decides] = taken.outcome
-        for key in [k for k in ctx.cache if k not in STATIC_FACTS and not k.startswith("_")]:
-            del ctx.cache[key]  # facts that depend on decisions are recomputed
+        choice = _choose(node, ctx, force)
+        taken_branches.append((node.id, choice.taken.when))
+        _record_decision(ctx, node, choice.taken)
         trace.append({
             "node": node.id,
             "inputs": inputs,
-            "outcome": outcome_text(taken.outcome),
-            "reason": forced_reason or fill(taken.reason, ctx),
+            "outcome": outcome_text(choice.taken.outcome),
+            "reason": choice.forced_reason or fill(choice.taken.reason, ctx),
             "source": node.source,
         })
-        chosen = ctx.decisions.get(node.decides, taken.outcome)
-        held_outcomes = {outcome_text(b.outcome) for b in held if b.when != "always"}
-        for key, label, why_not in node.options:
-            if outcome_text(key) == outcome_text(chosen) or not why_not:
-                continue
-            reason = fill(why_not, ctx).strip()
-            if not reason:
-                continue
-            possible = outcome_text(key) in held_outcomes
-            if possible:
-                reason = f"Also applicable, but {outcome_text(chosen)} is preferred: {reason}"
-            alternatives.append({
-                "option": f"{node.decides}={outcome_text(key)}",
-                "verdict": "possible" if possible else "rejected",
-                "reason": reason,
-            })
-        node_id = taken.next or node.next
+        alternatives += _alternatives(node, ctx, choice)
+        node_id = choice.taken.next or node.next
     return Walk(trace=trace, alternatives=alternatives, decisions=dict(ctx.decisions), branches=taken_branches)
 
 

@@ -12,10 +12,20 @@ import string
 from collections.abc import Callable
 from typing import Any
 
+from eksadvisor.addressing.multus import MULTUS_AWS_FIXED_BUILD, MULTUS_UPSTREAM_FIXED, thick_fix_included
+from eksadvisor.decide.graph import (
+    ipv6_wanted,
+    linux_groups,
+    nitro_capable,
+    prefix_subnets_in_use,
+    system_pods,
+    trunk_capable,
+)
+from eksadvisor.model.maxpods import compute, sgp_capacity
+from eksadvisor.regions import region
 from eksadvisor.rulebook import (  # noqa: F401  (the catalog's names, re-exported for rule authors)
     ID_PATTERN,
     RULES_FILE,
-    SEVERITIES,
     Rule,
     load_rules,
     references,
@@ -23,6 +33,8 @@ from eksadvisor.rulebook import (  # noqa: F401  (the catalog's names, re-export
     retired_ids,
     rule_ids,
 )
+from eksadvisor.severity import SEVERITIES, SEVERITY_RANK  # noqa: F401  (SEVERITIES re-exported for rule authors)
+from eksadvisor.versions import IPV6_MIN_CNI
 
 RECOMMENDED_MIN_CNI = (1, 17, 1)  # oldest CNI AWS recommends for Kubernetes 1.32/1.33 (fact sheet §8, CNI-README)
 PLANNER_RULES = ("overlapping-cidrs", "docker-bridge-overlap", "cgnat-in-use", "subnet-too-small", "cluster-subnet-shared")
@@ -63,7 +75,6 @@ def _join(items: list[str]) -> str:
 def c_prefix_on_used_subnets(ctx: Any) -> dict[str, Any] | None:
     if not _ipv4_prefix(ctx):
         return None
-    from eksadvisor.decide.graph import prefix_subnets_in_use
 
     used = prefix_subnets_in_use(ctx)
     if not used:
@@ -121,7 +132,6 @@ def c_mixed_address_modes(ctx: Any) -> dict[str, Any] | None:
     if not _ipv4_prefix(ctx):
         return None
     bad, why = [], []
-    from eksadvisor.decide.graph import nitro_capable
 
     non_nitro = [t for t in _linux_types(ctx) if not nitro_capable(ctx.catalog.get(t))]
     if non_nitro:
@@ -139,7 +149,6 @@ def c_mixed_address_modes(ctx: Any) -> dict[str, Any] | None:
         why.append("Windows prefix delegation is configured separately")
     if not bad:
         return None
-    from eksadvisor.decide.graph import linux_groups
 
     groups = []
     for g in linux_groups(ctx):
@@ -211,8 +220,6 @@ def c_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
 
 def _recommended(ctx: Any, t: str) -> Any:
     """The calculator's result for type ``t`` in the chosen mode (recommended and raw ENI ceiling)."""
-    from eksadvisor.model.maxpods import compute
-
     return compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=_ipv4_prefix(ctx),
                    custom_networking=bool(ctx.decisions.get("custom_networking")))
 
@@ -220,8 +227,6 @@ def _recommended(ctx: Any, t: str) -> Any:
 @condition
 def c_max_pods_above_recommended(ctx: Any) -> dict[str, Any] | None:
     """max-pods set explicitly above the calculator's 110/250 (advisor._explicit_max_pods records where)."""
-    from eksadvisor.decide.graph import system_pods
-
     explicit = ctx.cache.get("explicit_max_pods") or {}
     for g in ctx.groups:
         rows = explicit.get(g.name)
@@ -236,8 +241,6 @@ def c_max_pods_above_recommended(ctx: Any) -> dict[str, Any] | None:
 @condition
 def c_system_pods_exceed_max_pods(ctx: Any) -> dict[str, Any] | None:
     """Workload fits max-pods on its own, but not with the group's DaemonSet/add-on pods (answers system_pods)."""
-    from eksadvisor.decide.graph import system_pods
-
     for g in ctx.groups:
         total, with_ip = system_pods(ctx, g.name)
         if total and g.pods_per_node <= g.max_pods < g.pods_per_node + total:
@@ -299,8 +302,6 @@ def c_custom_networking_while_ipv6_ready(ctx: Any) -> dict[str, Any] | None:
     a = ctx.answers
     if not (ctx.decisions.get("custom_networking") and a.ipv6.ready and a.network.separate_pod_cidr_required):
         return None
-    from eksadvisor.decide.graph import IPV6_MIN_CNI
-
     if ctx.fact("windows_groups") or ctx.fact("non_nitro_types") or ctx.cni() < IPV6_MIN_CNI:
         return None  # IPv6 is blocked anyway: pointing at it would mislead
     return {"why": "pod traffic must come from a separate CIDR"}
@@ -310,7 +311,6 @@ def c_custom_networking_while_ipv6_ready(ctx: Any) -> dict[str, Any] | None:
 def c_custom_networking_on(ctx: Any) -> dict[str, Any] | None:
     if not ctx.decisions.get("custom_networking") or _auto(ctx):
         return None
-    from eksadvisor.model.maxpods import compute
 
     prefix = ctx.decisions.get("address_mode") == "prefix"
     parts = []
@@ -416,8 +416,6 @@ def _remedy(ctx: Any) -> str:
 
 def _excluded_az(ctx: Any) -> tuple[Any, set[str]] | None:
     """The Region's facts and the plan's cluster-subnet AZs, when the Region has AZ IDs EKS refuses [EKS-NETREQ]."""
-    from eksadvisor.regions import region
-
     r = region(ctx.answers.region)
     cluster_azs = {s["az"] for s in ctx.plan.get("subnets", []) if s["role"] == "cluster"}
     if r is None or not r.eks_excluded_az_ids or not cluster_azs:
@@ -458,8 +456,6 @@ def c_ipv6_chosen(ctx: Any) -> dict[str, Any] | None:
 
 @condition
 def c_ipv6_blocked_by_non_nitro(ctx: Any) -> dict[str, Any] | None:
-    from eksadvisor.decide.graph import ipv6_wanted, nitro_capable
-
     a = ctx.answers
     if not ipv6_wanted(ctx) or ctx.decisions.get("ip_family") == "ipv6":
         return None
@@ -617,8 +613,6 @@ def c_sgp_with_windows(ctx: Any) -> dict[str, Any] | None:
 
 def _linux_types(ctx: Any) -> list[str]:
     """Instance types of the Linux node groups (aws-node, branch ENIs and kubelet max-pods apply to these only)."""
-    from eksadvisor.decide.graph import linux_groups
-
     return sorted({t for g in linux_groups(ctx) for t in g.instance_types})
 
 
@@ -677,7 +671,6 @@ def feature_split(ctx: Any, g: Any, supports: Callable[[Any], bool]) -> tuple[li
 def c_sgp_non_trunking(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx):
         return None
-    from eksadvisor.decide.graph import linux_groups, trunk_capable
 
     where, bad = [], []
     for g in linux_groups(ctx):
@@ -716,8 +709,6 @@ def c_sgp_branch_capacity_short(ctx: Any) -> dict[str, Any] | None:
 def sgp_group_capacity(ctx: Any, g: Any) -> list[tuple[str, int, str]]:
     """(type, pods one node can address, the arithmetic) for a Linux group with Security Groups for Pods on, in the
     chosen address mode: maxpods.sgp_capacity, the formula ``ip-usage --sgp`` places pods with."""
-    from eksadvisor.model.maxpods import sgp_capacity
-
     prefix = _ipv4_prefix(ctx)
     custom = bool(ctx.decisions.get("custom_networking"))
     branch = min(ctx.answers.security_groups_for_pods.pods_per_node, g.pods_per_node)
@@ -732,13 +723,11 @@ def sgp_group_capacity(ctx: Any, g: Any) -> list[tuple[str, int, str]]:
 def c_sgp_capacity_short(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx) or ctx.decisions.get("ip_family") != "ipv4" or ctx.decisions.get("sgp_mode") not in ("strict", "standard"):
         return None
-    from eksadvisor.decide.graph import linux_groups
 
     names = {g.name for g in linux_groups(ctx)}
     for g in ctx.groups:
         if g.name not in names:
             continue
-        from eksadvisor.decide.graph import system_pods
 
         _, with_ip = system_pods(ctx, g.name)
         workload = min(g.pods_per_node, g.max_pods)  # pods over max-pods are pods-exceed-max-pods' finding
@@ -750,8 +739,6 @@ def c_sgp_capacity_short(ctx: Any) -> dict[str, Any] | None:
         if _ipv4_prefix(ctx):
             fix = "Use instance types with more ENIs, or spread the pods over more nodes."
         else:
-            from eksadvisor.decide.graph import nitro_capable
-
             nitro = [t for t, _, _ in short if nitro_capable(ctx.catalog.get(t))]
             fix = ("Turn on prefix delegation (it works with Security Groups for Pods; needs VPC CNI 1.9 or later and "
                    "Nitro types), use larger types, or run fewer pods per node."
@@ -769,8 +756,6 @@ def _multus_thick(ctx: Any) -> bool:
 
 @condition
 def c_multus_thick_race(ctx: Any) -> dict[str, Any] | None:
-    from eksadvisor.addressing.multus import MULTUS_AWS_FIXED_BUILD, MULTUS_UPSTREAM_FIXED, thick_fix_included
-
     if _multus_thick(ctx) and not thick_fix_included(ctx.answers.multus.version):
         return {"version": ctx.answers.multus.version, "aws_fixed": MULTUS_AWS_FIXED_BUILD,
                 "upstream_fixed": MULTUS_UPSTREAM_FIXED}
@@ -806,7 +791,7 @@ def c_audit_only(ctx: Any) -> dict[str, Any] | None:
 
 # ------------------------------------------------------------------------------------ evaluation
 
-class _Params(dict):  # type: ignore[type-arg]
+class _Params(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
@@ -828,7 +813,7 @@ def evaluate(ctx: Any, suppress: list[str] | tuple[str, ...] = ()) -> list[dict[
         message = _fill(rule.message, params)
         if rule.status and rule.status not in message:
             message = f"[{rule.status}] {message}"
-        out.append((SEVERITIES.index(rule.severity), index, {
+        out.append((SEVERITY_RANK[rule.severity], index, {
             "id": rule.id,
             "severity": rule.severity,
             "message": message,

@@ -7,9 +7,9 @@ lists (``ip_family=ipv6``, ``custom_networking=true``, ``address_mode=prefix``, 
 other nodes (endpoint access, Security Groups for Pods, Multus, warm-pool tuning) are not rows: they keep the
 recommended mode.
 
-How a row is planned: the recommended row is exactly advise()'s path (:func:`eksadvisor.decide.advisor._prepare`
+How a row is planned: the recommended row is exactly advise()'s path (:func:`eksadvisor.decide.advisor.prepare`
 without forcing); every other row walks the same graph with the option's decisions forced at their nodes
-(``_prepare(force=...)``; the trace step says "Forced by compare()"), then runs the same max-pods, ipamd usage,
+(``prepare(force=...)``; the trace step says "Forced by compare()"), then runs the same max-pods, ipamd usage,
 subnet planner and rules as advise(). There is no second model: every number is read from those results.
 
 - ``max_pods``: the lowest kubelet max pods over the node groups (``None`` without EC2 node groups).
@@ -35,7 +35,14 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from eksadvisor.addressing.planner import refusal_sentence
+from eksadvisor.answers import load_answers
+from eksadvisor.catalog import load_catalog
+from eksadvisor.decide.advisor import Prepared, az_usage_out, plan_facts, prepare
+from eksadvisor.decide.graph import PREDICATES, choose_strategies, fill, load_graph
+from eksadvisor.decide.rules import evaluate
 from eksadvisor.errors import InputError
+from eksadvisor.wording import plain
 
 # label -> the decisions forced for it (graph node ids; ip_family ipv6 sets the rest itself).
 OPTIONS: dict[str, dict[str, Any]] = {
@@ -86,7 +93,7 @@ def _norm(cidr: str) -> str:
         return cidr
 
 
-def _capacity(p: Any) -> tuple[dict[tuple[str, str], int], int]:
+def _capacity(p: Prepared) -> tuple[dict[tuple[str, str], int], int]:
     """Free addresses per (AZ, role) in the plan's node ("private") and pod subnets, and their total."""
     used = {_norm(s.cidr): s.used_ips for s in p.answers.network.existing_subnets}
     free: dict[tuple[str, str], int] = {}
@@ -97,7 +104,7 @@ def _capacity(p: Any) -> tuple[dict[tuple[str, str], int], int]:
     return free, sum(free.values())
 
 
-def _headroom(p: Any, ipv6: bool, free: Mapping[tuple[str, str], int]) -> int | None:
+def _headroom(p: Prepared, ipv6: bool, free: Mapping[tuple[str, str], int]) -> int | None:
     at_max = p.at_max
     if at_max is None:
         return None
@@ -134,11 +141,7 @@ def spread_capacity(room: list[int]) -> int:
     return k
 
 
-def _row(p: Any, label: str, recommended: bool) -> dict[str, Any]:
-    from eksadvisor.decide.advisor import az_usage_out, plan_facts
-    from eksadvisor.decide.graph import choose_strategies
-    from eksadvisor.decide.rules import evaluate
-
+def _row(p: Prepared, label: str, recommended: bool) -> dict[str, Any]:
     ctx = p.ctx
     decided = _decided(ctx)
     ipv6 = decided["ip_family"] == "ipv6"
@@ -152,8 +155,6 @@ def _row(p: Any, label: str, recommended: bool) -> dict[str, Any]:
     note = "" if recommended else next(
         (s["reason"] for s in p.result.trace if s["reason"].startswith("Forced by compare()")), "")
     if not fits:
-        from eksadvisor.addressing.planner import refusal_sentence
-
         if not getattr(p.plan, "complete", True):
             reason = refusal_sentence(p.plan)  # the sentence advise() refuses this option with
         else:
@@ -161,7 +162,6 @@ def _row(p: Any, label: str, recommended: bool) -> dict[str, Any]:
                 (f.message for f in p.plan.findings if f.id == "subnet-too-small"), "")
         note = (reason if reason.startswith("The plan does not fit") else f"The plan does not fit: {reason}") \
             + (" " + note if note else "")
-    from eksadvisor.wording import plain
 
     return {
         "option": label, "recommended": recommended, "available": True, **decided,
@@ -185,8 +185,6 @@ def _row(p: Any, label: str, recommended: bool) -> dict[str, Any]:
 
 def _unavailable(label: str, want: Mapping[str, Any], why: str) -> dict[str, Any]:
     row = dict.fromkeys(COLUMNS)
-    from eksadvisor.wording import plain
-
     row.update(option=label, recommended=False, available=False, fits=False, note=plain(why),
                ip_family=want.get("ip_family"), address_mode=want.get("address_mode", "prefix"),
                custom_networking=bool(want.get("custom_networking")), critical_warning_ids="", secondary_cidrs="")
@@ -195,18 +193,13 @@ def _unavailable(label: str, want: Mapping[str, Any], why: str) -> dict[str, Any
 
 def compare_rows(answers: Any, options: Iterable[str] | None = None, *, catalog: Any = None) -> list[dict[str, Any]]:
     """The rows of :func:`compare` as plain dicts (no pandas), in :data:`OPTIONS` order."""
-    from eksadvisor.answers import load_answers
-    from eksadvisor.catalog import load_catalog
-    from eksadvisor.decide.advisor import _prepare
-    from eksadvisor.decide.graph import PREDICATES, fill, load_graph
-
     wanted = list(OPTIONS) if options is None else list(dict.fromkeys(options))
     unknown = [o for o in wanted if o not in OPTIONS]
     if unknown:
         raise InputError(f"options: {unknown[0]!r} is not one of {', '.join(OPTIONS)}.", field="options")
     a = load_answers(answers)
     catalog = catalog or load_catalog()
-    base = _prepare(a, catalog)  # advise()'s own path: the recommended row
+    base = prepare(a, catalog)  # advise()'s own path: the recommended row
     static = dict(base.ctx.cache)  # answers-only facts (exhaustion trial plans): computed once
     chosen = _label_of(_decided(base.ctx))
     rows: dict[str, dict[str, Any]] = {chosen: _row(base, chosen, True)}
@@ -221,7 +214,7 @@ def compare_rows(answers: Any, options: Iterable[str] | None = None, *, catalog:
             if blocked:
                 rows[label] = _unavailable(label, want, blocked[0])
                 continue
-        p = _prepare(a, catalog, force=want, static_facts=static)
+        p = prepare(a, catalog, force=want, static_facts=static)
         got = _decided(p.ctx)
         if _label_of(got) != label:
             # a feasibility node after the forced one changed it back (e.g. prefix_support: VPC CNI < 1.9.0)

@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from eksadvisor.catalog import Catalog, InstanceType, load_catalog
 from eksadvisor.errors import InputError
+from eksadvisor.versions import DEFAULT_CNI_VERSION  # noqa: F401  (re-exported for the model's modules)
 
 IPS_PER_PREFIX = 16
 COOLDOWN_SECONDS = 30  # IP_COOLDOWN_PERIOD default, data_store.go getCooldownPeriod
-DEFAULT_CNI_VERSION = "1.19.2"
 
 # manifest defaults (config/master/aws-k8s-cni.yaml, charts/aws-vpc-cni/values.yaml)
 MANIFEST_DEFAULTS = {"WARM_ENI_TARGET": 1, "WARM_IP_TARGET": 0, "MINIMUM_IP_TARGET": 0, "WARM_PREFIX_TARGET": 1}

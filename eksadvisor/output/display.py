@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from eksadvisor.severity import SEVERITIES
+
 _CSS = (
     "<style>.eksa{font-family:system-ui,sans-serif;font-size:13px;line-height:1.4}"
     ".eksa table{border-collapse:collapse;margin:4px 0}.eksa td,.eksa th{border:1px solid #ddd;padding:2px 6px;"
@@ -123,7 +125,7 @@ def recommendation_html(rec: Any, *, charts: bool = True) -> str:
     """A Recommendation as an HTML fragment: mode and key numbers, warnings by severity, details folded."""
     from eksadvisor.output.report import mode_label
 
-    counts = [(sev, sum(1 for w in rec.warnings if w.severity == sev)) for sev in ("critical", "warning", "info")]
+    counts = [(sev, sum(1 for w in rec.warnings if w.severity == sev)) for sev in SEVERITIES]
     lowest = min((g.max_pods for g in rec.node_groups), default=0)
     at_max = sum(u.node_subnet_addresses_max + u.pod_subnet_addresses_max for u in rec.az_usage)
     facts = [
@@ -210,8 +212,7 @@ def subnet_plan_html(plan: Any) -> str:
 def audit_html(r: Any, *, charts: bool = True) -> str:
     """An AuditResult (docs/design.md §2.5): the running mode and the findings by severity first, subnets, groups, the
     exhaustion forecast (with the audit's chart) and the changes folded."""
-    sevs = ("critical", "warning", "info")
-    counts = [(sev, sum(1 for f in r.findings if f.severity == sev)) for sev in sevs]
+    counts = [(sev, sum(1 for f in r.findings if f.severity == sev)) for sev in SEVERITIES]
     cs = r.current_settings
     mode = ("IPv6" if cs.ip_family == "ipv6" else "IPv4, " + ("prefix delegation" if cs.address_mode == "prefix"
                                                             else "secondary IP mode")) \

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eksadvisor.errors import EksAdvisorError, InputError
+from eksadvisor.severity import SEVERITIES as SEVERITY_ORDER
 from eksadvisor.wording import confidence as confidence_words
 from eksadvisor.wording import plain
 
@@ -64,7 +65,7 @@ SECTIONS = (
     ("provenance", "12. Provenance"),
     ("appendix-answers", "Appendix: answers (re-importable)"),
 )
-SEVERITIES = (("critical", "Critical"), ("warning", "Warning"), ("info", "Info"))
+SEVERITIES = tuple((sev, sev.capitalize()) for sev in SEVERITY_ORDER)
 STRATEGY_LABELS = {
     "prefix_delegation": "prefix delegation",
     "secondary_cidr": "secondary VPC CIDR",
@@ -417,7 +418,7 @@ def _finding(finding: Mapping[str, Any]) -> dict[str, Any]:
     severity = _text(finding.get("severity", "info"))
     ranges = finding.get("ranges") or []
     return {
-        "severity": severity if severity in ("critical", "warning", "info") else "info",
+        "severity": severity if severity in SEVERITY_ORDER else "info",
         "severity_label": severity,
         "id": _text(finding.get("id", "finding")),
         "message": Rich(plain(message) or "-"),

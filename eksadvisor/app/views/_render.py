@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor.output import charts, report
+from eksadvisor.severity import SEVERITIES as SEVERITY_ORDER
 from eksadvisor.wording import plain
 
-SEVERITY_ORDER = ("critical", "warning", "info")
 SEVERITY_ICON = {"critical": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 REPORT_FORMATS = {  # format -> (label, file extension, MIME type)
     "md": ("Markdown", "md", "text/markdown"),

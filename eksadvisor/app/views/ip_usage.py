@@ -9,6 +9,7 @@ from eksadvisor.addressing import cidr
 from eksadvisor.app.views._common import Fields, catalog
 from eksadvisor.model import ipam
 from eksadvisor.output import charts
+from eksadvisor.versions import DEFAULT_CNI_VERSION
 from eksadvisor.wording import plain
 
 st.title("IP usage simulator")
@@ -75,7 +76,7 @@ with left:
             max_eni_in = st.number_input("MAX_ENI (0: not set)", min_value=0, max_value=32, value=0, key="ip_max_eni",
                                          disabled=windows)
             fields.slot("max_eni")
-        cni_version = st.text_input("VPC CNI version", value="1.19.2", key="ip_cni")
+        cni_version = st.text_input("VPC CNI version", value=DEFAULT_CNI_VERSION, key="ip_cni")
         fields.slot("cni_version")
     subnet = st.text_input("Node subnet (for its capacity)", value="10.0.0.0/20", key="ip_subnet",
                            help="Under custom networking this is the pod (ENIConfig) subnet.")

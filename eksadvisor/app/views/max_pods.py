@@ -8,6 +8,7 @@ import streamlit as st
 from eksadvisor.app.views._common import Fields, catalog
 from eksadvisor.model.maxpods import ipv6_max_pods, max_pods, max_pods_all
 from eksadvisor.output import charts
+from eksadvisor.versions import DEFAULT_CNI_VERSION
 from eksadvisor.wording import plain
 
 MODES = {  # label -> (prefix_delegation, custom_networking)
@@ -61,7 +62,7 @@ st.caption(
 fields = Fields()
 c1, c2, c3 = st.columns([1, 1, 1])
 with c1:
-    cni_version = st.text_input("VPC CNI version", value="1.19.2", key="mp_cni", help="Prefix delegation needs 1.9 or later.")
+    cni_version = st.text_input("VPC CNI version", value=DEFAULT_CNI_VERSION, key="mp_cni", help="Prefix delegation needs 1.9 or later.")
     fields.slot("cni_version")
 with c2:
     max_eni_in = st.number_input(

@@ -11,6 +11,7 @@ from eksadvisor.addressing import planner as layout
 from eksadvisor.addressing import prefixready
 from eksadvisor.app.views._common import Fields
 from eksadvisor.output import charts
+from eksadvisor.severity import SEVERITY_RANK
 from eksadvisor.wording import plain
 
 SEVERITY_BOX = {"critical": st.error, "warning": st.warning, "info": st.info}
@@ -25,8 +26,7 @@ def _findings(findings: list, title: str) -> None:
     if not findings:
         return
     st.markdown(f"**{title}**")
-    order = {"critical": 0, "warning": 1, "info": 2}
-    for f in sorted(findings, key=lambda f: order.get(f.severity, 3)):
+    for f in sorted(findings, key=lambda f: SEVERITY_RANK.get(f.severity, 3)):
         SEVERITY_BOX.get(f.severity, st.info)(f"{plain(f.message)}\n\n`{f.id}` — {plain(f.source)}")
 
 

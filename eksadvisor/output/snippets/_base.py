@@ -37,6 +37,7 @@ from eksadvisor.names import DNS_LABEL as _DNS_LABEL
 from eksadvisor.names import IFNAME as _IFNAME
 from eksadvisor.names import NODEGROUP_NAME as _NODEGROUP_NAME
 from eksadvisor.names import REGION as _REGION
+from eksadvisor.versions import DEFAULT_CNI_VERSION
 
 PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z0-9_]*(?::[A-Za-z0-9._-]+)?>")
 _QUALIFIER_BAD = re.compile(r"[^A-Za-z0-9._-]+")
@@ -426,7 +427,7 @@ def build_context(rec: Any, answers: Any) -> Context:
     cluster = check(_CLUSTER_NAME, get(rec, "cluster_name") or get(answers, "cluster_name"), "cluster_name",
                     "a valid EKS cluster name")
     region = check(_REGION, get(answers, "region", "us-east-1"), "region", "an AWS Region name")
-    cni_text = str(get(answers, "cni_version", "1.19.2"))
+    cni_text = str(get(answers, "cni_version", DEFAULT_CNI_VERSION))
     cni = parse_cni_version(cni_text)
     ip_family = get(rec, "ip_family", "ipv4")
     address_mode = get(rec, "address_mode", "secondary_ip")
