@@ -40,9 +40,19 @@ _LAZY = {
 __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from eksadvisor.catalog import InstanceType, load_catalog
-    from eksadvisor.errors import EksAdvisorError, InputError, UnknownInstanceType
-    from eksadvisor.model.maxpods import MaxPodsResult, max_pods
+    from eksadvisor.catalog import InstanceType as InstanceType
+    from eksadvisor.catalog import load_catalog as load_catalog
+    from eksadvisor.errors import (
+        EksAdvisorError as EksAdvisorError,
+    )
+    from eksadvisor.errors import (
+        InputError as InputError,
+    )
+    from eksadvisor.errors import (
+        UnknownInstanceType as UnknownInstanceType,
+    )
+    from eksadvisor.model.maxpods import MaxPodsResult as MaxPodsResult
+    from eksadvisor.model.maxpods import max_pods as max_pods
 
 
 # Public submodules reachable as attributes without an explicit import (``eksadvisor.charts.compare_chart``);
