@@ -10,9 +10,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from eksadvisor.names import SubnetRole  # transit: private NAT gateway / TGW
+
 SCHEMA_VERSION = 1
 Severity = Literal["info", "warning", "critical"]
-SubnetRole = Literal["cluster", "public", "private", "pod", "transit", "multus"]  # transit: private NAT gateway / TGW
 Strategy = Literal[
     "prefix_delegation", "secondary_cidr", "custom_networking", "ipv6",
     "private_nat_gateway", "subnet_cidr_reservation", "alternate_cni",
