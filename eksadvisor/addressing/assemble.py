@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from ipaddress import IPv4Network
+from typing import NamedTuple
 
 from eksadvisor.addressing import cidr as C
 from eksadvisor.addressing.cidr import Finding, cite
@@ -31,8 +31,7 @@ from eksadvisor.errors import InputError
 from eksadvisor.names import TaggedRole
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One subnet of the plan before it is named: reused (``existing`` is its input) or newly placed."""
 
     role: TaggedRole
@@ -50,7 +49,8 @@ def build_subnets(draft: Draft, reused: Sequence[Reused], needs: Sequence[Need],
                   placed: dict[Key, IPv4Network]) -> list[PlannedSubnet]:
     """The reused and placed subnets in output order, named ``<cluster>-<role>-<az>[-n]``, with their findings."""
     req, ctx = draft.req, draft.ctx
-    entries = [Entry(r.role, r.az, req.azs.index(r.az), ctx.existing[r.position].net, 0, ctx.existing[r.position].spec)
+    existing = ctx.existing
+    entries = [Entry(r.role, r.az, req.azs.index(r.az), existing[r.position].net, 0, existing[r.position].spec)
                for r in reused]
     for n in needs:
         net = placed.get(n.key)

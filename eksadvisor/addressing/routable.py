@@ -16,7 +16,7 @@ from eksadvisor.addressing import cidr as C
 from eksadvisor.addressing.blocks import pick_block, pools, routable_search
 from eksadvisor.addressing.cidr import Finding, cite
 from eksadvisor.addressing.overlap import place_for_overlap
-from eksadvisor.addressing.placement import Key, Need, Placement, fit
+from eksadvisor.addressing.placement import Need, Placement, fit
 from eksadvisor.addressing.plan_context import Draft
 from eksadvisor.addressing.plan_model import ROLE_WORD, SECONDARY_PREFIX
 from eksadvisor.addressing.space import Holes, holes
@@ -50,7 +50,7 @@ def place_routable(draft: Draft, needs: list[Need]) -> RoutablePlacement:
     placement.unplaced.extend(overlap.unplaced)
     next_secondary: IPv4Network | None = None
     if placement.degraded:
-        _degradation_findings(r_needs, placement.placed, placement.degraded, draft.findings, draft.notes)
+        _degradation_findings(draft, r_needs, placement)
         next_secondary = pick_block(SECONDARY_PREFIX, routable_search(req, ctx.primary), draft.clear_of(*new_blocks),
                                     ctx.primary, [*ctx.vpc_blocks, *new_blocks])
     return RoutablePlacement(placement, r_needs, free, new_blocks, next_secondary)
@@ -83,9 +83,9 @@ def _add_secondaries(draft: Draft, free: list[IPv4Network], r_needs: list[Need],
     return placement
 
 
-def _degradation_findings(needs: Sequence[Need], placed: dict[Key, IPv4Network], degraded: set[str],
-                          findings: list[Finding], notes: list[str]) -> None:
-    """Say what the plan gave up to fit, with the numbers."""
+def _degradation_findings(draft: Draft, needs: Sequence[Need], placement: Placement) -> None:
+    """Say what the plan gave up to fit (the degrade ladder's steps taken), with the numbers."""
+    placed, findings, notes = placement.placed, draft.findings, draft.notes
     shrunk = [n for n in needs if n.role in ("private", "pod") and n.key in placed and n.prefixlen > n.desired]
     dropped = [n for n in needs if n.role in ("private", "pod") and n.dropped]
     if shrunk or dropped:
@@ -101,5 +101,5 @@ def _degradation_findings(needs: Sequence[Need], placed: dict[Key, IPv4Network],
     if public:
         notes.append(f"Public subnets shrunk to /{max(public)} to make the plan fit (not below the /27 a load balancer "
                      "needs, with 8 free addresses).")
-    if "cluster" in degraded:
+    if "cluster" in placement.degraded:
         notes.append("Cluster subnets are planned in two AZs only (what EKS needs): there was no room for one per AZ.")
