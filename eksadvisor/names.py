@@ -7,6 +7,7 @@ is written into a command or manifest (defence in depth when a caller hands over
 from __future__ import annotations
 
 import re
+from typing import Literal, get_args
 
 # EKS CreateCluster: 1-100 characters, first alphanumeric, then [A-Za-z0-9_-].
 CLUSTER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
@@ -16,3 +17,11 @@ REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 AZ = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d{1,2})[a-z]")  # group 1: the Region
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # RFC 1123 label (Kubernetes object names)
 IFNAME = re.compile(r"[A-Za-z0-9_.-]{1,15}")  # Linux interface name (IFNAMSIZ - 1)
+
+# Subnet roles, one list for the planner, the tags, the recommendation format and the generators. ``transit``: a
+# private NAT gateway / Transit Gateway attachment subnet; ``multus``: a Multus network's per-AZ subnet, which carries
+# the pod subnets' tags (so it is no TaggedRole of its own).
+TaggedRole = Literal["cluster", "public", "private", "pod", "transit"]
+SubnetRole = Literal[TaggedRole, "multus"]
+TAGGED_ROLES: tuple[str, ...] = get_args(TaggedRole)
+SUBNET_ROLES: tuple[str, ...] = get_args(SubnetRole)

@@ -13,8 +13,9 @@ from pydantic import Field
 from eksadvisor.basemodel import OutputModel
 from eksadvisor.severity import Severity
 
+from eksadvisor.names import SubnetRole  # transit: private NAT gateway / TGW
+
 SCHEMA_VERSION = 1
-SubnetRole = Literal["cluster", "public", "private", "pod", "transit", "multus"]  # transit: private NAT gateway / TGW
 Strategy = Literal[
     "prefix_delegation", "secondary_cidr", "custom_networking", "ipv6",
     "private_nat_gateway", "subnet_cidr_reservation", "alternate_cni",

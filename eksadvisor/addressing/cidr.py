@@ -229,8 +229,8 @@ _TABLE: dict[str, tuple[_Forbidden, ...]] = {
     "192.168/16": (_Forbidden(RFC1918_10, "10.0.0.0/8"), _Forbidden(RFC1918_172, "172.16.0.0/12"),
                    _Forbidden(BENCHMARK_198_19, "198.19.0.0/16")),
     "198.19/16": tuple(_Forbidden(n, f"{n} (RFC 1918)") for n in RFC1918),
-    "public_or_cgnat": tuple(_Forbidden(n, f"{n} (RFC 1918)") for n in RFC1918)
-    + (_Forbidden(BENCHMARK_198_19, "198.19.0.0/16"),),
+    "public_or_cgnat": (*(_Forbidden(n, f"{n} (RFC 1918)") for n in RFC1918),
+                        _Forbidden(BENCHMARK_198_19, "198.19.0.0/16")),
 }
 
 _ROW_NAME = {

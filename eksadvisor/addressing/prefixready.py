@@ -307,12 +307,32 @@ def size_reservation(subnet: IPv4Network, free: Sequence[bool], counts: Sequence
         return []
     fpre = [0, *accumulate(1 if f else 0 for f in free)]
     upre = [0, *accumulate(counts)]
-    single: tuple[int, int] | None = None  # (first block, n blocks)
+    single = _single_range(fpre, upre, k, nb if allow_whole_subnet else nb // 2)
+    pieces, got = _free_pieces(subnet, free, k)
+    chosen = [single] if single is not None else []
+    # several reservations only when they reserve at most half of what one range would
+    if got >= k and (single is None or 2 * sum(p[1] for p in pieces) <= single[1]):
+        chosen = sorted(pieces)
+    out = []
+    for first, n in chosen:
+        (net,) = _block_net(subnet, first, n)
+        nfree = fpre[first + n] - fpre[first]
+        used = upre[first + n] - upre[first]
+        desc = f"eksadvisor: /28 prefixes for pods ({min(nfree, k)} of {k} needed)"
+        out.append(Reservation(subnet=str(subnet), cidr=str(net), free_prefixes=nfree, used_addresses_inside=used,
+                               command=reservation_command(subnet_id, str(net), desc)))
+    return out
+
+
+def _single_range(fpre: Sequence[int], upre: Sequence[int], k: int, limit: int) -> tuple[int, int] | None:
+    """(first block, n blocks) of the smallest aligned range of at most ``limit`` blocks holding ``k`` free /28s
+    (fewest in-use addresses inside, then lowest address); None when none does. ``fpre``/``upre``: prefix sums of the
+    free flags and of the used counts per block."""
+    nb = len(fpre) - 1
     size = 1
     while size < k:
         size *= 2
-    limit = nb if allow_whole_subnet else nb // 2
-    while size <= limit and single is None:
+    while size <= limit:
         best = None
         for start in range(0, nb, size):
             nfree = fpre[start + size] - fpre[start]
@@ -321,9 +341,14 @@ def size_reservation(subnet: IPv4Network, free: Sequence[bool], counts: Sequence
                 if best is None or used < best[0]:
                     best = (used, start)
         if best is not None:
-            single = (best[1], size)
+            return best[1], size
         size *= 2
-    # several fully-free aligned blocks, largest first
+    return None
+
+
+def _free_pieces(subnet: IPv4Network, free: Sequence[bool], k: int) -> tuple[list[tuple[int, int]], int]:
+    """Several fully-free aligned blocks, largest first, each shrunk to what is still needed: ((first block, n
+    blocks) pieces, free /28s they hold)."""
     pieces: list[tuple[int, int]] = []
     got = 0
     candidates: list[tuple[int, int]] = []
@@ -341,19 +366,22 @@ def size_reservation(subnet: IPv4Network, free: Sequence[bool], counts: Sequence
             take //= 2
         pieces.append((first, take))
         got += take
-    chosen = [single] if single is not None else []
-    # several reservations only when they reserve at most half of what one range would
-    if got >= k and (single is None or 2 * sum(p[1] for p in pieces) <= single[1]):
-        chosen = sorted(pieces)
-    out = []
-    for first, n in chosen:
-        (net,) = _block_net(subnet, first, n)
-        nfree = fpre[first + n] - fpre[first]
-        used = upre[first + n] - upre[first]
-        desc = f"eksadvisor: /28 prefixes for pods ({min(nfree, k)} of {k} needed)"
-        out.append(Reservation(subnet=str(subnet), cidr=str(net), free_prefixes=nfree, used_addresses_inside=used,
-                               command=reservation_command(subnet_id, str(net), desc)))
-    return out
+    return pieces, got
+
+
+def _largest_and_sample(subnet: IPv4Network, free: Sequence[bool]) -> tuple[str | None, list[str]]:
+    """The largest free aligned block (None when no /28 is free) and the first 16 free /28s."""
+    largest = None
+    sample: list[str] = []
+    best_size = 0
+    for s, e in _runs(free):
+        for net in _block_net(subnet, s, e - s + 1):
+            if net.num_addresses > best_size:
+                best_size, largest = net.num_addresses, str(net)
+        if len(sample) < 16:
+            sample.extend(str(n) for n in _block_net(subnet, s, min(e - s + 1, 16 - len(sample)))
+                          for n in n.subnets(new_prefix=PREFIX_LEN))
+    return largest, sample[:16]
 
 
 def analyse(subnet: IPv4Network, used: UsedSet, *, assumption: str | None = None,
@@ -379,18 +407,7 @@ def analyse(subnet: IPv4Network, used: UsedSet, *, assumption: str | None = None
     frag = 0.0 if ideal == 0 else round(max(0.0, 1 - nfree / ideal), 4)
     free_addresses = usable - used_count
     stranded = free_addresses - nfree * PREFIX_SIZE
-    runs = _runs(free)
-    largest = None
-    sample: list[str] = []
-    best_size = 0
-    for s, e in runs:
-        for net in _block_net(subnet, s, e - s + 1):
-            if net.num_addresses > best_size:
-                best_size, largest = net.num_addresses, str(net)
-        if len(sample) < 16:
-            sample.extend(str(n) for n in _block_net(subnet, s, min(e - s + 1, 16 - len(sample)))
-                          for n in n.subnets(new_prefix=PREFIX_LEN))
-    sample = sample[:16]
+    largest, sample = _largest_and_sample(subnet, free)
     findings: list[Finding] = []
     notes = [DERIVED_EDGE_NOTE]
     level = _level(frag, ideal, nfree)

@@ -16,12 +16,13 @@ from typing import Literal
 
 from eksadvisor.errors import InputError
 from eksadvisor.names import CLUSTER_NAME as _CLUSTER_NAME
+from eksadvisor.names import TAGGED_ROLES, TaggedRole
 
 ELB_TAG = "kubernetes.io/role/elb"
 INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb"
 CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/"
 
-Role = Literal["cluster", "public", "private", "pod", "transit"]
+Role = TaggedRole  # the roles whose subnets carry tags of their own (eksadvisor.names)
 Ownership = Literal["shared", "owned"]
 
 SOURCE = ("[EKS-NETREQ] https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html; "
@@ -39,13 +40,13 @@ def check_cluster_name(name: str, field: str = "cluster_name") -> str:
 def subnet_tags(role: Role, cluster_name: str, ownership: Ownership = "shared") -> dict[str, str]:
     """The tags a subnet of ``role`` needs, sorted by key."""
     check_cluster_name(cluster_name)
-    if role not in ("cluster", "public", "private", "pod", "transit"):
-        raise InputError(f"role: {role!r} is not one of cluster, public, private, pod, transit.", field="role")
+    if role not in TAGGED_ROLES:
+        raise InputError(f"role: {role!r} is not one of {', '.join(TAGGED_ROLES)}.", field="role")
     if ownership not in ("shared", "owned"):
         raise InputError(f"ownership: {ownership!r} must be 'shared' or 'owned'.", field="ownership")
     if role == "transit":  # private NAT gateway / Transit Gateway attachment: nothing Kubernetes discovers
         return {}
-    tags = {CLUSTER_TAG_PREFIX + cluster_name: ownership}
+    tags: dict[str, str] = {CLUSTER_TAG_PREFIX + cluster_name: ownership}
     if role == "public":
         tags[ELB_TAG] = "1"
     elif role == "private":

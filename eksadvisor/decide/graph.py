@@ -18,8 +18,8 @@ from typing import Any, NamedTuple
 from eksadvisor.addressing.multus import thick_fix_included
 from eksadvisor.addressing.planner import ExistingSubnetIn, PlanRequest, fits_as_is
 from eksadvisor.errors import InputError
-from eksadvisor.model.node import node_usage_for
 from eksadvisor.model.maxpods import compute, pod_eni_cap, sgp_capacity, trunk_supported
+from eksadvisor.model.node import node_usage_for
 from eksadvisor.model.warmpool import recommend_warm_settings
 from eksadvisor.shipped import load_yaml_data
 from eksadvisor.versions import IPV6_MIN_CNI, PD_MIN_CNI, parse_cni_version

@@ -38,6 +38,7 @@ from eksadvisor.names import IFNAME as _IFNAME
 from eksadvisor.names import NODEGROUP_NAME as _NODEGROUP_NAME
 from eksadvisor.names import REGION as _REGION
 from eksadvisor.versions import DEFAULT_CNI_VERSION
+from eksadvisor.names import SUBNET_ROLES
 
 PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z0-9_]*(?::[A-Za-z0-9._-]+)?>")
 _QUALIFIER_BAD = re.compile(r"[^A-Za-z0-9._-]+")
@@ -449,7 +450,7 @@ def build_context(rec: Any, answers: Any) -> Context:
             raise _fail(f"{f}.name", f"{name!r} is used by two subnets.")
         seen_names.add(name)
         role = get(s, "role")
-        if role not in ("cluster", "public", "private", "pod", "transit", "multus"):
+        if role not in SUBNET_ROLES:
             raise _fail(f"{f}.role", f"{role!r} must be cluster, public, private, pod, transit or multus.")
         network = get(s, "network")
         if role == "multus":
