@@ -10,7 +10,7 @@ the generated configuration, provenance, and the answers again as re-importable 
 Guarantees:
 
 - **Safe.** HTML is rendered by Jinja2 with autoescape; Markdown with a finalize hook that escapes
-  every value (see :mod:`eksadvisor.output.report_templates`). The HTML loads nothing: CSS is inline, charts
+  every value (the templates are package files in ``eksadvisor/output/templates``). The HTML loads nothing: CSS is inline, charts
   are inline SVG (rendered by vl-convert from :mod:`eksadvisor.output.charts` with no URL allowed, then
   checked element by element), there is no script, and a Content-Security-Policy forbids any load.
   The PDF renderer refuses to fetch any URL.
@@ -22,6 +22,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -35,6 +36,8 @@ from eksadvisor.wording import confidence as confidence_words
 from eksadvisor.wording import plain
 
 if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
+
     from eksadvisor.answers import Answers
     from eksadvisor.recommendation import Recommendation
 
@@ -64,6 +67,7 @@ SECTIONS = (
     ("provenance", "12. Provenance"),
     ("appendix-answers", "Appendix: answers (re-importable)"),
 )
+SECTION_TITLES = dict(SECTIONS)
 SEVERITIES = (("critical", "Critical"), ("warning", "Warning"), ("info", "Info"))
 STRATEGY_LABELS = {
     "prefix_delegation": "prefix delegation",
@@ -672,49 +676,49 @@ def _html_rich(value: Any) -> Any:
     )
 
 
-_ENVIRONMENTS: dict[str, Any] = {}
+TEMPLATES = "templates"  # package folder of the report templates and stylesheet (package data in pyproject)
 
 
-def _environment(kind: str) -> Any:
-    env = _ENVIRONMENTS.get(kind)
-    if env is not None:
-        return env
+def section_title(section_id: str) -> str:
+    """The heading of a report section (the one place titles live: :data:`SECTIONS`)."""
+    return SECTION_TITLES[section_id]
+
+
+@functools.cache
+def _environment(kind: str) -> jinja2.Environment:
+    """The Jinja2 environment of ``kind`` ("md" or "html"), built once per process; it caches compiled templates."""
     import jinja2
 
+    loader = jinja2.PackageLoader("eksadvisor.output", TEMPLATES)
     if kind == "md":
         env = jinja2.Environment(
-            autoescape=False, finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True,
+            loader=loader, autoescape=False, finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
         )
-        env.globals.update(table=md_table, code=md_code, fence=md_fence)
-    else:
-        env = jinja2.Environment(
-            autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-            undefined=jinja2.StrictUndefined,
-        )
-        env.tests["code"] = lambda v: isinstance(v, Code)
-        env.tests["rich"] = lambda v: isinstance(v, Rich)
-        env.filters["rich"] = _html_rich
-    _ENVIRONMENTS[kind] = env
+        env.globals.update(table=md_table, code=md_code, fence=md_fence, title=lambda sid: _MdSafe(section_title(sid)))
+        return env
+    env = jinja2.Environment(
+        loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.tests["code"] = lambda v: isinstance(v, Code)
+    env.tests["rich"] = lambda v: isinstance(v, Rich)
+    env.filters["rich"] = _html_rich
+    env.globals["title"] = section_title
     return env
 
 
-_TEMPLATES: dict[str, Any] = {}
-
-
-def _template(kind: str, source: str) -> Any:
-    """The compiled template of ``kind`` (compiled once per process)."""
-    template = _TEMPLATES.get(kind)
-    if template is None:
-        template = _TEMPLATES[kind] = _environment(kind).from_string(source)
-    return template
+@functools.cache
+def _stylesheet() -> str:
+    """The HTML report's CSS (``templates/report.css``), read once."""
+    env = _environment("html")
+    assert env.loader is not None
+    return env.loader.get_source(env, "report.css")[0]
 
 
 def render_markdown(context: Mapping[str, Any]) -> str:
     """The Markdown report from :func:`build_context`'s view model."""
-    from eksadvisor.output.report_templates import MARKDOWN_TEMPLATE
-
-    text = _template("md", MARKDOWN_TEMPLATE).render(**context)
+    text = _environment("md").get_template("report.md.j2").render(**context)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
@@ -726,11 +730,9 @@ def render_html(
     """The self-contained HTML report; ``charts`` come from :func:`chart_figures`."""
     from markupsafe import Markup
 
-    from eksadvisor.output.report_templates import HTML_CSS, HTML_TEMPLATE
-
-    # The stylesheet is the module's own constant (never user data), so it goes in unescaped.
-    return _template("html", HTML_TEMPLATE).render(
-        **context, css=Markup(HTML_CSS), charts=list(charts), pdf_created=pdf_created
+    # The stylesheet is a package file (never user data), so it goes in unescaped.
+    return _environment("html").get_template("report.html.j2").render(
+        **context, css=Markup(_stylesheet()), charts=list(charts), pdf_created=pdf_created
     )
 
 
