@@ -16,7 +16,7 @@ import yaml
 from eksadvisor.output.snippets import (
     PLACEHOLDER_RE,
     awsnode,
-    build_context,
+    build_artefact_context,
     build_snippets,
     eniconfig,
     find_placeholders,
@@ -48,7 +48,7 @@ HELM_4B = "aws-vpc-cni-helm-values-v1.23.1.derived.schema.json"
 @pytest.fixture(scope="module", params=sorted(CASES))
 def case(request, shared_dir):
     rec, answers = CASES[request.param]
-    return SimpleNamespace(name=request.param, rec=rec, answers=answers, ctx=build_context(rec, answers),
+    return SimpleNamespace(name=request.param, rec=rec, answers=answers, ctx=build_artefact_context(rec, answers),
                            out=build_snippets(rec, answers))
 
 
@@ -293,9 +293,9 @@ def test_eniconfigs_validate_and_follow_the_azs(case):
 def test_eniconfig_security_groups_only_for_old_cni():
     rec, answers = CASES["fixture-exhausted-onprem"]
     old = answers.model_copy(update={"cni_version": "1.7.5"})
-    docs = eniconfig.eniconfig_docs(build_context(rec, old))
+    docs = eniconfig.eniconfig_docs(build_artefact_context(rec, old))
     assert all(d["spec"]["securityGroups"] == ["<SECURITY_GROUP_ID:node>"] for d in docs)
-    assert all("securityGroups" not in d["spec"] for d in eniconfig.eniconfig_docs(build_context(rec, answers)))
+    assert all("securityGroups" not in d["spec"] for d in eniconfig.eniconfig_docs(build_artefact_context(rec, answers)))
 
 
 # ------------------------------------------------------------------------------------------- eksctl
@@ -627,14 +627,14 @@ def test_iam_role_scripts_and_policies(case):
 
 def test_ipv6_policy_has_no_subnet_discovery_before_1_18():
     rec, answers = CASES["fixture-ipv6-multus"]
-    ctx = build_context(rec, answers.model_copy(update={"cni_version": "1.16.0"}))
+    ctx = build_artefact_context(rec, answers.model_copy(update={"cni_version": "1.16.0"}))
     actions = {a for s in iam.ipv6_policy(ctx)["Statement"] for a in s["Action"]}
     assert "ec2:DescribeSubnets" not in actions and "ec2:AssignIpv6Addresses" in actions
 
 
 def test_partition_follows_the_region():
     rec, answers = CASES["fixture-small-dev"]
-    ctx = build_context(rec, answers.model_copy(update={"region": "cn-north-1"}))
+    ctx = build_artefact_context(rec, answers.model_copy(update={"region": "cn-north-1"}))
     assert ctx.partition == "aws-cn" and ctx.oidc_host == "oidc.eks.cn-north-1.amazonaws.com.cn"
     assert iam.managed_cni_policy_arn(ctx) == "arn:aws-cn:iam::aws:policy/AmazonEKS_CNI_Policy"
 
@@ -694,8 +694,8 @@ def test_placeholder_regex_matches_the_tokens():
     assert PLACEHOLDER_RE.fullmatch("<SUBNET_ID:pod-us-east-1a>")
     assert PLACEHOLDER_RE.fullmatch("<ACCOUNT_ID>")
     assert not PLACEHOLDER_RE.search("<name>[@ifname]")
-    assert k8s.sgp_doc(build_context(*CASES["fixture-dense-platform"]))["metadata"]["namespace"] == "<NAMESPACE>"
-    assert karpenter.karpenter_docs(build_context(*CASES["fixture-small-dev"]))[0]["spec"]["role"] == "<KARPENTER_NODE_ROLE>"
+    assert k8s.sgp_doc(build_artefact_context(*CASES["fixture-dense-platform"]))["metadata"]["namespace"] == "<NAMESPACE>"
+    assert karpenter.karpenter_docs(build_artefact_context(*CASES["fixture-small-dev"]))[0]["spec"]["role"] == "<KARPENTER_NODE_ROLE>"
 
 
 def test_fixture_figures_come_from_the_max_pods_engine():

@@ -290,7 +290,7 @@ class MultusNet:
 
 
 @dataclass(frozen=True)
-class Context:
+class ArtefactContext:
     """Everything the generators read, validated once."""
 
     cluster: str
@@ -380,7 +380,7 @@ def partition_of(region: str) -> str:
 
 # Mode-defining aws-node keys the artefacts rely on; added when the recommendation left them out
 # (custom networking, prefix delegation, SGP here; ENABLE_IPv6 and strict-mode DISABLE_TCP_EARLY_DEMUX
-# in build_context).
+# in build_artefact_context).
 def _effective_settings(settings: Mapping[str, str], *, custom_networking: bool, prefix: bool, ipv6: bool,
                         sgp: bool) -> dict[str, str]:
     out = dict(settings)
@@ -420,7 +420,7 @@ def _architecture(instance_types: Sequence[str]) -> str | None:
     return normalised.pop()
 
 
-def build_context(rec: Any, answers: Any) -> Context:
+def build_artefact_context(rec: Any, answers: Any) -> ArtefactContext:
     from eksadvisor.versions import parse_cni_version
 
     cluster = check(_CLUSTER_NAME, get(rec, "cluster_name") or get(answers, "cluster_name"), "cluster_name",
@@ -552,7 +552,7 @@ def build_context(rec: Any, answers: Any) -> Context:
     mversion = check(re.compile(r"v?\d+\.\d+(?:\.\d+)?(?:[-_+][A-Za-z0-9._-]+)?"), get(answers, "multus.version", "v4.1.1"),
                      "multus.version", "a Multus version like v4.1.1")
 
-    return Context(
+    return ArtefactContext(
         cluster=cluster, region=region, partition=partition_of(region), azs=azs, cni_version=cni_text, cni=cni,
         ip_family=ip_family, address_mode=address_mode, custom_networking=custom, endpoint_access=endpoint,
         settings=settings, init_settings=init_settings, subnets=subnets, vpc_cidr=vpc_cidr,

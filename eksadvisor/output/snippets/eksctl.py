@@ -19,7 +19,7 @@ from typing import Any
 from eksadvisor.output.snippets._base import (
     GENERATED_BY,
     PLACEHOLDER_NOTE,
-    Context,
+    ArtefactContext,
     compact_json,
     dump_yaml,
     placeholder,
@@ -31,11 +31,11 @@ from eksadvisor.output.snippets.iam import ipv6_policy, managed_cni_policy_arn
 WINDOWS_AMI_FAMILY = "WindowsServer2022CoreContainer"
 
 
-def _subnet_map(ctx: Context, role: str) -> dict[str, Any]:
+def _subnet_map(ctx: ArtefactContext, role: str) -> dict[str, Any]:
     return {s.name: {"id": s.id_placeholder, "az": s.az, "cidr": s.cidr} for s in ctx.subnets_of(role)}
 
 
-def cluster_config(ctx: Context) -> dict[str, Any]:
+def cluster_config(ctx: ArtefactContext) -> dict[str, Any]:
     cfg: dict[str, Any] = {
         "apiVersion": "eksctl.io/v1alpha5",
         "kind": "ClusterConfig",
@@ -110,7 +110,7 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
     return cfg
 
 
-def eksctl_yaml(ctx: Context) -> str:
+def eksctl_yaml(ctx: ArtefactContext) -> str:
     header = [
         f"eksctl ClusterConfig for {ctx.cluster}: eksctl create cluster -f eksctl-cluster.yaml",
         GENERATED_BY,
@@ -148,7 +148,7 @@ def eksctl_yaml(ctx: Context) -> str:
     return dump_yaml(cluster_config(ctx), header=header)
 
 
-def _fargate_notes(ctx: Context) -> list[str]:
+def _fargate_notes(ctx: ArtefactContext) -> list[str]:
     if not ctx.fargate:
         return []
     from eksadvisor.output.snippets.fargate import notes

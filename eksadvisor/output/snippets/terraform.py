@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, SubnetView, placeholder
+from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, ArtefactContext, SubnetView, placeholder
 from eksadvisor.output.snippets.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
 from eksadvisor.output.snippets.hcl import Block, Call, Expr, render_file
 from eksadvisor.output.snippets.nodeadm import NODECONFIG_CONTENT_TYPE, nodeconfig_yaml
@@ -31,7 +31,7 @@ _AMI_TYPES = {"x86_64": "AL2023_x86_64_STANDARD", "arm64": "AL2023_ARM_64_STANDA
 _WINDOWS_AMI_TYPE = "WINDOWS_CORE_2022_x86_64"
 
 
-def _eks_module(ctx: Context) -> Block:
+def _eks_module(ctx: ArtefactContext) -> Block:
     m = Block("module", ["eks"])
     m.set("source", "terraform-aws-modules/eks/aws").set("version", EKS_MODULE_VERSION).blank()
     m.set("name", ctx.cluster)
@@ -102,7 +102,7 @@ def _eks_module(ctx: Context) -> Block:
     return m
 
 
-def _irsa_blocks(ctx: Context) -> list[Block]:
+def _irsa_blocks(ctx: ArtefactContext) -> list[Block]:
     """The aws-node IRSA role as Terraform resources (same trust and policies as cni-iam-role.sh)."""
     from eksadvisor.output.snippets.iam import IPV6_POLICY_NAME, SERVICE_ACCOUNT, ipv6_policy, managed_cni_policy_arn
 
@@ -138,7 +138,7 @@ def _irsa_blocks(ctx: Context) -> list[Block]:
     return blocks
 
 
-def terraform_eks(ctx: Context) -> str:
+def terraform_eks(ctx: ArtefactContext) -> str:
     if ctx.auto_mode:
         from eksadvisor.output.snippets.automode import PLACEMENT_NOTE, UNSUPPORTED
 
@@ -180,7 +180,7 @@ def terraform_eks(ctx: Context) -> str:
     return render_file([_eks_module(ctx), *_irsa_blocks(ctx)], header=header)
 
 
-def _fargate_notes(ctx: Context) -> list[str]:
+def _fargate_notes(ctx: ArtefactContext) -> list[str]:
     if not ctx.fargate:
         return []
     from eksadvisor.output.snippets.fargate import notes
@@ -191,7 +191,7 @@ def _fargate_notes(ctx: Context) -> list[str]:
 
 # ----------------------------------------------------------------------------------------------- vpc
 
-def _role_tags(ctx: Context, role: str) -> dict[str, str]:
+def _role_tags(ctx: ArtefactContext, role: str) -> dict[str, str]:
     """Tags every subnet of ``role`` shares (the planner's tags, or the role defaults)."""
     from eksadvisor.output.snippets.subnets import tags_for
 
@@ -205,7 +205,7 @@ def _role_tags(ctx: Context, role: str) -> dict[str, str]:
     return dict(sorted(common.items()))
 
 
-def _module_split(ctx: Context, role: str) -> tuple[list[SubnetView], list[SubnetView]]:
+def _module_split(ctx: ArtefactContext, role: str) -> tuple[list[SubnetView], list[SubnetView]]:
     """(the subnets of ``role`` the vpc module creates, the rest). The module puts list item i in azs[i] (element()),
     so it takes one subnet per AZ, in AZ order from the first; further subnets of an AZ (a node need beyond one /16)
     become plain aws_subnet resources."""
@@ -219,7 +219,7 @@ def _module_split(ctx: Context, role: str) -> tuple[list[SubnetView], list[Subne
     return first, [s for s in subs if s not in first]
 
 
-def _per_subnet_tags(ctx: Context, kinds: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+def _per_subnet_tags(ctx: ArtefactContext, kinds: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     from eksadvisor.output.snippets.subnets import tags_for
 
     out: dict[str, Any] = {}
@@ -232,13 +232,13 @@ def _per_subnet_tags(ctx: Context, kinds: tuple[tuple[str, str], ...]) -> dict[s
     return out
 
 
-def _pod_subnet_map(ctx: Context, subnets: list[SubnetView]) -> dict[str, Any]:
+def _pod_subnet_map(ctx: ArtefactContext, subnets: list[SubnetView]) -> dict[str, Any]:
     from eksadvisor.output.snippets.subnets import tags_for
 
     return {s.name: {"az": s.az, "cidr": s.cidr, "tags": {"Name": s.name, **tags_for(ctx, s)}} for s in subnets}
 
 
-def _new_vpc_blocks(ctx: Context) -> list[Block]:
+def _new_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
     m = Block("module", ["vpc"])
     m.set("source", "terraform-aws-modules/vpc/aws").set("version", VPC_MODULE_VERSION).blank()
     m.set("name", ctx.cluster)
@@ -360,7 +360,7 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
     return blocks
 
 
-def _existing_vpc_blocks(ctx: Context) -> list[Block]:
+def _existing_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
     blocks: list[Block] = []
     loc = Block("locals")
     loc.set("vpc_id", placeholder("VPC_ID"))
@@ -399,7 +399,7 @@ def _existing_vpc_blocks(ctx: Context) -> list[Block]:
     return blocks
 
 
-def terraform_vpc(ctx: Context) -> str:
+def terraform_vpc(ctx: ArtefactContext) -> str:
     if ctx.existing_vpc:
         header = [
             f"Additions to the existing VPC of cluster {ctx.cluster} (terraform-aws-modules/vpc is for new VPCs; "
@@ -416,7 +416,7 @@ def terraform_vpc(ctx: Context) -> str:
     return render_file(blocks, header=header)
 
 
-def _private_nat_blocks(ctx: Context, *, existing: bool) -> list[Block]:
+def _private_nat_blocks(ctx: ArtefactContext, *, existing: bool) -> list[Block]:
     """The private NAT gateway pattern for a VPC that overlaps a connected range (the plan's transit subnets): one NAT
     gateway with connectivity_type private per transit subnet; node-subnet routes to the connected ranges through the
     NAT gateway of their AZ; a transit route table sending the connected ranges to the Transit Gateway
