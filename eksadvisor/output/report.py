@@ -227,69 +227,23 @@ def build_context(rec: Recommendation, answers: Answers, *, generated_at: str,
     """Everything the templates show: plain strings, numbers, :class:`Code` and :class:`Rich` values.
 
     All formatting decisions live here so the Markdown and HTML reports say the same thing. ``compare``:
-    :func:`compare_rows_for`'s rows (the "Compare options" section is empty without them).
+    :func:`compare_rows_for`'s rows (the "Compare options" section is empty without them). One step per
+    report section, each returning the names its part of the templates reads.
     """
-    warnings_by_sev = {sev: [w for w in rec.warnings if w.severity == sev] for sev, _ in SEVERITIES}
-    counts = [_count(len(warnings_by_sev[sev]), sev) for sev, _ in SEVERITIES if warnings_by_sev[sev]]
     answers_data = answers.model_dump(mode="json")
-    vpc_cidrs = _vpc_cidrs(rec, answers_data)
-    prov = rec.provenance
+    warnings_by_sev = {sev: [w for w in rec.warnings if w.severity == sev] for sev, _ in SEVERITIES}
     return {
         "cluster_name": rec.cluster_name,
         "generated_at": generated_at,
         "sections": [{"id": sid, "title": title} for sid, title in SECTIONS],
-        "mode_label": mode_label(rec),
-        "summary": rec.summary or mode_label(rec) + ".",
-        "facts": [
-            ["IP family", "IPv6" if rec.ip_family == "ipv6" else "IPv4"],
-            ["Address mode", "prefix delegation" if rec.address_mode == "prefix" else "secondary IP"],
-            ["Custom networking", _yes_no(rec.custom_networking)],
-            ["API endpoint access", ENDPOINT_LABELS.get(rec.endpoint_access, rec.endpoint_access)],
-            ["Strategies", ", ".join(STRATEGY_LABELS.get(s, s) for s in rec.strategies) or "none"],
-            ["Secondary CIDRs to associate", ", ".join(rec.secondary_cidrs) or "none"],
-            ["Warnings", ", ".join(counts) or "none"],
-        ],
+        **_summary_view(rec, warnings_by_sev),
         "answer_rows": [[Code(path), _text(value)] for path, value in _flatten_answers(answers_data)],
-        "max_pods_rows": [_max_pods_row(t, n, rec.max_pods_detail.get(t) or {}) for t, n in rec.max_pods.items()],
-        "node_group_rows": [
-            [g.name, ", ".join(g.instance_types), g.max_pods, g.limiting_type or "-", g.desired_nodes,
-             g.max_nodes, g.pods_per_node]
-            for g in rec.node_groups
-        ],
-        **_per_node(rec),
-        "at_max_rows": [
-            [g.name, g.max_nodes, g.node_subnet_addresses_at_max, g.pod_subnet_addresses_at_max,
-             g.subnet_addresses_at_max]
-            for g in rec.node_groups
-        ] + ([[f"Fargate ({rec.fargate['pods']} pods, one address each)", "-", rec.fargate["addresses"], 0,
-               rec.fargate["addresses"]]] if rec.fargate else []),
-        "az_headers": AZ_HEADERS + (["Fargate addresses"] if rec.fargate else []),
-        "az_rows": [
-            [u.az, u.nodes_desired, u.nodes_max, u.node_subnet_addresses_desired, u.node_subnet_addresses_max,
-             u.pod_subnet_addresses_desired, u.pod_subnet_addresses_max]
-            + ([u.fargate_addresses] if rec.fargate else [])
-            for u in rec.az_usage
-        ],
-        "fargate_notes": list(rec.fargate.get("notes") or []),
-        "subnet_rows": [
-            [s.name, s.role, s.az, Code(s.cidr), s.usable_ips, _yes_no(s.existing),
-             ", ".join(f"{k}={v}" for k, v in sorted(s.tags.items())) or "-"]
-            for s in rec.subnets
-        ],
-        "secondary_cidrs": list(rec.secondary_cidrs),
-        "address_map": address_map(vpc_cidrs, rec.subnets),
-        "findings": [_finding(f) for f in rec.plan_findings],
+        **_max_pods_view(rec),
+        **_ip_budget_view(rec),
+        **_subnets_view(rec, answers_data),
         "settings_rows": [[Code(k), Code(v)] for k, v in sorted(rec.settings.items())],
         "init_settings_rows": [[Code(k), Code(v)] for k, v in sorted(rec.init_settings.items())],
-        "warning_counts": ", ".join(counts),
-        "warning_groups": [
-            {"severity": sev, "label": label, "entries": [
-                {"id": w.id, "message": Rich(plain(w.message)), "remediation": Rich(plain(w.remediation)),
-                 "source": plain(w.source)}
-                for w in warnings_by_sev[sev]
-            ]}
-            for sev, label in SEVERITIES if warnings_by_sev[sev]
-        ],
+        **_warnings_view(warnings_by_sev),
         "trace": [
             {"node": step.node, "outcome": step.outcome, "reason": Rich(plain(step.reason)),
              "inputs": _fmt_inputs(step.inputs), "source": plain(step.source)}
@@ -302,12 +256,96 @@ def build_context(rec: Recommendation, answers: Answers, *, generated_at: str,
             {"name": name, "text": text, "lang": snippet_language(name, text)} for name, text in rec.snippets.items()
         ],
         "provenance": {
-            "eksadvisor_version": prov.eksadvisor_version,
-            "schema_version": prov.schema_version,
-            "answers_digest": prov.answers_digest,
+            "eksadvisor_version": rec.provenance.eksadvisor_version,
+            "schema_version": rec.provenance.schema_version,
+            "answers_digest": rec.provenance.answers_digest,
         },
         "provenance_rows": _provenance_rows(rec),
         "answers_yaml": export_answers_yaml(answers),
+    }
+
+
+def _warning_counts(warnings_by_sev: Mapping[str, Sequence[Any]]) -> list[str]:
+    return [_count(len(warnings_by_sev[sev]), sev) for sev, _ in SEVERITIES if warnings_by_sev[sev]]
+
+
+def _summary_view(rec: Recommendation, warnings_by_sev: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
+    """Section 1: the mode, the summary sentence and the decisions at a glance."""
+    return {
+        "mode_label": mode_label(rec),
+        "summary": rec.summary or mode_label(rec) + ".",
+        "facts": [
+            ["IP family", "IPv6" if rec.ip_family == "ipv6" else "IPv4"],
+            ["Address mode", "prefix delegation" if rec.address_mode == "prefix" else "secondary IP"],
+            ["Custom networking", _yes_no(rec.custom_networking)],
+            ["API endpoint access", ENDPOINT_LABELS.get(rec.endpoint_access, rec.endpoint_access)],
+            ["Strategies", ", ".join(STRATEGY_LABELS.get(s, s) for s in rec.strategies) or "none"],
+            ["Secondary CIDRs to associate", ", ".join(rec.secondary_cidrs) or "none"],
+            ["Warnings", ", ".join(_warning_counts(warnings_by_sev)) or "none"],
+        ],
+    }
+
+
+def _max_pods_view(rec: Recommendation) -> dict[str, Any]:
+    """Section 3: max pods per instance type (with why) and per node group."""
+    return {
+        "max_pods_rows": [_max_pods_row(t, n, rec.max_pods_detail.get(t) or {}) for t, n in rec.max_pods.items()],
+        "node_group_rows": [
+            [g.name, ", ".join(g.instance_types), g.max_pods, g.limiting_type or "-", g.desired_nodes,
+             g.max_nodes, g.pods_per_node]
+            for g in rec.node_groups
+        ],
+    }
+
+
+def _ip_budget_view(rec: Recommendation) -> dict[str, Any]:
+    """Section 4: addresses per node, per node group at max nodes (and Fargate), per AZ."""
+    fargate_row = [[f"Fargate ({rec.fargate['pods']} pods, one address each)", "-", rec.fargate["addresses"], 0,
+                    rec.fargate["addresses"]]] if rec.fargate else []
+    return {
+        **_per_node(rec),
+        "at_max_rows": [
+            [g.name, g.max_nodes, g.node_subnet_addresses_at_max, g.pod_subnet_addresses_at_max,
+             g.subnet_addresses_at_max]
+            for g in rec.node_groups
+        ] + fargate_row,
+        "az_headers": AZ_HEADERS + (["Fargate addresses"] if rec.fargate else []),
+        "az_rows": [
+            [u.az, u.nodes_desired, u.nodes_max, u.node_subnet_addresses_desired, u.node_subnet_addresses_max,
+             u.pod_subnet_addresses_desired, u.pod_subnet_addresses_max]
+            + ([u.fargate_addresses] if rec.fargate else [])
+            for u in rec.az_usage
+        ],
+        "fargate_notes": list(rec.fargate.get("notes") or []),
+    }
+
+
+def _subnets_view(rec: Recommendation, answers_data: Mapping[str, Any]) -> dict[str, Any]:
+    """Section 5: the subnet layout, the VPC address map and the planner's findings."""
+    return {
+        "subnet_rows": [
+            [s.name, s.role, s.az, Code(s.cidr), s.usable_ips, _yes_no(s.existing),
+             ", ".join(f"{k}={v}" for k, v in sorted(s.tags.items())) or "-"]
+            for s in rec.subnets
+        ],
+        "secondary_cidrs": list(rec.secondary_cidrs),
+        "address_map": address_map(_vpc_cidrs(rec, answers_data), rec.subnets),
+        "findings": [_finding(f) for f in rec.plan_findings],
+    }
+
+
+def _warnings_view(warnings_by_sev: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
+    """Section 7: warnings grouped by severity, most severe first."""
+    return {
+        "warning_counts": ", ".join(_warning_counts(warnings_by_sev)),
+        "warning_groups": [
+            {"severity": sev, "label": label, "entries": [
+                {"id": w.id, "message": Rich(plain(w.message)), "remediation": Rich(plain(w.remediation)),
+                 "source": plain(w.source)}
+                for w in warnings_by_sev[sev]
+            ]}
+            for sev, label in SEVERITIES if warnings_by_sev[sev]
+        ],
     }
 
 

@@ -238,7 +238,13 @@ def _pod_subnet_map(ctx: ArtefactContext, subnets: list[SubnetView]) -> dict[str
     return {s.name: {"az": s.az, "cidr": s.cidr, "tags": {"Name": s.name, **tags_for(ctx, s)}} for s in subnets}
 
 
-def _new_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
+# Planner roles the vpc module creates, and the module's name for each.
+_MODULE_KINDS = (("public", "public"), ("private", "private"), ("cluster", "intra"))
+_ROUTE_LIKE_PRIVATE = "element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"
+
+
+def _vpc_module(ctx: ArtefactContext) -> Block:
+    """The terraform-aws-modules/vpc block: CIDRs, one subnet per AZ and role, NAT and DNS, IPv6 when dual-stack."""
     m = Block("module", ["vpc"])
     m.set("source", "terraform-aws-modules/vpc/aws").set("version", VPC_MODULE_VERSION).blank()
     m.set("name", ctx.cluster)
@@ -247,8 +253,7 @@ def _new_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
     if secondary:
         m.set("secondary_cidr_blocks", secondary)
     m.set("azs", list(ctx.azs)).blank()
-    kinds = (("public", "public"), ("private", "private"), ("cluster", "intra"))
-    for role, kind in kinds:
+    for role, kind in _MODULE_KINDS:
         subnets = _module_split(ctx, role)[0]
         if not subnets:
             continue
@@ -264,100 +269,111 @@ def _new_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
     m.set("enable_dns_hostnames", True)
     m.set("enable_dns_support", True)
     if ctx.ipv6:
-        m.blank()
-        m.set("enable_ipv6", True)
-        m.set("create_egress_only_igw", True)
-        index = 0
-        for role, kind in kinds:
-            n = len(_module_split(ctx, role)[0])
-            if not n:
-                continue
-            m.set(f"{kind}_subnet_ipv6_prefixes", list(range(index, index + n)))
-            m.set(f"{kind}_subnet_assign_ipv6_address_on_creation", True)
-            m.set(f"{kind}_subnet_enable_dns64", False)  # BP-IPV6: DNS64 off where IPv6 pods run; module default true
-            index += n
-    blocks = [m]
-    extra = _per_subnet_tags(ctx, kinds)
-    if extra:
-        tag = Block("resource", ["aws_ec2_tag", "subnet"], comments=[
-            "Tags only some subnets of a role carry (the module tags per role)."])
-        tag.set("for_each", extra).blank()
-        tag.set("resource_id", Expr("{public = module.vpc.public_subnets, private = module.vpc.private_subnets, "
-                                    "intra = module.vpc.intra_subnets}[each.value.kind][each.value.index]"))
-        tag.set("key", Expr("each.value.key"))
-        tag.set("value", Expr("each.value.value"))
-        blocks.append(tag)
-    more = [(role, s) for role, _ in kinds for s in _module_split(ctx, role)[1]]
-    if more:
-        from eksadvisor.output.snippets.subnets import tags_for
+        _set_module_ipv6(m, ctx)
+    return m
 
-        sub = Block("resource", ["aws_subnet", "extra"], comments=[
-            "Further subnets of a role in an AZ (the module creates one per AZ), routed like the module's own."])
-        sub.set("for_each", {s.name: {"az": s.az, "cidr": s.cidr, "tags": {"Name": s.name, **tags_for(ctx, s)}}
-                             for _, s in more}).blank()
-        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
-        sub.set("cidr_block", Expr("each.value.cidr"))
-        sub.set("availability_zone", Expr("each.value.az"))
-        sub.set("tags", Expr("each.value.tags"))
-        sub.set("depends_on", [Expr("module.vpc")])
-        rta = Block("resource", ["aws_route_table_association", "extra"])
-        rta.set("for_each", {s.name: {"az": s.az, "role": role} for role, s in more}).blank()
-        rta.set("subnet_id", Expr("aws_subnet.extra[each.key].id"))
-        rta.set("route_table_id", Expr(
-            "element({public = module.vpc.public_route_table_ids, private = module.vpc.private_route_table_ids, "
-            "cluster = module.vpc.intra_route_table_ids}[each.value.role], index(module.vpc.azs, each.value.az))"))
-        blocks += [sub, rta]
+
+def _set_module_ipv6(m: Block, ctx: ArtefactContext) -> None:
+    """Dual-stack inputs: one IPv6 /64 prefix index per module subnet, in the module's kind order."""
+    m.blank()
+    m.set("enable_ipv6", True)
+    m.set("create_egress_only_igw", True)
+    index = 0
+    for role, kind in _MODULE_KINDS:
+        n = len(_module_split(ctx, role)[0])
+        if not n:
+            continue
+        m.set(f"{kind}_subnet_ipv6_prefixes", list(range(index, index + n)))
+        m.set(f"{kind}_subnet_assign_ipv6_address_on_creation", True)
+        m.set(f"{kind}_subnet_enable_dns64", False)  # BP-IPV6: DNS64 off where IPv6 pods run; module default true
+        index += n
+
+
+def _subnet_tag_blocks(ctx: ArtefactContext) -> list[Block]:
+    """Tags only some subnets of a role carry, as aws_ec2_tag resources (the module tags per role)."""
+    extra = _per_subnet_tags(ctx, _MODULE_KINDS)
+    if not extra:
+        return []
+    tag = Block("resource", ["aws_ec2_tag", "subnet"], comments=[
+        "Tags only some subnets of a role carry (the module tags per role)."])
+    tag.set("for_each", extra).blank()
+    tag.set("resource_id", Expr("{public = module.vpc.public_subnets, private = module.vpc.private_subnets, "
+                                "intra = module.vpc.intra_subnets}[each.value.kind][each.value.index]"))
+    tag.set("key", Expr("each.value.key"))
+    tag.set("value", Expr("each.value.value"))
+    return [tag]
+
+
+def _subnet_resource(ctx: ArtefactContext, label: str, subnets: list[SubnetView], comments: list[str]) -> Block:
+    """An ``aws_subnet`` per subnet the module does not create, in the module's VPC (after it)."""
+    sub = Block("resource", ["aws_subnet", label], comments=comments)
+    sub.set("for_each", _pod_subnet_map(ctx, subnets)).blank()
+    sub.set("vpc_id", Expr("module.vpc.vpc_id"))
+    sub.set("cidr_block", Expr("each.value.cidr"))
+    sub.set("availability_zone", Expr("each.value.az"))
+    sub.set("tags", Expr("each.value.tags"))
+    sub.set("depends_on", [Expr("module.vpc")])
+    return sub
+
+
+def _routed_like_private(label: str, comments: list[str]) -> Block:
+    """The route table association of ``aws_subnet.<label>``: the private route table of the same AZ."""
+    rta = Block("resource", ["aws_route_table_association", label], comments=comments)
+    rta.set("for_each", Expr(f"aws_subnet.{label}")).blank()
+    rta.set("subnet_id", Expr("each.value.id"))
+    rta.set("route_table_id", Expr(_ROUTE_LIKE_PRIVATE))
+    return rta
+
+
+def _extra_module_subnet_blocks(ctx: ArtefactContext) -> list[Block]:
+    """Further subnets of a module role in an AZ (the module creates one per AZ), routed like the module's own."""
+    more = [(role, s) for role, _ in _MODULE_KINDS for s in _module_split(ctx, role)[1]]
+    if not more:
+        return []
+    sub = _subnet_resource(ctx, "extra", [s for _, s in more], [
+        "Further subnets of a role in an AZ (the module creates one per AZ), routed like the module's own."])
+    rta = Block("resource", ["aws_route_table_association", "extra"])
+    rta.set("for_each", {s.name: {"az": s.az, "role": role} for role, s in more}).blank()
+    rta.set("subnet_id", Expr("aws_subnet.extra[each.key].id"))
+    rta.set("route_table_id", Expr(
+        "element({public = module.vpc.public_route_table_ids, private = module.vpc.private_route_table_ids, "
+        "cluster = module.vpc.intra_route_table_ids}[each.value.role], index(module.vpc.azs, each.value.az))"))
+    return [sub, rta]
+
+
+def _non_module_subnet_blocks(ctx: ArtefactContext) -> list[Block]:
+    """Transit, custom-networking pod and Multus subnets: roles the module has no kind for."""
+    blocks: list[Block] = []
     transit = ctx.subnets_of("transit")
     if transit:
-        sub = Block("resource", ["aws_subnet", "transit"], comments=[
+        blocks.append(_subnet_resource(ctx, "transit", transit, [
             "Transit subnets (private NAT gateway, Transit Gateway attachment) in the routable CIDR block: the module",
-            "has no such kind."])
-        sub.set("for_each", _pod_subnet_map(ctx, transit)).blank()
-        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
-        sub.set("cidr_block", Expr("each.value.cidr"))
-        sub.set("availability_zone", Expr("each.value.az"))
-        sub.set("tags", Expr("each.value.tags"))
-        sub.set("depends_on", [Expr("module.vpc")])
-        blocks.append(sub)
+            "has no such kind."]))
     pods = ctx.subnets_of("pod")
     if pods:
-        sub = Block("resource", ["aws_subnet", "pod"], comments=[
+        blocks.append(_subnet_resource(ctx, "pod", pods, [
             "Custom-networking pod subnets (the module has no pod subnet kind); the module associates the",
             "secondary CIDR first (depends_on).",
-        ])
-        sub.set("for_each", _pod_subnet_map(ctx, pods)).blank()
-        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
-        sub.set("cidr_block", Expr("each.value.cidr"))
-        sub.set("availability_zone", Expr("each.value.az"))
-        sub.set("tags", Expr("each.value.tags"))
-        sub.set("depends_on", [Expr("module.vpc")])
-        rta = Block("resource", ["aws_route_table_association", "pod"], comments=[
+        ]))
+        blocks.append(_routed_like_private("pod", [
             "Route pod subnets like the private subnets of the same AZ (one route table per AZ with one NAT",
             "gateway per AZ; element() wraps to the single table otherwise).",
-        ])
-        rta.set("for_each", Expr("aws_subnet.pod")).blank()
-        rta.set("subnet_id", Expr("each.value.id"))
-        rta.set("route_table_id", Expr("element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"))
-        blocks += [sub, rta]
+        ]))
     multus = ctx.subnets_of("multus")
     if multus:
-        sub = Block("resource", ["aws_subnet", "multus"], comments=[
+        blocks.append(_subnet_resource(ctx, "multus", multus, [
             "Dedicated subnets for the Multus networks' extra ENIs, one per network per AZ (multus-nad.yaml hands out",
             "their addresses; ENIs attached from them are tagged node.k8s.amazonaws.com/no_manage=true).",
-        ])
-        sub.set("for_each", _pod_subnet_map(ctx, multus)).blank()
-        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
-        sub.set("cidr_block", Expr("each.value.cidr"))
-        sub.set("availability_zone", Expr("each.value.az"))
-        sub.set("tags", Expr("each.value.tags"))
-        sub.set("depends_on", [Expr("module.vpc")])
-        rta = Block("resource", ["aws_route_table_association", "multus"], comments=[
-            "Route Multus subnets like the private subnets of the same AZ."])
-        rta.set("for_each", Expr("aws_subnet.multus")).blank()
-        rta.set("subnet_id", Expr("each.value.id"))
-        rta.set("route_table_id", Expr("element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"))
-        blocks += [sub, rta]
+        ]))
+        blocks.append(_routed_like_private("multus", [
+            "Route Multus subnets like the private subnets of the same AZ."]))
     return blocks
+
+
+def _new_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
+    """A new VPC: the module, then what the module cannot express (per-subnet tags, further and other subnets)."""
+    return [_vpc_module(ctx), *_subnet_tag_blocks(ctx), *_extra_module_subnet_blocks(ctx),
+            *_non_module_subnet_blocks(ctx)]
 
 
 def _existing_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
