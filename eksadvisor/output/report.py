@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from eksadvisor.errors import EksAdvisorError, InputError
 from eksadvisor.wording import confidence as confidence_words
@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from eksadvisor.answers import Answers
     from eksadvisor.recommendation import Recommendation
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 FORMATS = ("md", "html", "pdf", "json", "yaml")
 MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -152,19 +153,31 @@ def render_report(
         import yaml
 
         return yaml.safe_dump(rec.model_dump(mode="json"), sort_keys=False, allow_unicode=True).encode("utf-8")
-    if not hasattr(answers, "model_dump"):  # a mapping or a file path, as advise() accepts
-        from eksadvisor.answers import load_answers
-
-        answers = load_answers(answers)
+    model = _answers_model(answers)
     when = generated_at if generated_at is not None else now_iso()
-    rows = compare_rows_for(rec, answers)
-    context = build_context(rec, answers, generated_at=when, compare=rows)
+    rows = compare_rows_for(rec, model)
+    context = build_context(rec, model, generated_at=when, compare=rows)
     if kind == "md":
         return render_markdown(context).encode("utf-8")
     if kind == "html":
-        return render_html(context, charts=chart_figures(rec, answers, compare=rows)).encode("utf-8")
-    html = render_html(context, charts=chart_figures(rec, answers, compare=rows), pdf_created=_pdf_date(when))
+        return render_html(context, charts=chart_figures(rec, model, compare=rows)).encode("utf-8")
+    html = render_html(context, charts=chart_figures(rec, model, compare=rows), pdf_created=_pdf_date(when))
     return html_to_pdf(html)
+
+
+def _answers_model(answers: Answers | Mapping[str, Any] | str | Path) -> Answers:
+    """The answers as a model: a model (anything with ``model_dump``) as is, else through ``load_answers``."""
+    if hasattr(answers, "model_dump"):
+        return cast("Answers", answers)
+    from eksadvisor.answers import load_answers
+
+    return load_answers(answers)
+
+
+def within(net: IPNetwork, parent: IPNetwork) -> bool:
+    """``net`` lies inside ``parent`` (False across IP versions, where ``subnet_of`` would raise)."""
+    return (net.version == parent.version and int(parent.network_address) <= int(net.network_address)
+            and int(net.broadcast_address) <= int(parent.broadcast_address))
 
 
 def export_answers_yaml(answers: Answers) -> str:
@@ -550,7 +563,7 @@ def address_map(vpc_cidrs: Sequence[str], subnets: Iterable[Any]) -> list[dict[s
         except ValueError:
             outside.append((None, s))
             continue
-        home = next((i for i, p in enumerate(parents) if p.version == net.version and net.subnet_of(p)), None)
+        home = next((i for i, p in enumerate(parents) if within(net, p)), None)
         (inside[home] if home is not None else outside).append((net, s))
     out: list[dict[str, Any]] = []
     for i, parent in enumerate(parents):

@@ -21,7 +21,7 @@ SYSTEM_PROFILE_NAME = "fp-kube-system"
 FARGATE_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html"
 COREDNS_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/fargate-getting-started.html"
 COREDNS_FARGATE = {"computeType": "Fargate"}  # the coredns add-on's setting for Fargate-only clusters [COREDNS_DOC]
-COREDNS_SELECTOR = {"namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}}
+COREDNS_SELECTOR: dict[str, Any] = {"namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}}
 
 
 def coredns_on_fargate(ctx: ArtefactContext) -> bool:

@@ -101,7 +101,7 @@ def cni_config(net: MultusNet, rng: Any) -> dict[str, Any]:
 
 
 def nad_docs(ctx: ArtefactContext) -> list[dict[str, Any]]:
-    docs = []
+    docs: list[dict[str, Any]] = []
     for net in ctx.multus_networks:
         for rng in net.ranges:
             docs.append({
