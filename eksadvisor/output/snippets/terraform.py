@@ -19,7 +19,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, ArtefactContext, SubnetView, placeholder
+from eksadvisor.output.snippets._base import (
+    GENERATED_BY,
+    PLACEHOLDER_NOTE,
+    ArtefactContext,
+    GroupView,
+    SubnetView,
+    placeholder,
+)
 from eksadvisor.output.snippets.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
 from eksadvisor.output.snippets.hcl import Block, Call, Expr, render_file
 from eksadvisor.output.snippets.nodeadm import NODECONFIG_CONTENT_TYPE, nodeconfig_yaml
@@ -32,6 +39,7 @@ _WINDOWS_AMI_TYPE = "WINDOWS_CORE_2022_x86_64"
 
 
 def _eks_module(ctx: ArtefactContext) -> Block:
+    """The terraform-aws-modules/eks block: endpoint, VPC wiring, Fargate or Auto Mode, add-ons, node groups."""
     m = Block("module", ["eks"])
     m.set("source", "terraform-aws-modules/eks/aws").set("version", EKS_MODULE_VERSION).blank()
     m.set("name", ctx.cluster)
@@ -66,6 +74,17 @@ def _eks_module(ctx: ArtefactContext) -> Block:
         m.set("compute_config", {"enabled": True, "node_pools": []})
         m.set("create_node_iam_role", False)
         return m
+    m.set("addons", _addons(ctx))
+    groups = {g.name: _managed_node_group(g) for g in ctx.node_groups}
+    if groups:
+        m.blank().set("eks_managed_node_groups", groups)
+    return m
+
+
+def _addons(ctx: ArtefactContext) -> dict[str, Any]:
+    """vpc-cni before the nodes with its own role and configuration values, CoreDNS (on Fargate when needed), kube-proxy."""
+    from eksadvisor.output.snippets.fargate import COREDNS_FARGATE, coredns_on_fargate
+
     cni: dict[str, Any] = {
         "before_compute": True,
         "service_account_role_arn": Expr("aws_iam_role.vpc_cni.arn"),
@@ -73,33 +92,30 @@ def _eks_module(ctx: ArtefactContext) -> Block:
     config = addon_configuration(ctx)
     if config:
         cni["configuration_values"] = Call("jsonencode", (config,))
-    from eksadvisor.output.snippets.fargate import COREDNS_FARGATE, coredns_on_fargate
-
     coredns: dict[str, Any] = {}
     if coredns_on_fargate(ctx):
         coredns["configuration_values"] = Call("jsonencode", (COREDNS_FARGATE,))
-    m.set("addons", {"vpc-cni": cni, "coredns": coredns, "kube-proxy": {}})
-    groups: dict[str, Any] = {}
-    for g in ctx.node_groups:
-        ng: dict[str, Any] = {}
-        if g.os == "windows":
-            ng["ami_type"] = _WINDOWS_AMI_TYPE
-        elif g.architecture in _AMI_TYPES:
-            ng["ami_type"] = _AMI_TYPES[g.architecture]
-        ng["instance_types"] = list(g.instance_types)
-        ng["min_size"] = g.desired_nodes
-        ng["max_size"] = g.max_nodes
-        ng["desired_size"] = g.desired_nodes
-        # aws-node has its own role (below). Left at its default (true) the node group module would attach
-        # AmazonEKS_CNI_Policy to the node role -- or, in an IPv6 cluster, a policy it expects under the fixed
-        # name AmazonEKS_CNI_IPv6_Policy, which only create_cni_ipv6_iam_policy makes [TF-EKS].
-        ng["iam_role_attach_cni_policy"] = False
-        if g.os == "linux":
-            ng["cloudinit_pre_nodeadm"] = [{"content_type": NODECONFIG_CONTENT_TYPE, "content": nodeconfig_yaml(g.max_pods)}]
-        groups[g.name] = ng
-    if groups:
-        m.blank().set("eks_managed_node_groups", groups)
-    return m
+    return {"vpc-cni": cni, "coredns": coredns, "kube-proxy": {}}
+
+
+def _managed_node_group(g: GroupView) -> dict[str, Any]:
+    """One eks_managed_node_groups entry: AMI type, sizes, and for Linux the NodeConfig with kubelet max pods."""
+    ng: dict[str, Any] = {}
+    if g.os == "windows":
+        ng["ami_type"] = _WINDOWS_AMI_TYPE
+    elif g.architecture in _AMI_TYPES:
+        ng["ami_type"] = _AMI_TYPES[g.architecture]
+    ng["instance_types"] = list(g.instance_types)
+    ng["min_size"] = g.desired_nodes
+    ng["max_size"] = g.max_nodes
+    ng["desired_size"] = g.desired_nodes
+    # aws-node has its own role (below). Left at its default (true) the node group module would attach
+    # AmazonEKS_CNI_Policy to the node role -- or, in an IPv6 cluster, a policy it expects under the fixed
+    # name AmazonEKS_CNI_IPv6_Policy, which only create_cni_ipv6_iam_policy makes [TF-EKS].
+    ng["iam_role_attach_cni_policy"] = False
+    if g.os == "linux":
+        ng["cloudinit_pre_nodeadm"] = [{"content_type": NODECONFIG_CONTENT_TYPE, "content": nodeconfig_yaml(g.max_pods)}]
+    return ng
 
 
 def _irsa_blocks(ctx: ArtefactContext) -> list[Block]:
