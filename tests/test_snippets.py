@@ -706,3 +706,14 @@ def test_fixture_figures_come_from_the_max_pods_engine():
     assert max_pods("m5a.xlarge", "1.19.2", custom_networking=True).max_pods == 44
     assert max_pods("t3.large", "1.19.2").max_pods == 35
     assert max_pods("m6g.large", "1.19.2", prefix_delegation=True).max_pods == 110
+
+
+def test_artefact_registry_is_the_one_list(case):
+    """ORDER, the plan and the package docstring all come from the registry."""
+    import eksadvisor.output.snippets as pkg
+
+    assert tuple(a.name for a in pkg.ARTEFACTS) == pkg.ORDER
+    for artefact in pkg.ARTEFACTS:
+        assert f"``{artefact.doc_name or artefact.name}``" in (pkg.__doc__ or "")
+    planned = [name for name, _ in pkg.snippet_plan(case.ctx)]
+    assert list(case.out) == [*planned, pkg.RUNBOOK]  # every file comes from the plan, in registry order
