@@ -10,7 +10,8 @@ the generated configuration, provenance, and the answers again as re-importable 
 Guarantees:
 
 - **Safe.** HTML is rendered by Jinja2 with autoescape; Markdown with a finalize hook that escapes
-  every value (the templates are package files in ``eksadvisor/output/templates``). The HTML loads nothing: CSS is inline, charts
+  every value (:mod:`eksadvisor.output.markdown`); the templates are package files in
+  ``eksadvisor/output/templates``. The HTML loads nothing: CSS is inline, charts
   are inline SVG (rendered by vl-convert from :mod:`eksadvisor.output.charts` with no URL allowed, then
   checked element by element), there is no script, and a Content-Security-Policy forbids any load.
   The PDF renderer refuses to fetch any URL.
@@ -32,6 +33,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from eksadvisor.errors import EksAdvisorError, InputError
+from eksadvisor.output.markdown import MdSafe, md_code, md_fence, md_finalize, md_table
+from eksadvisor.output.markdown import md_escape as md_escape  # re-exported: the report's Markdown helpers
+from eksadvisor.output.markdown import md_rich as md_rich
+from eksadvisor.output.richtext import Code, Rich, rich_segments
+from eksadvisor.output.richtext import yes_no as _yes_no
 from eksadvisor.wording import confidence as confidence_words
 from eksadvisor.wording import plain
 
@@ -94,35 +100,6 @@ MODE_LABELS = {"secondary_ip": "secondary IP", "prefix": "prefix", "ipv6": "IPv6
 
 class ReportError(EksAdvisorError):
     """The report could not be built safely (a bug, not bad input)."""
-
-
-class Code(str):
-    """A value shown verbatim in a monospace code span (an identifier, a CIDR, an env var)."""
-
-    __slots__ = ()
-
-
-class Rich(str):
-    """Prose whose `backticked` parts are shown as code (rule and planner texts use them for commands)."""
-
-    __slots__ = ()
-
-
-_TICKS = re.compile(r"`([^`\r\n]+)`")
-
-
-def rich_segments(text: str) -> list[tuple[bool, str]]:
-    """``[(is_code, text), ...]``: the single-backtick spans of ``text`` and the prose around them."""
-    out: list[tuple[bool, str]] = []
-    pos = 0
-    for m in _TICKS.finditer(text):
-        if m.start() > pos:
-            out.append((False, text[pos:m.start()]))
-        out.append((True, m.group(1)))
-        pos = m.end()
-    if pos < len(text):
-        out.append((False, text[pos:]))
-    return out
 
 
 # ------------------------------------------------------------------------------------ public API
@@ -379,10 +356,6 @@ def mode_label(rec: Recommendation) -> str:
     return label
 
 
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
-
-
 def _fmt(value: Any) -> Any:
     """A value for a table cell: numbers stay numbers, everything else becomes text."""
     if isinstance(value, bool):
@@ -613,111 +586,6 @@ def _share(count: int, parent: Any) -> str:
     return f"{100.0 * count / parent.num_addresses:.1f}%"
 
 
-# --------------------------------------------------------------------------------------- Markdown
-
-class _MdSafe(str):
-    """Markdown the report built itself, already escaped: the finalize hook passes it through."""
-
-    __slots__ = ()
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-# Block constructs a value could open if it stood at the start of a line: ATX heading, list item,
-# setext underline or thematic break, ordered list item (``>`` is an entity already).
-_MD_BLOCK_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s|$)|=+\s*$|-+\s*$)")
-_MD_ORDERED_START = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
-
-
-def md_escape(value: Any, *, block: bool = True) -> str:
-    """Plain text made inert in Markdown: one line, no emphasis, code span, link, HTML or table cell break.
-
-    With ``block`` (text that may start a line, e.g. a paragraph or list item), a leading ``#``,
-    ``-``, ``+``, ``1.`` or underline is escaped too, so it cannot become a heading or a list.
-    """
-    text = " ".join(str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if block:
-        text = _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
-        text = _MD_ORDERED_START.sub(r"\1\\\2", text)
-    return text
-
-
-def md_code(value: Any, *, in_table: bool = False) -> _MdSafe:
-    """An inline code span that holds any text (longer fences around backticks; pipes escaped in tables)."""
-    text = " ".join(str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    if not text:
-        return _MdSafe("")
-    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (run + 1)
-    if run or text.startswith(" ") or text.endswith(" "):
-        text = f" {text} "
-    if in_table:
-        text = text.replace("|", "\\|")
-    return _MdSafe(f"{fence}{text}{fence}")
-
-
-def md_fence(value: Any, lang: str = "") -> _MdSafe:
-    """A fenced code block longer than any backtick run inside, so the text cannot close it."""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    if not text.endswith("\n"):
-        text += "\n"
-    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, run + 1)
-    lang = lang if re.fullmatch(r"[a-z0-9_+-]*", lang or "") else ""
-    return _MdSafe(f"{fence}{lang}\n{text}{fence}")
-
-
-def md_rich(value: Any, *, in_table: bool = False, block: bool = True) -> _MdSafe:
-    """Prose escaped as :func:`md_escape`, its `backticked` parts as code spans."""
-    text = " ".join(str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    parts = []
-    for i, (is_code, seg) in enumerate(rich_segments(text)):
-        parts.append(md_code(seg, in_table=in_table) if is_code else md_escape(seg, block=block and i == 0))
-    return _MdSafe("".join(parts))
-
-
-def _md_cell(cell: Any) -> str:
-    if isinstance(cell, _MdSafe):
-        return cell
-    if isinstance(cell, Code):
-        return md_code(cell, in_table=True)
-    if isinstance(cell, Rich):
-        return md_rich(cell, in_table=True, block=False)
-    if isinstance(cell, bool):
-        return _yes_no(cell)
-    if isinstance(cell, (int, float)):
-        return str(cell)
-    return md_escape("" if cell is None else cell, block=False)
-
-
-def md_table(headers: Sequence[Any], rows: Sequence[Sequence[Any]]) -> _MdSafe:
-    """A GFM table; numeric columns right-aligned; every cell escaped (or a code span)."""
-    if not rows:
-        return _MdSafe("None.")
-    numeric = [
-        all(isinstance(r[i], (int, float)) and not isinstance(r[i], bool) for r in rows) for i in range(len(headers))
-    ]
-    lines = [
-        "| " + " | ".join(_md_cell(h) for h in headers) + " |",
-        "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
-    ]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-    return _MdSafe("\n".join(lines))
-
-
-def _md_finalize(value: Any) -> str:
-    if isinstance(value, _MdSafe):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, Code):
-        return md_code(value)
-    if isinstance(value, Rich):
-        return md_rich(value)
-    return md_escape(value)
-
-
 def _html_rich(value: Any) -> Any:
     """Prose HTML-escaped, its `backticked` parts in <code> (escaped as well)."""
     from markupsafe import Markup, escape
@@ -743,10 +611,10 @@ def _environment(kind: str) -> jinja2.Environment:
     loader = jinja2.PackageLoader("eksadvisor.output", TEMPLATES)
     if kind == "md":
         env = jinja2.Environment(
-            loader=loader, autoescape=False, finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True,
+            loader=loader, autoescape=False, finalize=md_finalize, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
         )
-        env.globals.update(table=md_table, code=md_code, fence=md_fence, title=lambda sid: _MdSafe(section_title(sid)))
+        env.globals.update(table=md_table, code=md_code, fence=md_fence, title=lambda sid: MdSafe(section_title(sid)))
         return env
     env = jinja2.Environment(
         loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
