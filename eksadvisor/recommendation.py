@@ -11,9 +11,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from eksadvisor.basemodel import OutputModel
-from eksadvisor.severity import Severity
-
 from eksadvisor.names import SubnetRole  # transit: private NAT gateway / TGW
+from eksadvisor.severity import Severity
 
 SCHEMA_VERSION = 1
 Strategy = Literal[

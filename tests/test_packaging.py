@@ -41,12 +41,22 @@ def test_wheel_contains_data_and_runs_from_site_packages(wheel, site):
     for name in data_files:
         assert f"eksadvisor/data/{name}" in names, name
     assert "eksadvisor/py.typed" in names
+    templates = sorted(p.name for p in (ROOT / "eksadvisor" / "output" / "templates").iterdir()
+                       if p.suffix in {".j2", ".css"})
+    assert "report.md.j2" in templates and "report.html.j2" in templates and "report.css" in templates
+    for name in templates:
+        assert f"eksadvisor/output/templates/{name}" in names, f"{name} missing from the wheel: see package-data"
     for init in sorted((ROOT / "eksadvisor").rglob("__init__.py")):
         rel = init.relative_to(ROOT).as_posix()
         assert rel in names, f"{rel} missing from the wheel: list its package in pyproject.toml"
     out = _run_installed(site, "from eksadvisor.cli import main; "
                                "sys.exit(main(['max-pods', '--instance-type', 'm5.large', '--cni-version', '1.9.0']))")
     assert (out.returncode, out.stdout) == (0, "29\n"), out.stderr
+    # the report templates load from the unpacked wheel (PackageLoader reads package data, not this repository)
+    out = _run_installed(site, "from eksadvisor.decide.advisor import advise; "
+                               "from eksadvisor.output.report import render_report; "
+                               "print(render_report(advise({}), {}, 'html', generated_at='T').decode().count('<section id='))")
+    assert (out.returncode, out.stdout) == (0, "13\n"), out.stderr
 
 
 def test_wheel_contains_the_app(wheel):

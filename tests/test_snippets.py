@@ -18,7 +18,7 @@ import yaml
 from eksadvisor.output.snippets import (
     PLACEHOLDER_RE,
     awsnode,
-    build_context,
+    build_artefact_context,
     build_snippets,
     eniconfig,
     find_placeholders,
@@ -51,7 +51,7 @@ HELM_4B = "aws-vpc-cni-helm-values-v1.23.1.derived.schema.json"
 @pytest.fixture(scope="module", params=sorted(CASES))
 def case(request, shared_dir):
     rec, answers = CASES[request.param]
-    return SimpleNamespace(name=request.param, rec=rec, answers=answers, ctx=build_context(rec, answers),
+    return SimpleNamespace(name=request.param, rec=rec, answers=answers, ctx=build_artefact_context(rec, answers),
                            out=build_snippets(rec, answers))
 
 
@@ -308,9 +308,9 @@ def test_eniconfigs_validate_and_follow_the_azs(case):
 def test_eniconfig_security_groups_only_for_old_cni():
     rec, answers = CASES["fixture-exhausted-onprem"]
     old = answers.model_copy(update={"cni_version": "1.7.5"})
-    docs = eniconfig.eniconfig_docs(build_context(rec, old))
+    docs = eniconfig.eniconfig_docs(build_artefact_context(rec, old))
     assert all(d["spec"]["securityGroups"] == ["<SECURITY_GROUP_ID:node>"] for d in docs)
-    assert all("securityGroups" not in d["spec"] for d in eniconfig.eniconfig_docs(build_context(rec, answers)))
+    assert all("securityGroups" not in d["spec"] for d in eniconfig.eniconfig_docs(build_artefact_context(rec, answers)))
 
 
 # ------------------------------------------------------------------------------------------- eksctl
@@ -638,14 +638,14 @@ def test_iam_role_scripts_and_policies(case):
 
 def test_ipv6_policy_has_no_subnet_discovery_before_1_18():
     rec, answers = CASES["fixture-ipv6-multus"]
-    ctx = build_context(rec, answers.model_copy(update={"cni_version": "1.16.0"}))
+    ctx = build_artefact_context(rec, answers.model_copy(update={"cni_version": "1.16.0"}))
     actions = {a for s in iam.ipv6_policy(ctx)["Statement"] for a in s["Action"]}
     assert "ec2:DescribeSubnets" not in actions and "ec2:AssignIpv6Addresses" in actions
 
 
 def test_partition_follows_the_region():
     rec, answers = CASES["fixture-small-dev"]
-    ctx = build_context(rec, answers.model_copy(update={"region": "cn-north-1"}))
+    ctx = build_artefact_context(rec, answers.model_copy(update={"region": "cn-north-1"}))
     assert ctx.partition == "aws-cn" and ctx.oidc_host == "oidc.eks.cn-north-1.amazonaws.com.cn"
     assert iam.managed_cni_policy_arn(ctx) == "arn:aws-cn:iam::aws:policy/AmazonEKS_CNI_Policy"
 
@@ -705,8 +705,8 @@ def test_placeholder_regex_matches_the_tokens():
     assert PLACEHOLDER_RE.fullmatch("<SUBNET_ID:pod-us-east-1a>")
     assert PLACEHOLDER_RE.fullmatch("<ACCOUNT_ID>")
     assert not PLACEHOLDER_RE.search("<name>[@ifname]")
-    assert k8s.sgp_doc(build_context(*CASES["fixture-dense-platform"]))["metadata"]["namespace"] == "<NAMESPACE>"
-    assert karpenter.karpenter_docs(build_context(*CASES["fixture-small-dev"]))[0]["spec"]["role"] == "<KARPENTER_NODE_ROLE>"
+    assert k8s.sgp_doc(build_artefact_context(*CASES["fixture-dense-platform"]))["metadata"]["namespace"] == "<NAMESPACE>"
+    assert karpenter.karpenter_docs(build_artefact_context(*CASES["fixture-small-dev"]))[0]["spec"]["role"] == "<KARPENTER_NODE_ROLE>"
 
 
 def test_fixture_figures_come_from_the_max_pods_engine():
@@ -717,3 +717,14 @@ def test_fixture_figures_come_from_the_max_pods_engine():
     assert max_pods("m5a.xlarge", "1.19.2", custom_networking=True).max_pods == 44
     assert max_pods("t3.large", "1.19.2").max_pods == 35
     assert max_pods("m6g.large", "1.19.2", prefix_delegation=True).max_pods == 110
+
+
+def test_artefact_registry_is_the_one_list(case):
+    """ORDER, the plan and the package docstring all come from the registry."""
+    import eksadvisor.output.snippets as pkg
+
+    assert tuple(a.name for a in pkg.ARTEFACTS) == pkg.ORDER
+    for artefact in pkg.ARTEFACTS:
+        assert f"``{artefact.doc_name or artefact.name}``" in (pkg.__doc__ or "")
+    planned = [name for name, _ in pkg.snippet_plan(case.ctx)]
+    assert list(case.out) == [*planned, pkg.RUNBOOK]  # every file comes from the plan, in registry order

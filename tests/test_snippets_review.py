@@ -17,7 +17,7 @@ import json
 import jsonschema
 import yaml
 
-from eksadvisor.output.snippets import build_context, build_snippets
+from eksadvisor.output.snippets import build_artefact_context, build_snippets
 from eksadvisor.output.snippets.runbook import runbook_md
 
 from .test_snippets_support import boolean_or_integer_format_checker, ipv6_case, json_schema, parse_hcl, shell_commands
@@ -153,7 +153,7 @@ def test_auto_mode_emits_no_vpc_cni_artefacts(shared_dir):
     from eksadvisor.output.snippets.runbook import runbook_commands
 
     role = "arn:aws:iam::<ACCOUNT_ID>:role/<AUTO_MODE_NODE_ROLE>"
-    assert runbook_commands(build_context(rec, _answers(operations={"auto_mode": True}))) == [
+    assert runbook_commands(build_artefact_context(rec, _answers(operations={"auto_mode": True}))) == [
         ["aws", "eks", "create-access-entry", "--cluster-name", "auto1", "--region", "us-east-1",
          "--principal-arn", role, "--type", "EC2"],
         ["aws", "eks", "associate-access-policy", "--cluster-name", "auto1", "--region", "us-east-1",
@@ -186,7 +186,7 @@ def test_auto_mode_with_sgp_and_multus_says_what_is_unsupported(shared_dir):
     (doc,) = _docs(out["eksctl-cluster.yaml"])
     assert "vpcResourceControllerPolicy" not in doc["iam"]
     assert "Multus in Auto Mode is not confirmed by AWS (likely unsupported)" in out["multus-nad.yaml"]
-    ctx = build_context(rec, answers)
+    ctx = build_artefact_context(rec, answers)
     text = runbook_md(ctx, list(out))
     assert "Security Groups for Pods were asked for: they need a cluster without Auto Mode." in text
     assert "Multus in Auto Mode is not confirmed by AWS (likely unsupported)" in text

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from eksadvisor.output.snippets import build_context, build_snippets
+from eksadvisor.output.snippets import build_artefact_context, build_snippets
 
 from .test_snippets_support import auto_mode_case, json_schema, parse_hcl
 
@@ -80,7 +80,7 @@ def test_auto_mode_without_linux_groups_still_gets_a_node_pool(shared_dir):
 
     rec, answers = auto_mode_case()
     rec = rec.model_copy(update={"node_groups": []})
-    (pool,) = automode.nodepool_docs(build_context(rec, answers))
+    (pool,) = automode.nodepool_docs(build_artefact_context(rec, answers))
     assert pool["metadata"]["name"] == "general"
     assert pool["spec"]["template"]["spec"]["nodeClassRef"]["name"] == automode.NODECLASS_NAME
     assert pool["spec"]["template"]["spec"]["requirements"]  # karpenter.sh/v1 NodePool requires requirements

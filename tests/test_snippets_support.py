@@ -1,13 +1,15 @@
-"""Fixtures for the snippet tests: hand-built Recommendations for the example answers (and a few extra
-cases), plus the schema loaders with the quirks of tests/fixtures/shared/schemas/README.md handled.
+"""Fixtures for the snippet tests: Recommendations for the example answers (and a few extra cases), plus
+the schema loaders with the quirks of tests/fixtures/shared/schemas/README.md handled.
 
-The Recommendations mirror what the advisor recommends for the shared examples (figures from the
-max-pods engine: m6i.2xlarge with prefix delegation 110, m5.xlarge/m5a.xlarge with custom networking
-44, t3.large 35) so the snippet goldens do not depend on the advisor's progress.
+Cases come from the real engine (``advise()`` on answers) wherever a test only needs a realistic plan. A few
+stay hand-built because their tests pin what the engine would not choose for those answers: the
+``fixture-dense-platform`` subnet names, the secondary-IP custom-networking plan with existing subnets of
+``fixture-exhausted-onprem`` (max pods 44), and ``fixture-ipv6-multus`` (its own golden files).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
@@ -84,16 +86,8 @@ def payments_rec():
 
 
 def dev_sandbox_rec():
-    c = "dev-sandbox"
-    azs = ["eu-west-1a", "eu-west-1b"]
-    subnets = [_subnet(f"cluster-{az}", "cluster", az, f"10.20.0.{16 * i}/28", c) for i, az in enumerate(azs)]
-    subnets += [_subnet(f"public-{az}", "public", az, f"10.20.{16 * (i + 1)}.0/20", c) for i, az in enumerate(azs)]
-    subnets += [_subnet(f"private-{az}", "private", az, f"10.20.{64 * (i + 1)}.0/18", c) for i, az in enumerate(azs)]
-    return _rec(
-        cluster_name=c, ip_family="ipv4", address_mode="secondary_ip", custom_networking=False, endpoint_access="public",
-        max_pods={"t3.large": 35}, node_groups=[_group("general", ["t3.large"], 35, 2, 4, 15)],
-        settings={}, subnets=subnets,
-    )
+    """small-dev through the advisor: the tests that use it need no hand-picked figures."""
+    return advised("small-dev")[0]
 
 
 EXAMPLE_RECS = {"dense-platform": platform_prod_rec, "exhausted-onprem": payments_rec, "small-dev": dev_sandbox_rec}
@@ -246,10 +240,8 @@ def all_cases() -> dict[str, tuple[Any, Any]]:
     cases = {f"fixture-{name}": (make(), example_answers(name)) for name, make in EXAMPLE_RECS.items()}
     cases["fixture-ipv6-multus"] = ipv6_case()
     for name in EXAMPLES:
-        try:
+        with contextlib.suppress(Exception):  # the golden test calls the advisor directly and reports its failure
             cases[name] = advised(name)
-        except Exception:  # the golden test calls the advisor directly and reports its failure
-            pass
     try:
         from eksadvisor.answers import validate_answers
         from eksadvisor.decide.advisor import advise

@@ -46,6 +46,13 @@ def _unvalidated(builder: Callable[..., T]) -> Callable[..., T]:
     return build
 
 
+def _within(net: ipaddress.IPv4Network | ipaddress.IPv6Network,
+            parent: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    """``net`` lies inside ``parent`` (False across IP versions, where ``subnet_of`` would raise)."""
+    return (net.version == parent.version and int(parent.network_address) <= int(net.network_address)
+            and int(net.broadcast_address) <= int(parent.broadcast_address))
+
+
 def _get(obj: Any, name: str, default: Any = 0) -> Any:
     """Read a field from a pydantic model, a dataclass or a mapping alike."""
     if isinstance(obj, Mapping):
@@ -69,7 +76,7 @@ def ip_budget_rows(usages: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
         pods = next((v for v in (_get(usage, k, None) for k in ("pod_ips", "pods_with_ip", "pods")) if v is not None), None)
         if pods is None:  # the addresses a node holds for pods, less the warm ones
             pods = int(_get(usage, "subnet_addresses", 0) or 0) - enis - free
-        for kind, value in zip(BUDGET_ORDER, (int(pods), free, enis)):
+        for kind, value in zip(BUDGET_ORDER, (int(pods), free, enis), strict=True):
             rows.append({"node": label, "kind": kind, "addresses": value, "order": BUDGET_ORDER.index(kind)})
     return rows
 
@@ -127,7 +134,7 @@ def addresses_vs_nodes_chart(
     *,
     capacity_label: str = "subnet capacity",
     title: str = "Subnet addresses as the cluster grows",
-) -> alt.Chart | alt.LayerChart:
+) -> alt.Chart | alt.LayerChart | alt.FacetChart:
     """Lines of subnet addresses taken against nodes, with the subnets' usable capacity as dashed rules.
 
     ``capacity`` is one number (labelled ``capacity_label``) or ``{label: usable addresses}`` for several
@@ -183,7 +190,7 @@ def vpc_address_map_rows(
     for block in blocks:
         cidr = str(_get(block, "cidr", ""))
         net = ipaddress.ip_network(cidr, strict=False)
-        home = next((v for v in nets if net.version == v.version and net.subnet_of(v)), None)
+        home = next((v for v in nets if _within(net, v)), None)
         if home is None:
             home = net
             rows.append({
@@ -327,7 +334,7 @@ def recommendation_ip_budget(rec: Any) -> alt.Chart | None:
     return ip_budget_chart(ip_budget_rows(usages), title="IP budget per node (settled warm pool)")
 
 
-def recommendation_growth(rec: Any) -> alt.Chart | alt.LayerChart | None:
+def recommendation_growth(rec: Any) -> alt.Chart | alt.LayerChart | alt.FacetChart | None:
     """Subnet addresses each node group takes from 0 to its max_nodes, against the planned subnets' capacity.
 
     Node addresses count against the private (node) subnets; under custom networking the pod addresses
@@ -409,7 +416,9 @@ def compare_chart_rows(table: Any) -> tuple[list[dict[str, Any]], list[dict[str,
 
 
 @_unvalidated
-def compare_chart(table: Any, *, title: str = "Subnet addresses vs nodes, per option") -> alt.LayerChart:
+def compare_chart(
+    table: Any, *, title: str = "Subnet addresses vs nodes, per option"
+) -> alt.LayerChart | alt.FacetChart:
     """Addresses taken from the VPC against nodes for each option of compare(), each with its subnets' capacity
     as a dashed rule of the same colour. ``compare(answers).pipe(compare_chart)``."""
     points, rules = compare_chart_rows(table)

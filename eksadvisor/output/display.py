@@ -7,8 +7,8 @@ two-line ``_repr_html_`` that calls the matching function here, so nothing of th
 until a notebook asks for a display. IPython itself is never imported: the protocol is just a method name.
 
 Every fragment shows a compact summary first (the decision, the key numbers, warnings counted by severity) and
-folds the details in ``<details>``. The HTML is rendered by the report's Jinja2 environment with autoescape
-(:func:`eksadvisor.output.report._environment`), so a hostile cluster name or instance type shows as text, never as markup.
+folds the details in ``<details>``. The HTML is rendered from the package templates ``templates/display_*.html.j2``
+by the report's Jinja2 environment with autoescape (:func:`eksadvisor.output.report._environment`), so a hostile cluster name or instance type shows as text, never as markup.
 Charts are the report's: drawn by :mod:`eksadvisor.output.charts`, exported to inline SVG by vl-convert and checked by
 :func:`eksadvisor.output.report.safe_svg` (no script, nothing loaded), so the fragment also renders where JavaScript is off.
 """
@@ -27,91 +27,14 @@ _CSS = (
     ".eksa .warning{color:#a15c00}.eksa summary{cursor:pointer;font-weight:600}</style>"
 )
 
-_MACROS = """
-{%- macro table(headers, rows) -%}
-<table><thead><tr>{% for h in headers %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
-{%- for row in rows %}<tr>{% for c in row %}<td{% if c is number %} class="n"{% endif %}>{{ c }}</td>{% endfor %}</tr>{% endfor -%}
-</tbody></table>
-{%- endmacro -%}
-"""
 
-_RECOMMENDATION = _MACROS + """
-<div class="eksa"><h4>eksadvisor: {{ cluster }}</h4>
-{% if refusal %}<p class="critical"><b>Not buildable</b> (a diagnosis, not a plan): {{ refusal|rich }}</p>{% endif %}
-<p><b>{{ mode }}</b>. {{ summary|rich }}</p>
-{{ table(["Figure", "Value"], facts) }}
-<p>Warnings: {% for sev, n in counts %}<span class="{{ sev }}">{{ n }} {{ sev }}</span>{% if not loop.last %}, {% endif %}{% else %}none{% endfor %}</p>
-{% for sev, entries in warnings %}
-<details{% if sev == "critical" %} open{% endif %}><summary class="{{ sev }}">{{ sev|capitalize }} ({{ entries|length }})</summary><ul>
-{% for w in entries %}<li><code>{{ w.id }}</code>: {{ w.message|rich }} <i>Fix:</i> {{ w.remediation|rich }}</li>{% endfor %}
-</ul></details>
-{% endfor %}
-<details><summary>Max pods per node group</summary>{{ table(["Node group", "Instance types", "Max pods", "Limiting type", "Desired", "Max", "Pods per node", "Subnet addresses at max"], groups) }}</details>
-<details><summary>Addresses per AZ</summary>{{ table(["AZ", "Nodes desired", "Nodes max", "Node subnet desired", "Node subnet max", "Pod subnet desired", "Pod subnet max"], azs) }}</details>
-<details><summary>Subnet plan ({{ subnets|length }} subnets)</summary>{{ table(["Name", "Role", "AZ", "CIDR", "Usable IPs", "Existing"], subnets) }}
-{% if secondary %}<p>Secondary CIDRs to associate: {{ secondary|join(", ") }}</p>{% endif %}</details>
-<details><summary>aws-node settings</summary>{{ table(["Variable", "Value"], settings) }}</details>
-<details><summary>Decision trace ({{ trace|length }} steps)</summary>{{ table(["Node", "Outcome", "Reason"], trace) }}</details>
-<details><summary>Alternatives</summary>{{ table(["Option", "Verdict", "Reason"], alternatives) }}</details>
-{% for c in charts %}<details><summary>Chart: {{ c.caption }}</summary>{{ c.svg }}</details>{% endfor %}
-<p style="color:#666">Answers digest {{ digest }}; catalog {{ catalog }}; eksadvisor {{ version }}.</p></div>
-"""
-
-_MAX_PODS = _MACROS + """
-<div class="eksa"><b>{{ r.instance_type }}</b>: max pods <b>{{ r.max_pods }}</b> ({{ mode }}{% if r.custom_networking %}, custom networking{% endif %}, VPC CNI {{ r.cni_version }})
-<details><summary>How it is computed</summary>
-{{ table(["Term", "Value"], terms) }}
-{% if r.notes %}<ul>{% for n in r.notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}</details></div>
-"""
-
-_NODE_USAGE = _MACROS + """
-<div class="eksa"><b>{{ u.instance_type }}</b> with {{ u.pods }} pods ({{ u.mode }}{% if u.custom_networking %}, custom networking{% endif %}):
-<b>{{ u.subnet_addresses }}</b> subnet addresses per node{% if nodes %}, <b>{{ total }}</b> for {{ nodes }} nodes{% endif %}.
-{% if u.flags %}<p class="warning">{% for f in u.flags %}<code>{{ f.id }}</code>: {{ f.message }}{% if not loop.last %}<br>{% endif %}{% endfor %}</p>{% endif %}
-{{ table(["ENIs", "Secondary IPs", "Prefixes", "Free IPs", "Node subnet", "Pod subnet", "Max pods"], [[u.enis, u.secondary_ips, u.prefixes, u.free_ips, u.node_subnet_addresses, u.pod_subnet_addresses, u.max_pods]]) }}
-<details><summary>Arithmetic and notes</summary><ul>{% for line in u.arithmetic %}<li><code>{{ line }}</code></li>{% endfor %}
-{% for n in u.notes %}<li>{{ n }}</li>{% endfor %}</ul></details>
-{% for c in charts %}<details><summary>Chart: {{ c.caption }}</summary>{{ c.svg }}</details>{% endfor %}</div>
-"""
-
-_PLAN = _MACROS + """
-<div class="eksa"><b>Subnet plan</b> for {{ p.vpc_cidrs|join(", ") }} over {{ p.azs|length }} AZs:
-{% if p.fits %}<b>complete</b>{% else %}<b class="critical">incomplete</b>{% endif %}, {{ p.subnets|length }} subnets.
-{% if p.shortfall %}<p class="critical">{{ p.shortfall.reason|rich }}</p>{% endif %}
-{% if p.secondary_cidrs %}<p>Secondary CIDRs to associate: {{ p.secondary_cidrs|join(", ") }}</p>{% endif %}
-{{ table(["Name", "Role", "AZ", "CIDR", "Usable IPs", "Existing"], subnets) }}
-{% if findings %}<details><summary>Findings ({{ findings|length }})</summary><ul>{% for sev, msg in findings %}<li class="{{ sev }}">{{ msg|rich }}</li>{% endfor %}</ul></details>{% endif %}</div>
-"""
-
-_AUDIT = _MACROS + """
-<div class="eksa"><h4>Audit: {{ r.cluster_name }} ({{ r.region }}, {{ r.vpc_id }})</h4>
-<p>Running: <b>{{ mode }}</b>, VPC CNI {{ r.current_settings.cni_version }}. Findings: {% for sev, n in counts %}<span class="{{ sev }}">{{ n }} {{ sev }}</span>{% if not loop.last %}, {% endif %}{% else %}none{% endfor %}.
-{% if fit %}Fewest more nodes that fit in a subnet today: <b>{{ fit[0] }}</b> ({{ fit[1] }}).{% endif %}</p>
-{% if r.recommendation_error %}<p class="critical">No recommendation: {{ r.recommendation_error }}</p>{% endif %}
-{% for sev, entries in findings %}
-<details{% if sev == "critical" %} open{% endif %}><summary class="{{ sev }}">{{ sev|capitalize }} ({{ entries|length }})</summary><ul>
-{% for f in entries %}<li><code>{{ f.id }}</code>: {{ f.message|rich }} <i>Fix:</i> {{ f.remediation|rich }}</li>{% endfor %}
-</ul></details>
-{% endfor %}
-<details><summary>Subnets ({{ subnets|length }})</summary>{{ table(["Subnet", "AZ", "Role", "CIDR", "Usable", "Free IPs", "Free /28s", "Nodes", "More nodes that fit"], subnets) }}</details>
-<details><summary>Node groups ({{ groups|length }})</summary>{{ table(["Group", "OS", "Instance types", "Nodes", "Pods per node", "Max pods seen", "Max pods expected"], groups) }}</details>
-<details><summary>Exhaustion forecast</summary>{{ table(["Subnet", "AZ", "Group", "Nodes now", "Fit now", "Fit recommended"], forecast) }}
-{% for c in charts %}{{ c.svg }}{% endfor %}</details>
-<details><summary>Changes to the recommended settings ({{ r.changes|length }})</summary><ol>{% for c in r.changes %}<li><b>{{ c.title }}</b>: {{ c.detail|rich }}</li>{% else %}<li>None.</li>{% endfor %}</ol></details>
-</div>
-"""
-
-_COMPILED: dict[str, Any] = {}
-
-
-def _render(name: str, source: str, **context: Any) -> str:
+def _render(name: str, **context: Any) -> str:
+    """The fragment ``templates/display_<name>.html.j2`` with its CSS (the report's cached HTML environment)."""
     from markupsafe import Markup
 
     from eksadvisor.output.report import _environment
 
-    template = _COMPILED.get(name)
-    if template is None:
-        template = _COMPILED[name] = _environment("html").from_string(source)
+    template = _environment("html").get_template(f"display_{name}.html.j2")
     return str(Markup(_CSS) + Markup(template.render(**context)))
 
 
@@ -141,7 +64,7 @@ def recommendation_html(rec: Any, *, charts: bool = True) -> str:
         specs = [("nb-ip-budget", "subnet addresses each node holds", ch.recommendation_ip_budget(rec)),
                  ("nb-growth", "addresses used as node groups grow", ch.recommendation_growth(rec))]
     return _render(
-        "rec", _RECOMMENDATION, cluster=rec.cluster_name, mode=mode_label(rec), summary=rec.summary,
+        "recommendation", cluster=rec.cluster_name, mode=mode_label(rec), summary=rec.summary,
         refusal="" if getattr(rec, "complete", True) else (getattr(rec, "refusal", "") or "the subnet plan is incomplete"),
         facts=facts, counts=[(s, n) for s, n in counts if n],
         warnings=[(sev, [w for w in rec.warnings if w.severity == sev]) for sev, n in counts if n],
@@ -171,7 +94,7 @@ def _max_pods_terms(r: Any) -> list[list[Any]]:
 def max_pods_html(r: Any) -> str:
     """A MaxPodsResult: the value first, the formula's terms folded."""
     mode = "prefix delegation" if r.mode == "prefix" else "secondary IP"
-    return _render("maxpods", _MAX_PODS, r=r, mode=mode, terms=_max_pods_terms(r))
+    return _render("maxpods", r=r, mode=mode, terms=_max_pods_terms(r))
 
 
 def max_pods_markdown(r: Any) -> str:
@@ -191,7 +114,7 @@ def node_usage_html(u: Any, *, nodes: int = 0, total: int = 0, charts: bool = Tr
         from eksadvisor.output import charts as ch
 
         specs = [("nb-node", "IP budget of this node", ch.ip_budget_chart(ch.ip_budget_rows([(u.instance_type, u)])))]
-    return _render("node", _NODE_USAGE, u=u, nodes=nodes, total=total, charts=_charts(specs))
+    return _render("node", u=u, nodes=nodes, total=total, charts=_charts(specs))
 
 
 def ip_usage_report_html(report: Any, *, charts: bool = True) -> str:
@@ -204,7 +127,7 @@ def subnet_plan_html(plan: Any) -> str:
     """A SubnetPlan: complete or not (and why), the subnets, findings folded."""
     findings = [(getattr(f, "severity", "info"), getattr(f, "message", str(f))) for f in plan.findings]
     return _render(
-        "plan", _PLAN, p=plan, findings=findings,
+        "plan", p=plan, findings=findings,
         subnets=[[s.name, s.role, s.az, s.cidr, s.usable_ips, "yes" if s.existing else "no"] for s in plan.subnets],
     )
 
@@ -226,7 +149,7 @@ def audit_html(r: Any, *, charts: bool = True) -> str:
         if rows:
             specs = [("nb-forecast", "exhaustion forecast", ch.audit_forecast_chart(rows))]
     return _render(
-        "audit", _AUDIT, r=r, mode=mode, counts=[(s, n) for s, n in counts if n], fit=min(fits) if fits else None,
+        "audit", r=r, mode=mode, counts=[(s, n) for s, n in counts if n], fit=min(fits) if fits else None,
         findings=[(sev, [f for f in r.findings if f.severity == sev]) for sev, n in counts if n],
         subnets=[[s.subnet_id, s.az, s.role, s.cidr, s.usable_ips, s.free_ips, s.free_prefixes, s.nodes,
                   ", ".join(f"{g}: {n}" for g, n in sorted(s.nodes_that_fit.items())) or "-"] for s in r.subnets],

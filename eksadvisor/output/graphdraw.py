@@ -9,6 +9,7 @@ values into DOT syntax; drawing is the caller's (the app's ``st.graphviz_chart``
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -75,12 +76,12 @@ def to_dot(graph: Any, walked: Sequence[Any] = (), *, rankdir: str = "TB") -> st
     """
     nodes = _nodes(graph)
     ids = {str(_get(n, "id")) for n in nodes}
-    steps = [(s, None) if isinstance(s, str) else (str(_get(s, "node")), str(_get(s, "outcome"))) for s in walked]
+    steps: list[tuple[str, str | None]] = [
+        (s, None) if isinstance(s, str) else (str(_get(s, "node")), str(_get(s, "outcome"))) for s in walked
+    ]
     steps = [(s, o) for s, o in steps if s in ids]  # the trace may hold steps that are not graph nodes
-    outcome_at = {s: o for s, o in steps}
-    taken: set[tuple[str, str]] = set()
-    for (a, _), (b, _) in zip(steps, steps[1:]):
-        taken.add((a, b))
+    outcome_at = dict(steps)
+    taken: set[tuple[str, str]] = {(a, b) for (a, _), (b, _) in itertools.pairwise(steps)}
     all_edges = edges(graph)
     end_walked = bool(steps) and any(src == steps[-1][0] and dst == END for src, dst, _, _ in all_edges)
     if end_walked:
@@ -97,7 +98,8 @@ def to_dot(graph: Any, walked: Sequence[Any] = (), *, rankdir: str = "TB") -> st
     for node in nodes:
         nid = str(_get(node, "id"))
         title = _wrap(_get(node, "title") or nid)
-        attrs = [f"label={quote(title + (chr(10) + '→ ' + outcome_at[nid] if outcome_at.get(nid) else ''))}",
+        outcome = outcome_at.get(nid)
+        attrs = [f"label={quote(title + (chr(10) + '→ ' + outcome if outcome else ''))}",
                  f"tooltip={quote(nid)}"]
         if nid in outcome_at:
             attrs += [f'fillcolor="{WALKED_FILL}"', f'color="{WALKED_EDGE}"', "penwidth=2"]

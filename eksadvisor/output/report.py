@@ -10,7 +10,8 @@ the generated configuration, provenance, and the answers again as re-importable 
 Guarantees:
 
 - **Safe.** HTML is rendered by Jinja2 with autoescape; Markdown with a finalize hook that escapes
-  every value (see :mod:`eksadvisor.output.report_templates`). The HTML loads nothing: CSS is inline, charts
+  every value (:mod:`eksadvisor.output.markdown`); the templates are package files in
+  ``eksadvisor/output/templates``. The HTML loads nothing: CSS is inline, charts
   are inline SVG (rendered by vl-convert from :mod:`eksadvisor.output.charts` with no URL allowed, then
   checked element by element), there is no script, and a Content-Security-Policy forbids any load.
   The PDF renderer refuses to fetch any URL.
@@ -22,23 +23,32 @@ Guarantees:
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from eksadvisor.errors import EksAdvisorError, InputError
+from eksadvisor.output.markdown import MdSafe, md_code, md_fence, md_finalize, md_table
+from eksadvisor.output.markdown import md_escape as md_escape  # re-exported: the report's Markdown helpers
+from eksadvisor.output.markdown import md_rich as md_rich
+from eksadvisor.output.richtext import Code, Rich, rich_segments
+from eksadvisor.output.richtext import yes_no as _yes_no
 from eksadvisor.severity import SEVERITIES as SEVERITY_ORDER
 from eksadvisor.wording import confidence as confidence_words
 from eksadvisor.wording import plain
 
 if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
+
     from eksadvisor.answers import Answers
     from eksadvisor.recommendation import Recommendation
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 FORMATS = ("md", "html", "pdf", "json", "yaml")
 MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -65,6 +75,7 @@ SECTIONS = (
     ("provenance", "12. Provenance"),
     ("appendix-answers", "Appendix: answers (re-importable)"),
 )
+SECTION_TITLES = dict(SECTIONS)
 SEVERITIES = tuple((sev, sev.capitalize()) for sev in SEVERITY_ORDER)
 STRATEGY_LABELS = {
     "prefix_delegation": "prefix delegation",
@@ -90,35 +101,6 @@ MODE_LABELS = {"secondary_ip": "secondary IP", "prefix": "prefix", "ipv6": "IPv6
 
 class ReportError(EksAdvisorError):
     """The report could not be built safely (a bug, not bad input)."""
-
-
-class Code(str):
-    """A value shown verbatim in a monospace code span (an identifier, a CIDR, an env var)."""
-
-    __slots__ = ()
-
-
-class Rich(str):
-    """Prose whose `backticked` parts are shown as code (rule and planner texts use them for commands)."""
-
-    __slots__ = ()
-
-
-_TICKS = re.compile(r"`([^`\r\n]+)`")
-
-
-def rich_segments(text: str) -> list[tuple[bool, str]]:
-    """``[(is_code, text), ...]``: the single-backtick spans of ``text`` and the prose around them."""
-    out: list[tuple[bool, str]] = []
-    pos = 0
-    for m in _TICKS.finditer(text):
-        if m.start() > pos:
-            out.append((False, text[pos:m.start()]))
-        out.append((True, m.group(1)))
-        pos = m.end()
-    if pos < len(text):
-        out.append((False, text[pos:]))
-    return out
 
 
 # ------------------------------------------------------------------------------------ public API
@@ -149,19 +131,31 @@ def render_report(
         import yaml
 
         return yaml.safe_dump(rec.model_dump(mode="json"), sort_keys=False, allow_unicode=True).encode("utf-8")
-    if not hasattr(answers, "model_dump"):  # a mapping or a file path, as advise() accepts
-        from eksadvisor.answers import load_answers
-
-        answers = load_answers(answers)
+    model = _answers_model(answers)
     when = generated_at if generated_at is not None else now_iso()
-    rows = compare_rows_for(rec, answers)
-    context = build_context(rec, answers, generated_at=when, compare=rows)
+    rows = compare_rows_for(rec, model)
+    context = build_context(rec, model, generated_at=when, compare=rows)
     if kind == "md":
         return render_markdown(context).encode("utf-8")
     if kind == "html":
-        return render_html(context, charts=chart_figures(rec, answers, compare=rows)).encode("utf-8")
-    html = render_html(context, charts=chart_figures(rec, answers, compare=rows), pdf_created=_pdf_date(when))
+        return render_html(context, charts=chart_figures(rec, model, compare=rows)).encode("utf-8")
+    html = render_html(context, charts=chart_figures(rec, model, compare=rows), pdf_created=_pdf_date(when))
     return html_to_pdf(html)
+
+
+def _answers_model(answers: Answers | Mapping[str, Any] | str | Path) -> Answers:
+    """The answers as a model: a model (anything with ``model_dump``) as is, else through ``load_answers``."""
+    if hasattr(answers, "model_dump"):
+        return cast("Answers", answers)
+    from eksadvisor.answers import load_answers
+
+    return load_answers(answers)
+
+
+def within(net: IPNetwork, parent: IPNetwork) -> bool:
+    """``net`` lies inside ``parent`` (False across IP versions, where ``subnet_of`` would raise)."""
+    return (net.version == parent.version and int(parent.network_address) <= int(net.network_address)
+            and int(net.broadcast_address) <= int(parent.broadcast_address))
 
 
 def export_answers_yaml(answers: Answers) -> str:
@@ -224,69 +218,23 @@ def build_context(rec: Recommendation, answers: Answers, *, generated_at: str,
     """Everything the templates show: plain strings, numbers, :class:`Code` and :class:`Rich` values.
 
     All formatting decisions live here so the Markdown and HTML reports say the same thing. ``compare``:
-    :func:`compare_rows_for`'s rows (the "Compare options" section is empty without them).
+    :func:`compare_rows_for`'s rows (the "Compare options" section is empty without them). One step per
+    report section, each returning the names its part of the templates reads.
     """
-    warnings_by_sev = {sev: [w for w in rec.warnings if w.severity == sev] for sev, _ in SEVERITIES}
-    counts = [_count(len(warnings_by_sev[sev]), sev) for sev, _ in SEVERITIES if warnings_by_sev[sev]]
     answers_data = answers.model_dump(mode="json")
-    vpc_cidrs = _vpc_cidrs(rec, answers_data)
-    prov = rec.provenance
+    warnings_by_sev = {sev: [w for w in rec.warnings if w.severity == sev] for sev, _ in SEVERITIES}
     return {
         "cluster_name": rec.cluster_name,
         "generated_at": generated_at,
         "sections": [{"id": sid, "title": title} for sid, title in SECTIONS],
-        "mode_label": mode_label(rec),
-        "summary": rec.summary or mode_label(rec) + ".",
-        "facts": [
-            ["IP family", "IPv6" if rec.ip_family == "ipv6" else "IPv4"],
-            ["Address mode", "prefix delegation" if rec.address_mode == "prefix" else "secondary IP"],
-            ["Custom networking", _yes_no(rec.custom_networking)],
-            ["API endpoint access", ENDPOINT_LABELS.get(rec.endpoint_access, rec.endpoint_access)],
-            ["Strategies", ", ".join(STRATEGY_LABELS.get(s, s) for s in rec.strategies) or "none"],
-            ["Secondary CIDRs to associate", ", ".join(rec.secondary_cidrs) or "none"],
-            ["Warnings", ", ".join(counts) or "none"],
-        ],
+        **_summary_view(rec, warnings_by_sev),
         "answer_rows": [[Code(path), _text(value)] for path, value in _flatten_answers(answers_data)],
-        "max_pods_rows": [_max_pods_row(t, n, rec.max_pods_detail.get(t) or {}) for t, n in rec.max_pods.items()],
-        "node_group_rows": [
-            [g.name, ", ".join(g.instance_types), g.max_pods, g.limiting_type or "-", g.desired_nodes,
-             g.max_nodes, g.pods_per_node]
-            for g in rec.node_groups
-        ],
-        **_per_node(rec),
-        "at_max_rows": [
-            [g.name, g.max_nodes, g.node_subnet_addresses_at_max, g.pod_subnet_addresses_at_max,
-             g.subnet_addresses_at_max]
-            for g in rec.node_groups
-        ] + ([[f"Fargate ({rec.fargate['pods']} pods, one address each)", "-", rec.fargate["addresses"], 0,
-               rec.fargate["addresses"]]] if rec.fargate else []),
-        "az_headers": AZ_HEADERS + (["Fargate addresses"] if rec.fargate else []),
-        "az_rows": [
-            [u.az, u.nodes_desired, u.nodes_max, u.node_subnet_addresses_desired, u.node_subnet_addresses_max,
-             u.pod_subnet_addresses_desired, u.pod_subnet_addresses_max]
-            + ([u.fargate_addresses] if rec.fargate else [])
-            for u in rec.az_usage
-        ],
-        "fargate_notes": list(rec.fargate.get("notes") or []),
-        "subnet_rows": [
-            [s.name, s.role, s.az, Code(s.cidr), s.usable_ips, _yes_no(s.existing),
-             ", ".join(f"{k}={v}" for k, v in sorted(s.tags.items())) or "-"]
-            for s in rec.subnets
-        ],
-        "secondary_cidrs": list(rec.secondary_cidrs),
-        "address_map": address_map(vpc_cidrs, rec.subnets),
-        "findings": [_finding(f) for f in rec.plan_findings],
+        **_max_pods_view(rec),
+        **_ip_budget_view(rec),
+        **_subnets_view(rec, answers_data),
         "settings_rows": [[Code(k), Code(v)] for k, v in sorted(rec.settings.items())],
         "init_settings_rows": [[Code(k), Code(v)] for k, v in sorted(rec.init_settings.items())],
-        "warning_counts": ", ".join(counts),
-        "warning_groups": [
-            {"severity": sev, "label": label, "entries": [
-                {"id": w.id, "message": Rich(plain(w.message)), "remediation": Rich(plain(w.remediation)),
-                 "source": plain(w.source)}
-                for w in warnings_by_sev[sev]
-            ]}
-            for sev, label in SEVERITIES if warnings_by_sev[sev]
-        ],
+        **_warnings_view(warnings_by_sev),
         "trace": [
             {"node": step.node, "outcome": step.outcome, "reason": Rich(plain(step.reason)),
              "inputs": _fmt_inputs(step.inputs), "source": plain(step.source)}
@@ -299,12 +247,96 @@ def build_context(rec: Recommendation, answers: Answers, *, generated_at: str,
             {"name": name, "text": text, "lang": snippet_language(name, text)} for name, text in rec.snippets.items()
         ],
         "provenance": {
-            "eksadvisor_version": prov.eksadvisor_version,
-            "schema_version": prov.schema_version,
-            "answers_digest": prov.answers_digest,
+            "eksadvisor_version": rec.provenance.eksadvisor_version,
+            "schema_version": rec.provenance.schema_version,
+            "answers_digest": rec.provenance.answers_digest,
         },
         "provenance_rows": _provenance_rows(rec),
         "answers_yaml": export_answers_yaml(answers),
+    }
+
+
+def _warning_counts(warnings_by_sev: Mapping[str, Sequence[Any]]) -> list[str]:
+    return [_count(len(warnings_by_sev[sev]), sev) for sev, _ in SEVERITIES if warnings_by_sev[sev]]
+
+
+def _summary_view(rec: Recommendation, warnings_by_sev: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
+    """Section 1: the mode, the summary sentence and the decisions at a glance."""
+    return {
+        "mode_label": mode_label(rec),
+        "summary": rec.summary or mode_label(rec) + ".",
+        "facts": [
+            ["IP family", "IPv6" if rec.ip_family == "ipv6" else "IPv4"],
+            ["Address mode", "prefix delegation" if rec.address_mode == "prefix" else "secondary IP"],
+            ["Custom networking", _yes_no(rec.custom_networking)],
+            ["API endpoint access", ENDPOINT_LABELS.get(rec.endpoint_access, rec.endpoint_access)],
+            ["Strategies", ", ".join(STRATEGY_LABELS.get(s, s) for s in rec.strategies) or "none"],
+            ["Secondary CIDRs to associate", ", ".join(rec.secondary_cidrs) or "none"],
+            ["Warnings", ", ".join(_warning_counts(warnings_by_sev)) or "none"],
+        ],
+    }
+
+
+def _max_pods_view(rec: Recommendation) -> dict[str, Any]:
+    """Section 3: max pods per instance type (with why) and per node group."""
+    return {
+        "max_pods_rows": [_max_pods_row(t, n, rec.max_pods_detail.get(t) or {}) for t, n in rec.max_pods.items()],
+        "node_group_rows": [
+            [g.name, ", ".join(g.instance_types), g.max_pods, g.limiting_type or "-", g.desired_nodes,
+             g.max_nodes, g.pods_per_node]
+            for g in rec.node_groups
+        ],
+    }
+
+
+def _ip_budget_view(rec: Recommendation) -> dict[str, Any]:
+    """Section 4: addresses per node, per node group at max nodes (and Fargate), per AZ."""
+    fargate_row = [[f"Fargate ({rec.fargate['pods']} pods, one address each)", "-", rec.fargate["addresses"], 0,
+                    rec.fargate["addresses"]]] if rec.fargate else []
+    return {
+        **_per_node(rec),
+        "at_max_rows": [
+            [g.name, g.max_nodes, g.node_subnet_addresses_at_max, g.pod_subnet_addresses_at_max,
+             g.subnet_addresses_at_max]
+            for g in rec.node_groups
+        ] + fargate_row,
+        "az_headers": AZ_HEADERS + (["Fargate addresses"] if rec.fargate else []),
+        "az_rows": [
+            [u.az, u.nodes_desired, u.nodes_max, u.node_subnet_addresses_desired, u.node_subnet_addresses_max,
+             u.pod_subnet_addresses_desired, u.pod_subnet_addresses_max]
+            + ([u.fargate_addresses] if rec.fargate else [])
+            for u in rec.az_usage
+        ],
+        "fargate_notes": list(rec.fargate.get("notes") or []),
+    }
+
+
+def _subnets_view(rec: Recommendation, answers_data: Mapping[str, Any]) -> dict[str, Any]:
+    """Section 5: the subnet layout, the VPC address map and the planner's findings."""
+    return {
+        "subnet_rows": [
+            [s.name, s.role, s.az, Code(s.cidr), s.usable_ips, _yes_no(s.existing),
+             ", ".join(f"{k}={v}" for k, v in sorted(s.tags.items())) or "-"]
+            for s in rec.subnets
+        ],
+        "secondary_cidrs": list(rec.secondary_cidrs),
+        "address_map": address_map(_vpc_cidrs(rec, answers_data), rec.subnets),
+        "findings": [_finding(f) for f in rec.plan_findings],
+    }
+
+
+def _warnings_view(warnings_by_sev: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
+    """Section 7: warnings grouped by severity, most severe first."""
+    return {
+        "warning_counts": ", ".join(_warning_counts(warnings_by_sev)),
+        "warning_groups": [
+            {"severity": sev, "label": label, "entries": [
+                {"id": w.id, "message": Rich(plain(w.message)), "remediation": Rich(plain(w.remediation)),
+                 "source": plain(w.source)}
+                for w in warnings_by_sev[sev]
+            ]}
+            for sev, label in SEVERITIES if warnings_by_sev[sev]
+        ],
     }
 
 
@@ -323,10 +355,6 @@ def mode_label(rec: Recommendation) -> str:
     if rec.custom_networking:
         label += ", with custom networking"
     return label
-
-
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
 
 
 def _fmt(value: Any) -> Any:
@@ -509,7 +537,7 @@ def address_map(vpc_cidrs: Sequence[str], subnets: Iterable[Any]) -> list[dict[s
         except ValueError:
             outside.append((None, s))
             continue
-        home = next((i for i, p in enumerate(parents) if p.version == net.version and net.subnet_of(p)), None)
+        home = next((i for i, p in enumerate(parents) if within(net, p)), None)
         (inside[home] if home is not None else outside).append((net, s))
     out: list[dict[str, Any]] = []
     for i, parent in enumerate(parents):
@@ -559,111 +587,6 @@ def _share(count: int, parent: Any) -> str:
     return f"{100.0 * count / parent.num_addresses:.1f}%"
 
 
-# --------------------------------------------------------------------------------------- Markdown
-
-class _MdSafe(str):
-    """Markdown the report built itself, already escaped: the finalize hook passes it through."""
-
-    __slots__ = ()
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-# Block constructs a value could open if it stood at the start of a line: ATX heading, list item,
-# setext underline or thematic break, ordered list item (``>`` is an entity already).
-_MD_BLOCK_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s|$)|=+\s*$|-+\s*$)")
-_MD_ORDERED_START = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
-
-
-def md_escape(value: Any, *, block: bool = True) -> str:
-    """Plain text made inert in Markdown: one line, no emphasis, code span, link, HTML or table cell break.
-
-    With ``block`` (text that may start a line, e.g. a paragraph or list item), a leading ``#``,
-    ``-``, ``+``, ``1.`` or underline is escaped too, so it cannot become a heading or a list.
-    """
-    text = " ".join(str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if block:
-        text = _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
-        text = _MD_ORDERED_START.sub(r"\1\\\2", text)
-    return text
-
-
-def md_code(value: Any, *, in_table: bool = False) -> _MdSafe:
-    """An inline code span that holds any text (longer fences around backticks; pipes escaped in tables)."""
-    text = " ".join(str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    if not text:
-        return _MdSafe("")
-    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (run + 1)
-    if run or text.startswith(" ") or text.endswith(" "):
-        text = f" {text} "
-    if in_table:
-        text = text.replace("|", "\\|")
-    return _MdSafe(f"{fence}{text}{fence}")
-
-
-def md_fence(value: Any, lang: str = "") -> _MdSafe:
-    """A fenced code block longer than any backtick run inside, so the text cannot close it."""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    if not text.endswith("\n"):
-        text += "\n"
-    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, run + 1)
-    lang = lang if re.fullmatch(r"[a-z0-9_+-]*", lang or "") else ""
-    return _MdSafe(f"{fence}{lang}\n{text}{fence}")
-
-
-def md_rich(value: Any, *, in_table: bool = False, block: bool = True) -> _MdSafe:
-    """Prose escaped as :func:`md_escape`, its `backticked` parts as code spans."""
-    text = " ".join(str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    parts = []
-    for i, (is_code, seg) in enumerate(rich_segments(text)):
-        parts.append(md_code(seg, in_table=in_table) if is_code else md_escape(seg, block=block and i == 0))
-    return _MdSafe("".join(parts))
-
-
-def _md_cell(cell: Any) -> str:
-    if isinstance(cell, _MdSafe):
-        return cell
-    if isinstance(cell, Code):
-        return md_code(cell, in_table=True)
-    if isinstance(cell, Rich):
-        return md_rich(cell, in_table=True, block=False)
-    if isinstance(cell, bool):
-        return _yes_no(cell)
-    if isinstance(cell, (int, float)):
-        return str(cell)
-    return md_escape("" if cell is None else cell, block=False)
-
-
-def md_table(headers: Sequence[Any], rows: Sequence[Sequence[Any]]) -> _MdSafe:
-    """A GFM table; numeric columns right-aligned; every cell escaped (or a code span)."""
-    if not rows:
-        return _MdSafe("None.")
-    numeric = [
-        all(isinstance(r[i], (int, float)) and not isinstance(r[i], bool) for r in rows) for i in range(len(headers))
-    ]
-    lines = [
-        "| " + " | ".join(_md_cell(h) for h in headers) + " |",
-        "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
-    ]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-    return _MdSafe("\n".join(lines))
-
-
-def _md_finalize(value: Any) -> str:
-    if isinstance(value, _MdSafe):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, Code):
-        return md_code(value)
-    if isinstance(value, Rich):
-        return md_rich(value)
-    return md_escape(value)
-
-
 def _html_rich(value: Any) -> Any:
     """Prose HTML-escaped, its `backticked` parts in <code> (escaped as well)."""
     from markupsafe import Markup, escape
@@ -673,49 +596,49 @@ def _html_rich(value: Any) -> Any:
     )
 
 
-_ENVIRONMENTS: dict[str, Any] = {}
+TEMPLATES = "templates"  # package folder of the report templates and stylesheet (package data in pyproject)
 
 
-def _environment(kind: str) -> Any:
-    env = _ENVIRONMENTS.get(kind)
-    if env is not None:
-        return env
+def section_title(section_id: str) -> str:
+    """The heading of a report section (the one place titles live: :data:`SECTIONS`)."""
+    return SECTION_TITLES[section_id]
+
+
+@functools.cache
+def _environment(kind: str) -> jinja2.Environment:
+    """The Jinja2 environment of ``kind`` ("md" or "html"), built once per process; it caches compiled templates."""
     import jinja2
 
+    loader = jinja2.PackageLoader("eksadvisor.output", TEMPLATES)
     if kind == "md":
         env = jinja2.Environment(
-            autoescape=False, finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True,
+            loader=loader, autoescape=False, finalize=md_finalize, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
         )
-        env.globals.update(table=md_table, code=md_code, fence=md_fence)
-    else:
-        env = jinja2.Environment(
-            autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-            undefined=jinja2.StrictUndefined,
-        )
-        env.tests["code"] = lambda v: isinstance(v, Code)
-        env.tests["rich"] = lambda v: isinstance(v, Rich)
-        env.filters["rich"] = _html_rich
-    _ENVIRONMENTS[kind] = env
+        env.globals.update(table=md_table, code=md_code, fence=md_fence, title=lambda sid: MdSafe(section_title(sid)))
+        return env
+    env = jinja2.Environment(
+        loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.tests["code"] = lambda v: isinstance(v, Code)
+    env.tests["rich"] = lambda v: isinstance(v, Rich)
+    env.filters["rich"] = _html_rich
+    env.globals["title"] = section_title
     return env
 
 
-_TEMPLATES: dict[str, Any] = {}
-
-
-def _template(kind: str, source: str) -> Any:
-    """The compiled template of ``kind`` (compiled once per process)."""
-    template = _TEMPLATES.get(kind)
-    if template is None:
-        template = _TEMPLATES[kind] = _environment(kind).from_string(source)
-    return template
+@functools.cache
+def _stylesheet() -> str:
+    """The HTML report's CSS (``templates/report.css``), read once."""
+    env = _environment("html")
+    assert env.loader is not None
+    return env.loader.get_source(env, "report.css")[0]
 
 
 def render_markdown(context: Mapping[str, Any]) -> str:
     """The Markdown report from :func:`build_context`'s view model."""
-    from eksadvisor.output.report_templates import MARKDOWN_TEMPLATE
-
-    text = _template("md", MARKDOWN_TEMPLATE).render(**context)
+    text = _environment("md").get_template("report.md.j2").render(**context)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
@@ -727,11 +650,9 @@ def render_html(
     """The self-contained HTML report; ``charts`` come from :func:`chart_figures`."""
     from markupsafe import Markup
 
-    from eksadvisor.output.report_templates import HTML_CSS, HTML_TEMPLATE
-
-    # The stylesheet is the module's own constant (never user data), so it goes in unescaped.
-    return _template("html", HTML_TEMPLATE).render(
-        **context, css=Markup(HTML_CSS), charts=list(charts), pdf_created=pdf_created
+    # The stylesheet is a package file (never user data), so it goes in unescaped.
+    return _environment("html").get_template("report.html.j2").render(
+        **context, css=Markup(_stylesheet()), charts=list(charts), pdf_created=pdf_created
     )
 
 

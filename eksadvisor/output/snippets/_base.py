@@ -28,7 +28,7 @@ import re
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from eksadvisor.errors import InputError
 from eksadvisor.names import AZ as _AZ
@@ -37,8 +37,8 @@ from eksadvisor.names import DNS_LABEL as _DNS_LABEL
 from eksadvisor.names import IFNAME as _IFNAME
 from eksadvisor.names import NODEGROUP_NAME as _NODEGROUP_NAME
 from eksadvisor.names import REGION as _REGION
-from eksadvisor.versions import DEFAULT_CNI_VERSION
 from eksadvisor.names import SUBNET_ROLES
+from eksadvisor.versions import DEFAULT_CNI_VERSION
 
 PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z0-9_]*(?::[A-Za-z0-9._-]+)?>")
 _QUALIFIER_BAD = re.compile(r"[^A-Za-z0-9._-]+")
@@ -292,7 +292,7 @@ class MultusNet:
 
 
 @dataclass(frozen=True)
-class Context:
+class ArtefactContext:
     """Everything the generators read, validated once."""
 
     cluster: str
@@ -382,7 +382,7 @@ def partition_of(region: str) -> str:
 
 # Mode-defining aws-node keys the artefacts rely on; added when the recommendation left them out
 # (custom networking, prefix delegation, SGP here; ENABLE_IPv6 and strict-mode DISABLE_TCP_EARLY_DEMUX
-# in build_context).
+# in _aws_node_env).
 def _effective_settings(settings: Mapping[str, str], *, custom_networking: bool, prefix: bool, ipv6: bool,
                         sgp: bool) -> dict[str, str]:
     out = dict(settings)
@@ -422,14 +422,16 @@ def _architecture(instance_types: Sequence[str]) -> str | None:
     return normalised.pop()
 
 
-def build_context(rec: Any, answers: Any) -> Context:
-    from eksadvisor.versions import parse_cni_version
+class _Mode(NamedTuple):
+    """The recommended addressing mode, checked."""
 
-    cluster = check(_CLUSTER_NAME, get(rec, "cluster_name") or get(answers, "cluster_name"), "cluster_name",
-                    "a valid EKS cluster name")
-    region = check(_REGION, get(answers, "region", "us-east-1"), "region", "an AWS Region name")
-    cni_text = str(get(answers, "cni_version", DEFAULT_CNI_VERSION))
-    cni = parse_cni_version(cni_text)
+    ip_family: str
+    address_mode: str
+    custom_networking: bool
+    endpoint_access: str
+
+
+def _mode(rec: Any) -> _Mode:
     ip_family = get(rec, "ip_family", "ipv4")
     address_mode = get(rec, "address_mode", "secondary_ip")
     if ip_family not in ("ipv4", "ipv6"):
@@ -440,34 +442,43 @@ def build_context(rec: Any, answers: Any) -> Context:
     endpoint = get(rec, "endpoint_access", "public_private")
     if endpoint not in ("public", "public_private", "private"):
         raise _fail("endpoint_access", f"{endpoint!r} must be public, public_private or private.")
+    return _Mode(ip_family, address_mode, custom, endpoint)
 
-    subnets: list[SubnetView] = []
+
+def _subnet_view(i: int, s: Any, seen_names: set[str]) -> SubnetView:
+    """One planned subnet, every identifier checked (names also appear in comments and prose)."""
+    f = f"subnets[{i}]"
+    name = check(_SUBNET_NAME, get(s, "name"), f"{f}.name", "a subnet name ([A-Za-z0-9._-])")
+    if name in seen_names:
+        raise _fail(f"{f}.name", f"{name!r} is used by two subnets.")
+    seen_names.add(name)
+    role = get(s, "role")
+    if role not in SUBNET_ROLES:
+        raise _fail(f"{f}.role", f"{role!r} must be cluster, public, private, pod, transit or multus.")
+    network = get(s, "network")
+    if role == "multus":
+        network = check(_DNS_LABEL, network, f"{f}.network", "a Multus network name (a DNS label)")
+    elif network is not None:
+        raise _fail(f"{f}.network", "only Multus subnets (role multus) name a network.")
+    tags = {}
+    for k, v in dict(get(s, "tags", {}) or {}).items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise _fail(f"{f}.tags", "tag keys and values must be strings.")
+        tags[k] = v
+    return SubnetView(
+        name=name, role=role, az=check(_AZ, get(s, "az"), f"{f}.az", "an Availability Zone name"),
+        cidr=check_cidr(get(s, "cidr"), f"{f}.cidr"), usable_ips=int(get(s, "usable_ips", 0) or 0),
+        tags=dict(sorted(tags.items())), existing=bool(get(s, "existing", False)), network=network,
+    )
+
+
+def _subnet_views(rec: Any) -> list[SubnetView]:
     seen_names: set[str] = set()
-    for i, s in enumerate(get(rec, "subnets", []) or []):
-        f = f"subnets[{i}]"
-        name = check(_SUBNET_NAME, get(s, "name"), f"{f}.name", "a subnet name ([A-Za-z0-9._-])")
-        if name in seen_names:
-            raise _fail(f"{f}.name", f"{name!r} is used by two subnets.")
-        seen_names.add(name)
-        role = get(s, "role")
-        if role not in SUBNET_ROLES:
-            raise _fail(f"{f}.role", f"{role!r} must be cluster, public, private, pod, transit or multus.")
-        network = get(s, "network")
-        if role == "multus":
-            network = check(_DNS_LABEL, network, f"{f}.network", "a Multus network name (a DNS label)")
-        elif network is not None:
-            raise _fail(f"{f}.network", "only Multus subnets (role multus) name a network.")
-        tags = {}
-        for k, v in dict(get(s, "tags", {}) or {}).items():
-            if not isinstance(k, str) or not isinstance(v, str):
-                raise _fail(f"{f}.tags", "tag keys and values must be strings.")
-            tags[k] = v
-        subnets.append(SubnetView(
-            name=name, role=role, az=check(_AZ, get(s, "az"), f"{f}.az", "an Availability Zone name"),
-            cidr=check_cidr(get(s, "cidr"), f"{f}.cidr"), usable_ips=int(get(s, "usable_ips", 0) or 0),
-            tags=dict(sorted(tags.items())), existing=bool(get(s, "existing", False)), network=network,
-        ))
+    return [_subnet_view(i, s, seen_names) for i, s in enumerate(get(rec, "subnets", []) or [])]
 
+
+def _azs(subnets: Sequence[SubnetView], answers: Any, region: str) -> list[str]:
+    """The AZs of the planned subnets, else those the answers name (or count), sorted."""
     azs: list[str] = []
     for s in subnets:
         if s.az not in azs:
@@ -478,54 +489,88 @@ def build_context(rec: Any, answers: Any) -> Context:
             raw = get(answers, "availability_zones", 3)
             names = list(raw) if isinstance(raw, (list, tuple)) else [f"{region}{chr(97 + i)}" for i in range(int(raw))]
         azs = [check(_AZ, a, "availability_zones", "an Availability Zone name") for a in names]
-    azs = sorted(azs)
+    return sorted(azs)
 
+
+def _group_view(i: int, g: Any, answer_group: Any, used: set[str]) -> GroupView:
+    """One node group, checked; its Kubernetes name made unique among ``used``."""
+    f = f"node_groups[{i}]"
+    name = check(_NODEGROUP_NAME, get(g, "name"), f"{f}.name", "a valid node group name")
+    types = [check(_INSTANCE_TYPE, t, f"{f}.instance_types", "an EC2 instance type") for t in (get(g, "instance_types") or [])]
+    if not types:
+        raise _fail(f"{f}.instance_types", "must list at least one instance type.")
+    max_pods = get(g, "max_pods")
+    if isinstance(max_pods, bool) or not isinstance(max_pods, int) or max_pods < 1:
+        raise _fail(f"{f}.max_pods", f"{max_pods!r} must be a positive whole number.")
+    os_ = get(answer_group, "os", "linux") or "linux"
+    if os_ not in ("linux", "windows"):
+        raise _fail(f"{f}.os", f"{os_!r} must be linux or windows.")
+    desired = int(get(g, "desired_nodes", 0) or 0)
+    kname = k8s_name(name, f"{f}.name")
+    if kname in used:  # "Gen" and "gen": distinct node groups, one Kubernetes name
+        kname = next(f"{kname[:58]}-{n}" for n in range(2, 10_000) if f"{kname[:58]}-{n}" not in used)
+    return GroupView(
+        name=name, k8s_name=kname, instance_types=types, max_pods=max_pods,
+        desired_nodes=desired, max_nodes=max(int(get(g, "max_nodes", desired) or desired), desired, 1), os=os_,
+        architecture=_architecture(types),
+    )
+
+
+def _group_views(rec: Any, answers: Any) -> list[GroupView]:
     answer_groups = {get(g, "name"): g for g in (get(answers, "node_groups", []) or [])}
     groups: list[GroupView] = []
     for i, g in enumerate(get(rec, "node_groups", []) or []):
-        f = f"node_groups[{i}]"
-        name = check(_NODEGROUP_NAME, get(g, "name"), f"{f}.name", "a valid node group name")
-        types = [check(_INSTANCE_TYPE, t, f"{f}.instance_types", "an EC2 instance type") for t in (get(g, "instance_types") or [])]
-        if not types:
-            raise _fail(f"{f}.instance_types", "must list at least one instance type.")
-        max_pods = get(g, "max_pods")
-        if isinstance(max_pods, bool) or not isinstance(max_pods, int) or max_pods < 1:
-            raise _fail(f"{f}.max_pods", f"{max_pods!r} must be a positive whole number.")
-        os_ = get(answer_groups.get(name), "os", "linux") or "linux"
-        if os_ not in ("linux", "windows"):
-            raise _fail(f"{f}.os", f"{os_!r} must be linux or windows.")
-        desired = int(get(g, "desired_nodes", 0) or 0)
-        kname = k8s_name(name, f"{f}.name")
-        used = {x.k8s_name for x in groups}
-        if kname in used:  # "Gen" and "gen": distinct node groups, one Kubernetes name
-            kname = next(f"{kname[:58]}-{n}" for n in range(2, 10_000) if f"{kname[:58]}-{n}" not in used)
-        groups.append(GroupView(
-            name=name, k8s_name=kname, instance_types=types, max_pods=max_pods,
-            desired_nodes=desired, max_nodes=max(int(get(g, "max_nodes", desired) or desired), desired, 1), os=os_,
-            architecture=_architecture(types),
-        ))
+        groups.append(_group_view(i, g, answer_groups.get(get(g, "name")), {x.k8s_name for x in groups}))
+    return groups
 
+
+class _VpcCidrs(NamedTuple):
+    primary: str
+    existing_secondary: list[str]
+    new_secondary: list[str]  # the recommendation's secondary CIDRs not yet associated
+
+
+def _vpc_cidrs(rec: Any, answers: Any) -> _VpcCidrs:
     vpc_cidr = check_cidr(get(answers, "network.vpc_cidr", "10.0.0.0/16"), "network.vpc_cidr")
-    existing_secondary = [check_cidr(c, "network.secondary_cidrs") for c in (get(answers, "network.secondary_cidrs", []) or [])]
-    new_secondary = [check_cidr(c, "secondary_cidrs") for c in (get(rec, "secondary_cidrs", []) or [])
-                     if str(c) not in existing_secondary]
+    existing = [check_cidr(c, "network.secondary_cidrs") for c in (get(answers, "network.secondary_cidrs", []) or [])]
+    new = [check_cidr(c, "secondary_cidrs") for c in (get(rec, "secondary_cidrs", []) or []) if str(c) not in existing]
+    return _VpcCidrs(vpc_cidr, existing, new)
 
-    sgp = bool(get(answers, "security_groups_for_pods.needed", False))
+
+class _AwsNodeEnv(NamedTuple):
+    settings: dict[str, str]
+    init_settings: dict[str, str]
+    sgp_strict: bool
+
+
+def _aws_node_env(rec: Any, mode: _Mode, sgp: bool) -> _AwsNodeEnv:
+    """The aws-node and init-container environment, with the mode-defining keys the artefacts rely on."""
     settings_raw = _env_map(get(rec, "settings", {}), "settings")
-    settings = dict(sorted(_effective_settings(settings_raw, custom_networking=custom, prefix=address_mode == "prefix",
-                                               ipv6=ip_family == "ipv6", sgp=sgp).items()))
+    settings = dict(sorted(_effective_settings(
+        settings_raw, custom_networking=mode.custom_networking, prefix=mode.address_mode == "prefix",
+        ipv6=mode.ip_family == "ipv6", sgp=sgp).items()))
     init_settings = _env_map(get(rec, "init_settings", {}), "init_settings")
     sgp_strict = sgp and settings.get("POD_SECURITY_GROUP_ENFORCING_MODE", "strict") == "strict"
-    if ip_family == "ipv6":  # IPv6 mode: ENABLE_IPv6 on aws-node and on the init container [CNI-README]
+    if mode.ip_family == "ipv6":  # IPv6 mode: ENABLE_IPv6 on aws-node and on the init container [CNI-README]
         settings.setdefault("ENABLE_IPv6", "true")
         settings.setdefault("ENABLE_IPv4", "false")  # ipamd refuses both on (isConfigValid, pkg/ipamd/ipamd.go)
         init_settings.setdefault("ENABLE_IPv6", "true")
     if sgp_strict:  # kubelet TCP probes to branch-ENI pods in strict mode [EKS-SGP]
         init_settings.setdefault("DISABLE_TCP_EARLY_DEMUX", "true")
-    settings = dict(sorted(settings.items()))
-    init_settings = dict(sorted(init_settings.items()))
+    return _AwsNodeEnv(dict(sorted(settings.items())), dict(sorted(init_settings.items())), sgp_strict)
 
-    multus = bool(get(answers, "multus.needed", False))
+
+class _Multus(NamedTuple):
+    needed: bool
+    plugin: str
+    version: str
+    networks: list[MultusNet]
+
+
+_MULTUS_VERSION = re.compile(r"v?\d+\.\d+(?:\.\d+)?(?:[-_+][A-Za-z0-9._-]+)?")
+
+
+def _multus_nets(answers: Any) -> list[MultusNet]:
     nets: list[MultusNet] = []
     for i, n in enumerate(get(answers, "multus.networks", []) or []):
         f = f"multus.networks[{i}]"
@@ -537,36 +582,68 @@ def build_context(rec: Any, answers: Any) -> Context:
             master=check(_IFNAME, get(n, "master", "eth1"), f"{f}.master", "a network interface name"),
             cidr=check_cidr(get(n, "cidr"), f"{f}.cidr"),
         ))
-    if multus and nets:
-        from eksadvisor.addressing.multus import Connected, multus_ranges
+    return nets
 
-        connected = Connected(
-            existing_subnets=tuple(str(get(s, "cidr")) for s in (get(answers, "network.existing_subnets", []) or [])),
-            onprem_cidrs=tuple(str(c) for c in (get(answers, "network.onprem_cidrs", []) or [])),
-            vpc_blocks=(vpc_cidr, *existing_secondary))
-        by_net: dict[str, list[Any]] = {}
-        for r in multus_ranges([(n.name, n.cidr) for n in nets], get(rec, "subnets", []) or [], connected):
-            by_net.setdefault(r.network, []).append(r)
-        nets = [MultusNet(n.name, n.type, n.master, n.cidr, tuple(by_net.get(n.name, ()))) for n in nets]
+
+def _with_ranges(nets: list[MultusNet], rec: Any, answers: Any, cidrs: _VpcCidrs) -> list[MultusNet]:
+    """Each network with the address ranges its NADs hand out (per AZ when the plan has Multus subnets)."""
+    from eksadvisor.addressing.multus import Connected, multus_ranges
+
+    connected = Connected(
+        existing_subnets=tuple(str(get(s, "cidr")) for s in (get(answers, "network.existing_subnets", []) or [])),
+        onprem_cidrs=tuple(str(c) for c in (get(answers, "network.onprem_cidrs", []) or [])),
+        vpc_blocks=(cidrs.primary, *cidrs.existing_secondary))
+    by_net: dict[str, list[Any]] = {}
+    for r in multus_ranges([(n.name, n.cidr) for n in nets], get(rec, "subnets", []) or [], connected):
+        by_net.setdefault(r.network, []).append(r)
+    return [MultusNet(n.name, n.type, n.master, n.cidr, tuple(by_net.get(n.name, ()))) for n in nets]
+
+
+def _multus(rec: Any, answers: Any, cidrs: _VpcCidrs) -> _Multus:
+    needed = bool(get(answers, "multus.needed", False))
+    nets = _multus_nets(answers)
+    if needed and nets:
+        nets = _with_ranges(nets, rec, answers, cidrs)
     plugin = get(answers, "multus.plugin", "thin")
     if plugin not in ("thin", "thick"):
         raise _fail("multus.plugin", f"{plugin!r} must be thin or thick.")
-    mversion = check(re.compile(r"v?\d+\.\d+(?:\.\d+)?(?:[-_+][A-Za-z0-9._-]+)?"), get(answers, "multus.version", "v4.1.1"),
-                     "multus.version", "a Multus version like v4.1.1")
+    version = check(_MULTUS_VERSION, get(answers, "multus.version", "v4.1.1"), "multus.version",
+                    "a Multus version like v4.1.1")
+    return _Multus(needed, plugin, version, nets)
 
-    return Context(
+
+def build_artefact_context(rec: Any, answers: Any) -> ArtefactContext:
+    """The generators' one view of a recommendation and its answers, every value they write checked once."""
+    from eksadvisor.versions import parse_cni_version
+
+    cluster = check(_CLUSTER_NAME, get(rec, "cluster_name") or get(answers, "cluster_name"), "cluster_name",
+                    "a valid EKS cluster name")
+    region = check(_REGION, get(answers, "region", "us-east-1"), "region", "an AWS Region name")
+    cni_text = str(get(answers, "cni_version", DEFAULT_CNI_VERSION))
+    cni = parse_cni_version(cni_text)
+    mode = _mode(rec)
+    subnets = _subnet_views(rec)
+    azs = _azs(subnets, answers, region)
+    groups = _group_views(rec, answers)
+    cidrs = _vpc_cidrs(rec, answers)
+    sgp = bool(get(answers, "security_groups_for_pods.needed", False))
+    env = _aws_node_env(rec, mode, sgp)
+    multus = _multus(rec, answers, cidrs)
+    fargate_pods = int(get(answers, "fargate_pods", 0) or 0)
+    return ArtefactContext(
         cluster=cluster, region=region, partition=partition_of(region), azs=azs, cni_version=cni_text, cni=cni,
-        ip_family=ip_family, address_mode=address_mode, custom_networking=custom, endpoint_access=endpoint,
-        settings=settings, init_settings=init_settings, subnets=subnets, vpc_cidr=vpc_cidr,
-        existing_secondary_cidrs=existing_secondary, new_secondary_cidrs=new_secondary, groups=groups,
-        sgp=sgp, sgp_strict=sgp_strict, fargate=int(get(answers, "fargate_pods", 0) or 0) > 0,
-        multus=multus, multus_plugin=plugin, multus_version=mversion, multus_networks=nets,
+        ip_family=mode.ip_family, address_mode=mode.address_mode, custom_networking=mode.custom_networking,
+        endpoint_access=mode.endpoint_access, settings=env.settings, init_settings=env.init_settings,
+        subnets=subnets, vpc_cidr=cidrs.primary, existing_secondary_cidrs=cidrs.existing_secondary,
+        new_secondary_cidrs=cidrs.new_secondary, groups=groups, sgp=sgp, sgp_strict=env.sgp_strict,
+        fargate=fargate_pods > 0, multus=multus.needed, multus_plugin=multus.plugin, multus_version=multus.version,
+        multus_networks=multus.networks,
         data_intensive=bool(get(answers, "operations.data_intensive", False)),
         production=get(answers, "operations.environment", "production") == "production",
         self_managed_cni=bool(get(answers, "operations.self_managed_cni", False)),
         existing_vpc=any(s.existing for s in subnets) or bool(get(answers, "network.existing_subnets", [])),
         auto_mode=bool(get(answers, "operations.auto_mode", False)),
         custom_ami=bool(get(answers, "operations.custom_ami", False)),
-        fargate_pods=int(get(answers, "fargate_pods", 0) or 0),
+        fargate_pods=fargate_pods,
         onprem_cidrs=tuple(str(c) for c in (get(answers, "network.onprem_cidrs", []) or [])),
     )

@@ -33,7 +33,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, GroupView, dump_yaml, placeholder
+from eksadvisor.output.snippets._base import (
+    GENERATED_BY,
+    PLACEHOLDER_NOTE,
+    ArtefactContext,
+    GroupView,
+    dump_yaml,
+    placeholder,
+)
 
 NODECLASS_NAME = "pod-networking"
 BUILT_IN_NODE_POOLS = ("general-purpose", "system")  # turned off: they would place nodes in the cluster subnets
@@ -54,16 +61,16 @@ PLACEMENT_NOTE = ("The built-in node pools are turned off: they use the default 
                   "use the custom NodeClass selecting the node subnets.")
 
 
-def node_role_arn(ctx: Context) -> str:
+def node_role_arn(ctx: ArtefactContext) -> str:
     return f"arn:{ctx.partition}:iam::{placeholder('ACCOUNT_ID')}:role/{placeholder('AUTO_MODE_NODE_ROLE')}"
 
 
-def node_subnet_ids(ctx: Context) -> list[str]:
+def node_subnet_ids(ctx: ArtefactContext) -> list[str]:
     """The node subnets the NodeClass selects: the planned ``private`` subnets (never the cluster subnets)."""
     return [s.id_placeholder for s in ctx.subnets_of("private")] or [placeholder("SUBNET_ID", "private")]
 
 
-def nodeclass_doc(ctx: Context) -> dict[str, Any]:
+def nodeclass_doc(ctx: ArtefactContext) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "role": placeholder("AUTO_MODE_NODE_ROLE"),
         "subnetSelectorTerms": [{"id": i} for i in node_subnet_ids(ctx)],
@@ -76,12 +83,12 @@ def nodeclass_doc(ctx: Context) -> dict[str, Any]:
     return {"apiVersion": "eks.amazonaws.com/v1", "kind": "NodeClass", "metadata": {"name": NODECLASS_NAME}, "spec": spec}
 
 
-def pool_groups(ctx: Context) -> list[GroupView]:
+def pool_groups(ctx: ArtefactContext) -> list[GroupView]:
     """The node groups that become NodePools (Auto Mode runs Linux nodes only)."""
     return [g for g in ctx.node_groups if g.os == "linux"]
 
 
-def nodepool_docs(ctx: Context) -> list[dict[str, Any]]:
+def nodepool_docs(ctx: ArtefactContext) -> list[dict[str, Any]]:
     """One NodePool per Linux node group, referencing the custom NodeClass; one general pool when there is none."""
     pools: list[tuple[str, list[dict[str, Any]]]] = [
         (g.k8s_name, [{"key": "node.kubernetes.io/instance-type", "operator": "In", "values": list(g.instance_types)}])
@@ -95,7 +102,7 @@ def nodepool_docs(ctx: Context) -> list[dict[str, Any]]:
     } for name, requirements in pools]
 
 
-def nodeclass_yaml(ctx: Context) -> str:
+def nodeclass_yaml(ctx: ArtefactContext) -> str:
     header = [
         f"EKS Auto Mode NodeClass and NodePools for cluster {ctx.cluster}: AWS runs pod networking; it is configured "
         "here, not on aws-node.",

@@ -13,7 +13,7 @@ from typing import Any
 
 from eksadvisor.output.snippets._base import (
     GENERATED_BY,
-    Context,
+    ArtefactContext,
     Script,
     compact_json,
     dump_json,
@@ -55,16 +55,16 @@ IPV6_ADDON_NOTE = ("ENABLE_IPv6 (with ENABLE_IPv4=false) is not in the add-on co
                    "add-on version accepts it is UNCONFIRMED. A self-managed aws-node needs it (aws-node-env.sh).")
 
 
-def addon_env(ctx: Context) -> dict[str, str]:
+def addon_env(ctx: ArtefactContext) -> dict[str, str]:
     """aws-node container env for the add-on's ``configurationValues`` (``NOT_ADDON_KEYS`` left out)."""
     return {k: v for k, v in ctx.settings.items() if k not in NOT_ADDON_KEYS}
 
 
-def addon_init_env(ctx: Context) -> dict[str, str]:
+def addon_init_env(ctx: ArtefactContext) -> dict[str, str]:
     return {k: v for k, v in ctx.init_settings.items() if k not in NOT_ADDON_KEYS}
 
 
-def addon_configuration(ctx: Context) -> dict[str, Any]:
+def addon_configuration(ctx: ArtefactContext) -> dict[str, Any]:
     """The vpc-cni add-on ``configurationValues`` object (strings for env values, as the schema wants)."""
     config: dict[str, Any] = {}
     env, init_env = addon_env(ctx), addon_init_env(ctx)
@@ -81,14 +81,14 @@ def addon_configuration(ctx: Context) -> dict[str, Any]:
     return config
 
 
-def keys_newer_than_schema(ctx: Context) -> list[str]:
+def keys_newer_than_schema(ctx: ArtefactContext) -> list[str]:
     """``env.X`` / ``init.env.X`` keys the v1.15.1 add-on schema does not list."""
     out = [f"env.{k}" for k in addon_env(ctx) if k not in ADDON_ENV_KEYS_V1_15_1]
     out += [f"init.env.{k}" for k in addon_init_env(ctx) if k not in ADDON_INIT_ENV_KEYS_V1_15_1]
     return out
 
 
-def vpc_cni_addon_json(ctx: Context) -> str:
+def vpc_cni_addon_json(ctx: ArtefactContext) -> str:
     return dump_json(addon_configuration(ctx))
 
 
@@ -97,7 +97,7 @@ def _backup(script: Script) -> None:
     script.run("kubectl", "get", "daemonset", DAEMONSET, "-n", NAMESPACE, "-o", "yaml", stdout_to=BACKUP_FILE)
 
 
-def aws_node_env_script(ctx: Context) -> Script:
+def aws_node_env_script(ctx: ArtefactContext) -> Script:
     s = Script(
         title=f"aws-node settings for cluster {ctx.cluster}, applied with kubectl (self-managed VPC CNI).",
         notes=["With the EKS managed add-on use addon-commands.sh instead: EKS owns some aws-node fields and may "
@@ -118,11 +118,11 @@ def aws_node_env_script(ctx: Context) -> Script:
     return s
 
 
-def addon_version_placeholder(ctx: Context) -> str:
+def addon_version_placeholder(ctx: ArtefactContext) -> str:
     return placeholder("ADDON_VERSION", f"{ctx.addon_version_hint}-eksbuild.N")
 
 
-def addon_commands_script(ctx: Context) -> Script:
+def addon_commands_script(ctx: ArtefactContext) -> Script:
     config = compact_json(addon_configuration(ctx))
     newer = keys_newer_than_schema(ctx)
     notes = [f"The configuration values were checked against the vpc-cni {ADDON_SCHEMA_VERSION} add-on schema."]
@@ -155,7 +155,7 @@ def addon_commands_script(ctx: Context) -> Script:
     return s
 
 
-def probe_patch_yaml(ctx: Context) -> str:
+def probe_patch_yaml(ctx: ArtefactContext) -> str:
     """Strategic merge patch raising the aws-node probe timeouts (seed: 10 s default, 30 s suggested)."""
     patch = {"spec": {"template": {"spec": {"containers": [{
         "name": MAIN_CONTAINER,

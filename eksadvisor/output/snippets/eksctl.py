@@ -19,7 +19,8 @@ from typing import Any
 from eksadvisor.output.snippets._base import (
     GENERATED_BY,
     PLACEHOLDER_NOTE,
-    Context,
+    ArtefactContext,
+    GroupView,
     compact_json,
     dump_yaml,
     placeholder,
@@ -31,11 +32,12 @@ from eksadvisor.output.snippets.iam import ipv6_policy, managed_cni_policy_arn
 WINDOWS_AMI_FAMILY = "WindowsServer2022CoreContainer"
 
 
-def _subnet_map(ctx: Context, role: str) -> dict[str, Any]:
+def _subnet_map(ctx: ArtefactContext, role: str) -> dict[str, Any]:
     return {s.name: {"id": s.id_placeholder, "az": s.az, "cidr": s.cidr} for s in ctx.subnets_of(role)}
 
 
-def cluster_config(ctx: Context) -> dict[str, Any]:
+def cluster_config(ctx: ArtefactContext) -> dict[str, Any]:
+    """The eksctl ClusterConfig as data (keys in the order eksctl documents them)."""
     cfg: dict[str, Any] = {
         "apiVersion": "eksctl.io/v1alpha5",
         "kind": "ClusterConfig",
@@ -46,6 +48,25 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
     if (ctx.sgp or ctx.windows) and not ctx.auto_mode:
         # AmazonEKSVPCResourceController on the cluster role: branch ENIs (SGP) and Windows IPAM [EKS-SGP] [EKS-WINDOWS]
         cfg["iam"]["vpcResourceControllerPolicy"] = True
+    cfg["vpc"] = _vpc_config(ctx)
+    if ctx.fargate:  # private subnets only, one address per pod [EKS-FARGATE]
+        from eksadvisor.output.snippets.fargate import eksctl_profiles
+
+        cfg["fargateProfiles"] = eksctl_profiles(ctx)
+    if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from our NodePools [EKS-AUTO-NET]
+        # Built-in node pools off (nodePools: [], no nodeRoleARN): their default NodeClass would put nodes in the
+        # cluster subnets. AWS: "Cluster without built-in node pools", create-node-pool.html [EKS-AUTO-NC].
+        cfg["autoModeConfig"] = {"enabled": True, "nodePools": []}
+        return cfg
+    cfg["addons"] = _addons(ctx)
+    groups = [_managed_node_group(g) for g in ctx.node_groups]
+    if groups:
+        cfg["managedNodeGroups"] = groups
+    return cfg
+
+
+def _vpc_config(ctx: ArtefactContext) -> dict[str, Any]:
+    """The existing VPC (a placeholder ID), endpoint access, and the planned subnets by role."""
     vpc: dict[str, Any] = {
         "id": placeholder("VPC_ID"),
         "cidr": ctx.vpc_cidr,
@@ -64,16 +85,12 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
         subnets["public"] = _subnet_map(ctx, "public")
     if subnets:
         vpc["subnets"] = subnets
-    cfg["vpc"] = vpc
-    if ctx.fargate:  # private subnets only, one address per pod [EKS-FARGATE]
-        from eksadvisor.output.snippets.fargate import eksctl_profiles
+    return vpc
 
-        cfg["fargateProfiles"] = eksctl_profiles(ctx)
-    if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from our NodePools [EKS-AUTO-NET]
-        # Built-in node pools off (nodePools: [], no nodeRoleARN): their default NodeClass would put nodes in the
-        # cluster subnets. AWS: "Cluster without built-in node pools", create-node-pool.html [EKS-AUTO-NC].
-        cfg["autoModeConfig"] = {"enabled": True, "nodePools": []}
-        return cfg
+
+def _addons(ctx: ArtefactContext) -> list[dict[str, Any]]:
+    """vpc-cni with its policy and configuration values, CoreDNS (on Fargate when no Linux group), kube-proxy."""
+    from eksadvisor.output.snippets.fargate import COREDNS_FARGATE, coredns_on_fargate
 
     cni: dict[str, Any] = {"name": "vpc-cni", "version": ctx.addon_version_hint}
     if ctx.ipv6:
@@ -84,33 +101,29 @@ def cluster_config(ctx: Context) -> dict[str, Any]:
     if config:
         cni["configurationValues"] = compact_json(config)
     cni["resolveConflicts"] = "overwrite"
-    from eksadvisor.output.snippets.fargate import COREDNS_FARGATE, coredns_on_fargate
-
     coredns: dict[str, Any] = {"name": "coredns"}
     if coredns_on_fargate(ctx):
         coredns["configurationValues"] = compact_json(COREDNS_FARGATE)
-    cfg["addons"] = [cni, coredns, {"name": "kube-proxy"}]
-
-    groups = []
-    for g in ctx.node_groups:
-        ng: dict[str, Any] = {
-            "name": g.name,
-            "amiFamily": WINDOWS_AMI_FAMILY if g.os == "windows" else "AmazonLinux2023",
-            "instanceTypes": list(g.instance_types),
-            "minSize": g.desired_nodes,
-            "desiredCapacity": g.desired_nodes,
-            "maxSize": g.max_nodes,
-            "privateNetworking": True,
-        }
-        if g.os == "linux":
-            ng["maxPodsPerNode"] = g.max_pods
-        groups.append(ng)
-    if groups:
-        cfg["managedNodeGroups"] = groups
-    return cfg
+    return [cni, coredns, {"name": "kube-proxy"}]
 
 
-def eksctl_yaml(ctx: Context) -> str:
+def _managed_node_group(g: GroupView) -> dict[str, Any]:
+    """One managed node group; Linux groups get the kubelet max pods (Windows IPAM sets its own)."""
+    ng: dict[str, Any] = {
+        "name": g.name,
+        "amiFamily": WINDOWS_AMI_FAMILY if g.os == "windows" else "AmazonLinux2023",
+        "instanceTypes": list(g.instance_types),
+        "minSize": g.desired_nodes,
+        "desiredCapacity": g.desired_nodes,
+        "maxSize": g.max_nodes,
+        "privateNetworking": True,
+    }
+    if g.os == "linux":
+        ng["maxPodsPerNode"] = g.max_pods
+    return ng
+
+
+def eksctl_yaml(ctx: ArtefactContext) -> str:
     header = [
         f"eksctl ClusterConfig for {ctx.cluster}: eksctl create cluster -f eksctl-cluster.yaml",
         GENERATED_BY,
@@ -148,7 +161,7 @@ def eksctl_yaml(ctx: Context) -> str:
     return dump_yaml(cluster_config(ctx), header=header)
 
 
-def _fargate_notes(ctx: Context) -> list[str]:
+def _fargate_notes(ctx: ArtefactContext) -> list[str]:
     if not ctx.fargate:
         return []
     from eksadvisor.output.snippets.fargate import notes

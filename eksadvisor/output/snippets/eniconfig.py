@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, dump_yaml, placeholder
+from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, ArtefactContext, dump_yaml, placeholder
 
 API_VERSION = "crd.k8s.amazonaws.com/v1alpha1"
 
 
-def pod_subnet_for(ctx: Context, az: str) -> str:
+def pod_subnet_for(ctx: ArtefactContext, az: str) -> str:
     subnets = [s for s in ctx.subnets_of("pod") if s.az == az]
     if subnets:
         return subnets[0].id_placeholder
     return placeholder("SUBNET_ID", f"pod-{az}")
 
 
-def eniconfig_docs(ctx: Context) -> list[dict[str, Any]]:
+def eniconfig_docs(ctx: ArtefactContext) -> list[dict[str, Any]]:
     docs = []
     for az in ctx.azs:
         spec: dict[str, Any] = {"subnet": pod_subnet_for(ctx, az)}
@@ -35,7 +35,7 @@ def eniconfig_docs(ctx: Context) -> list[dict[str, Any]]:
     return docs
 
 
-def eniconfigs_yaml(ctx: Context) -> str:
+def eniconfigs_yaml(ctx: ArtefactContext) -> str:
     label = ctx.settings.get("ENI_CONFIG_LABEL_DEF", "topology.kubernetes.io/zone")
     header = [
         f"Custom networking for cluster {ctx.cluster}: one ENIConfig per Availability Zone, named after the AZ.",

@@ -14,23 +14,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import Context, SubnetView, placeholder
+from eksadvisor.output.snippets._base import ArtefactContext, SubnetView, placeholder
 
 PROFILE_NAME = "fp-default"
 SYSTEM_PROFILE_NAME = "fp-kube-system"
 FARGATE_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html"
 COREDNS_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/fargate-getting-started.html"
 COREDNS_FARGATE = {"computeType": "Fargate"}  # the coredns add-on's setting for Fargate-only clusters [COREDNS_DOC]
-COREDNS_SELECTOR = {"namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}}
+COREDNS_SELECTOR: dict[str, Any] = {"namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}}
 
 
-def coredns_on_fargate(ctx: Context) -> bool:
+def coredns_on_fargate(ctx: ArtefactContext) -> bool:
     """No Linux node runs CoreDNS, so it must run on Fargate: a profile selecting it and the add-on told so
     (*Get started with AWS Fargate*, "Update CoreDNS"), else it stays Pending and cluster DNS is down."""
     return ctx.fargate and not any(g.os != "windows" for g in ctx.node_groups)
 
 
-def profile_subnets(ctx: Context) -> list[SubnetView]:
+def profile_subnets(ctx: ArtefactContext) -> list[SubnetView]:
     """The private subnets the plan sized for the Fargate pods (never public, cluster, pod or Multus subnets)."""
     return ctx.subnets_of("private")
 
@@ -39,7 +39,7 @@ def namespace() -> str:
     return placeholder("NAMESPACE", "fargate")
 
 
-def notes(ctx: Context) -> list[str]:
+def notes(ctx: ArtefactContext) -> list[str]:
     """What every artefact and the runbook say about Fargate (one place)."""
     names = ", ".join(s.name for s in profile_subnets(ctx)) or "the private subnets"
     out = [
@@ -59,7 +59,7 @@ def notes(ctx: Context) -> list[str]:
     return out
 
 
-def eksctl_profiles(ctx: Context) -> list[dict[str, Any]]:
+def eksctl_profiles(ctx: ArtefactContext) -> list[dict[str, Any]]:
     subnets = [s.id_placeholder for s in profile_subnets(ctx)]
     out = [{"name": PROFILE_NAME, "selectors": [{"namespace": namespace()}], "subnets": subnets}]
     if coredns_on_fargate(ctx):
@@ -68,7 +68,7 @@ def eksctl_profiles(ctx: Context) -> list[dict[str, Any]]:
     return out
 
 
-def terraform_profiles(ctx: Context, subnet_ids: Any) -> dict[str, Any]:
+def terraform_profiles(ctx: ArtefactContext, subnet_ids: Any) -> dict[str, Any]:
     out = {PROFILE_NAME: {"name": PROFILE_NAME, "selectors": [{"namespace": namespace()}], "subnet_ids": subnet_ids}}
     if coredns_on_fargate(ctx):
         out[SYSTEM_PROFILE_NAME] = {"name": SYSTEM_PROFILE_NAME, "selectors": [COREDNS_SELECTOR],

@@ -15,26 +15,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import Context, Script, account_placeholder, compact_json, dump_json, placeholder
+from eksadvisor.output.snippets._base import (
+    ArtefactContext,
+    Script,
+    account_placeholder,
+    compact_json,
+    dump_json,
+    placeholder,
+)
 
 SERVICE_ACCOUNT = "system:serviceaccount:kube-system:aws-node"
 IPV6_POLICY_NAME = "AmazonEKS_CNI_IPv6_Policy"
 POD_IDENTITY_MIN = (1, 15, 5)
 
 
-def managed_cni_policy_arn(ctx: Context) -> str:
+def managed_cni_policy_arn(ctx: ArtefactContext) -> str:
     return f"arn:{ctx.partition}:iam::aws:policy/AmazonEKS_CNI_Policy"
 
 
-def ipv6_policy_arn(ctx: Context) -> str:
+def ipv6_policy_arn(ctx: ArtefactContext) -> str:
     return f"arn:{ctx.partition}:iam::{account_placeholder()}:policy/{IPV6_POLICY_NAME}"
 
 
-def oidc_provider(ctx: Context) -> str:
+def oidc_provider(ctx: ArtefactContext) -> str:
     return f"{ctx.oidc_host}/id/{placeholder('OIDC_PROVIDER_ID')}"
 
 
-def irsa_trust_policy(ctx: Context) -> dict[str, Any]:
+def irsa_trust_policy(ctx: ArtefactContext) -> dict[str, Any]:
     provider = oidc_provider(ctx)
     return {
         "Version": "2012-10-17",
@@ -58,7 +65,7 @@ def pod_identity_trust_policy() -> dict[str, Any]:
     }
 
 
-def ipv6_policy(ctx: Context) -> dict[str, Any]:
+def ipv6_policy(ctx: ArtefactContext) -> dict[str, Any]:
     statements: list[dict[str, Any]] = [
         {
             "Sid": "EksDocumentedIpv6",
@@ -81,7 +88,7 @@ def ipv6_policy(ctx: Context) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def cni_policy_commands(ctx: Context, s: Script, role_name: str) -> None:
+def cni_policy_commands(ctx: ArtefactContext, s: Script, role_name: str) -> None:
     if ctx.ipv6:
         s.blank().comment("IPv6: AmazonEKS_CNI_Policy covers IPv4 only, so create and attach the custom policy "
                           "(cni-ipv6-policy.json).")
@@ -92,7 +99,7 @@ def cni_policy_commands(ctx: Context, s: Script, role_name: str) -> None:
         s.run("aws", "iam", "attach-role-policy", "--role-name", role_name, "--policy-arn", managed_cni_policy_arn(ctx))
 
 
-def irsa_script(ctx: Context) -> Script:
+def irsa_script(ctx: ArtefactContext) -> Script:
     s = Script(
         title=f"A dedicated IAM role for the VPC CNI of cluster {ctx.cluster}, bound to aws-node with IRSA.",
         notes=["Afterwards remove AmazonEKS_CNI_Policy from the node role (runbook.md)."],
@@ -108,11 +115,11 @@ def irsa_script(ctx: Context) -> Script:
     return s
 
 
-def pod_identity_role_name(ctx: Context) -> str:
+def pod_identity_role_name(ctx: ArtefactContext) -> str:
     return f"{ctx.cluster[:50]}-vpc-cni-pod-id"
 
 
-def pod_identity_script(ctx: Context) -> Script:
+def pod_identity_script(ctx: ArtefactContext) -> Script:
     role = pod_identity_role_name(ctx)
     role_arn = f"arn:{ctx.partition}:iam::{account_placeholder()}:role/{role}"
     s = Script(
@@ -135,9 +142,9 @@ def pod_identity_script(ctx: Context) -> Script:
     return s
 
 
-def trust_policy_json(ctx: Context) -> str:
+def trust_policy_json(ctx: ArtefactContext) -> str:
     return dump_json(irsa_trust_policy(ctx))
 
 
-def ipv6_policy_json(ctx: Context) -> str:
+def ipv6_policy_json(ctx: ArtefactContext) -> str:
     return dump_json(ipv6_policy(ctx))

@@ -24,12 +24,19 @@ import json
 from typing import Any
 
 from eksadvisor.errors import InputError
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, MultusNet, dump_yaml, placeholder
+from eksadvisor.output.snippets._base import (
+    GENERATED_BY,
+    PLACEHOLDER_NOTE,
+    ArtefactContext,
+    MultusNet,
+    dump_yaml,
+    placeholder,
+)
 
 CNI_SPEC_VERSION = "0.3.1"  # as in the seed's example
 
 
-def sgp_doc(ctx: Context) -> dict[str, Any]:
+def sgp_doc(ctx: ArtefactContext) -> dict[str, Any]:
     groups = [placeholder("SECURITY_GROUP_ID", "pod")]
     if ctx.fargate:
         groups.append(placeholder("SECURITY_GROUP_ID", "cluster"))
@@ -44,7 +51,7 @@ def sgp_doc(ctx: Context) -> dict[str, Any]:
     }
 
 
-def sgp_yaml(ctx: Context) -> str:
+def sgp_yaml(ctx: ArtefactContext) -> str:
     mode = ctx.settings.get("POD_SECURITY_GROUP_ENFORCING_MODE", "strict")
     header = [
         f"Security Groups for Pods on cluster {ctx.cluster}: pods matching the selector get their own branch ENI "
@@ -93,8 +100,8 @@ def cni_config(net: MultusNet, rng: Any) -> dict[str, Any]:
     return config
 
 
-def nad_docs(ctx: Context) -> list[dict[str, Any]]:
-    docs = []
+def nad_docs(ctx: ArtefactContext) -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = []
     for net in ctx.multus_networks:
         for rng in net.ranges:
             docs.append({
@@ -110,7 +117,7 @@ def nad_docs(ctx: Context) -> list[dict[str, Any]]:
     return docs
 
 
-def eni_attachment_steps(ctx: Context) -> list[str]:
+def eni_attachment_steps(ctx: ArtefactContext) -> list[str]:
     """The ordered steps that give every node its extra ENIs (NAD header and runbook say the same)."""
     from eksadvisor.addressing.multus import NO_MANAGE_TAG
 
@@ -147,7 +154,7 @@ def eni_attachment_steps(ctx: Context) -> list[str]:
     ]
 
 
-def nad_yaml(ctx: Context) -> str:
+def nad_yaml(ctx: ArtefactContext) -> str:
     header = [
         f"Multus secondary networks for cluster {ctx.cluster} (the VPC CNI stays the default delegate).",
         GENERATED_BY,
@@ -187,7 +194,7 @@ def nad_yaml(ctx: Context) -> str:
 WINDOWS_CONFIGMAP = "amazon-vpc-cni"
 
 
-def windows_configmap_doc(ctx: Context) -> dict[str, Any]:
+def windows_configmap_doc(ctx: ArtefactContext) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -196,7 +203,7 @@ def windows_configmap_doc(ctx: Context) -> dict[str, Any]:
     }
 
 
-def windows_configmap_yaml(ctx: Context) -> str:
+def windows_configmap_yaml(ctx: ArtefactContext) -> str:
     groups = ", ".join(g.name for g in ctx.node_groups if g.os == "windows")
     header = [
         f"Windows support for cluster {ctx.cluster} (node groups {groups}): the VPC resource controller assigns "

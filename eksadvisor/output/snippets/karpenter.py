@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, dump_yaml, placeholder
+from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, ArtefactContext, dump_yaml, placeholder
 
 _ARCH = {"x86_64": "amd64", "arm64": "arm64"}
 
 
-def karpenter_docs(ctx: Context) -> list[dict[str, Any]]:
+def karpenter_docs(ctx: ArtefactContext) -> list[dict[str, Any]]:
     docs: list[dict[str, Any]] = []
     subnets = ctx.subnets_of("private")
     subnet_terms = [{"id": s.id_placeholder} for s in subnets] or [{"id": placeholder("SUBNET_ID", "private")}]
@@ -57,7 +57,7 @@ def karpenter_docs(ctx: Context) -> list[dict[str, Any]]:
     return docs
 
 
-def karpenter_yaml(ctx: Context) -> str:
+def karpenter_yaml(ctx: ArtefactContext) -> str:
     header = [
         f"Karpenter v1 node classes and pools for cluster {ctx.cluster}; kubelet maxPods follows the chosen mode "
         f"({ctx.ip_family}, {ctx.address_mode}{', custom networking' if ctx.custom_networking else ''}).",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, Context, GroupView, dump_yaml, placeholder
+from eksadvisor.output.snippets._base import GENERATED_BY, ArtefactContext, GroupView, dump_yaml, placeholder
 
 NODECONFIG_CONTENT_TYPE = "application/node.eks.aws"
 BOUNDARY = "EKSADVISOR-NODEADM-BOUNDARY"
@@ -33,7 +33,7 @@ def nodeconfig_yaml(max_pods: int, cluster: str | None = None) -> str:
     return dump_yaml(nodeconfig(max_pods, cluster))
 
 
-def userdata_mime(ctx: Context, group: GroupView) -> str:
+def userdata_mime(ctx: ArtefactContext, group: GroupView) -> str:
     """The MIME multipart user data, written out directly: byte-identical to what the stdlib's
     ``email.mime`` builds and ``as_string()`` prints for it (tests check that), without importing the
     email package on the advise path (several milliseconds of start-up)."""

@@ -15,7 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, format_command, placeholder
+from eksadvisor.output.snippets._base import (
+    GENERATED_BY,
+    PLACEHOLDER_NOTE,
+    ArtefactContext,
+    format_command,
+    placeholder,
+)
 
 
 @dataclass
@@ -25,7 +31,7 @@ class Step:
     commands: list[list[str]] = field(default_factory=list)
 
 
-def _cordon_drain_delete(ctx: Context) -> list[Step]:
+def _cordon_drain_delete(ctx: ArtefactContext) -> list[Step]:
     old = placeholder("OLD_NODEGROUP")
     selector = f"eks.amazonaws.com/nodegroup={old}"
     return [
@@ -39,7 +45,7 @@ def _cordon_drain_delete(ctx: Context) -> list[Step]:
     ]
 
 
-def _settings_step(ctx: Context, title: str) -> Step:
+def _settings_step(ctx: ArtefactContext, title: str) -> Step:
     keys = ", ".join(f"`{k}={v}`" for k, v in ctx.settings.items() if _plain(k, v)) or "none"
     text = (f"Managed add-on: run `addon-commands.sh` (configuration from `vpc-cni-addon.json`). Self-managed: "
             f"`aws-node-env.sh`. Settings: {keys}.")
@@ -53,7 +59,7 @@ def _plain(key: str, value: str) -> bool:
     return all(c.isalnum() or c in "._-/:,=" for c in key + value)
 
 
-def _node_group_step(ctx: Context, rolling_note: str) -> Step:
+def _node_group_step(ctx: ArtefactContext, rolling_note: str) -> Step:
     linux = "; ".join(f"`{g.name}`: maxPods {g.max_pods}" for g in ctx.node_groups if g.os == "linux") or "none"
     text = (f"{rolling_note} Max pods per Linux group: {linux}. Use `eksctl-cluster.yaml` (maxPodsPerNode), "
             "`terraform-eks.tf` (nodeadm part) or a launch template with the `nodeadm-userdata-*.mime` user data; "
@@ -70,7 +76,7 @@ def _node_group_step(ctx: Context, rolling_note: str) -> Step:
     return Step("Create the new node groups", text)
 
 
-def _ipv6_steps(ctx: Context) -> list[Step]:
+def _ipv6_steps(ctx: ArtefactContext) -> list[Step]:
     return [
         Step("Decide: IPv6 means a new cluster",
              "The IP family is set when a cluster is created and cannot be changed; existing workloads move to the "
@@ -93,7 +99,7 @@ def _ipv6_steps(ctx: Context) -> list[Step]:
     ]
 
 
-def _custom_networking_steps(ctx: Context) -> list[Step]:
+def _custom_networking_steps(ctx: ArtefactContext) -> list[Step]:
     steps = [Step("Back up aws-node", "Keep the output (aws-node-env.sh and addon-commands.sh save it as "
                   "`aws-k8s-cni-backup.yaml`).", [["kubectl", "get", "daemonset", "aws-node", "-n", "kube-system", "-o", "yaml"]])]
     assoc = [["aws", "ec2", "associate-vpc-cidr-block", "--region", ctx.region, "--vpc-id", placeholder("VPC_ID"),
@@ -119,7 +125,7 @@ def _custom_networking_steps(ctx: Context) -> list[Step]:
     return steps
 
 
-def _prefix_steps(ctx: Context) -> list[Step]:
+def _prefix_steps(ctx: ArtefactContext) -> list[Step]:
     major, minor, patch = ctx.cni
     return [
         Step("Back up aws-node and check the VPC CNI version",
@@ -135,7 +141,7 @@ def _prefix_steps(ctx: Context) -> list[Step]:
     ]
 
 
-def _secondary_ip_steps(ctx: Context) -> list[Step]:
+def _secondary_ip_steps(ctx: ArtefactContext) -> list[Step]:
     return [
         Step("Build or check the subnets and their tags", "`terraform-vpc.tf`, `subnet-tags.sh`."),
         Step("Create the cluster (new clusters only)",
@@ -147,7 +153,7 @@ def _secondary_ip_steps(ctx: Context) -> list[Step]:
     ]
 
 
-def _extra_steps(ctx: Context) -> list[Step]:
+def _extra_steps(ctx: ArtefactContext) -> list[Step]:
     steps: list[Step] = []
     if ctx.sgp:
         steps.append(Step(
@@ -215,7 +221,7 @@ def thick_plugin_note(version: str) -> str:
                    "(v4.1.0+).")
 
 
-def _multus_text(ctx: Context) -> str:
+def _multus_text(ctx: ArtefactContext) -> str:
     import re
 
     m = re.match(r"v?(\d+\.\d+(?:\.\d+)?)", ctx.multus_version)
@@ -235,7 +241,7 @@ def _multus_text(ctx: Context) -> str:
     return text
 
 
-def _fargate_step(ctx: Context) -> Step:
+def _fargate_step(ctx: ArtefactContext) -> Step:
     from eksadvisor.output.snippets.fargate import notes
 
     return Step("Fargate profile", " ".join(notes(ctx)) + " `eksctl-cluster.yaml` (`fargateProfiles`) and `terraform-eks.tf` "
@@ -243,7 +249,7 @@ def _fargate_step(ctx: Context) -> Step:
                 "existing cluster:", [["eksctl", "create", "fargateprofile", "-f", "eksctl-cluster.yaml"]])
 
 
-def _auto_mode_steps(ctx: Context) -> list[Step]:
+def _auto_mode_steps(ctx: ArtefactContext) -> list[Step]:
     from eksadvisor.output.snippets.automode import (
         PLACEMENT_NOTE,
         UNSUPPORTED,
@@ -285,7 +291,7 @@ def _auto_mode_steps(ctx: Context) -> list[Step]:
     return steps
 
 
-def runbook_steps(ctx: Context) -> list[Step]:
+def runbook_steps(ctx: ArtefactContext) -> list[Step]:
     if ctx.auto_mode:
         return _auto_mode_steps(ctx)
     if ctx.ipv6:
@@ -299,7 +305,7 @@ def runbook_steps(ctx: Context) -> list[Step]:
     return steps + _extra_steps(ctx)
 
 
-def _mode(ctx: Context) -> str:
+def _mode(ctx: ArtefactContext) -> str:
     if ctx.auto_mode:
         return "EKS Auto Mode (" + ("IPv6" if ctx.ipv6 else "IPv4") + (", pod subnets" if ctx.custom_networking else "") + ")"
     parts = ["IPv6 (prefix mode)" if ctx.ipv6 else "IPv4"]
@@ -310,7 +316,7 @@ def _mode(ctx: Context) -> str:
     return ", ".join(parts)
 
 
-def runbook_md(ctx: Context, names: Sequence[str]) -> str:
+def runbook_md(ctx: ArtefactContext, names: Sequence[str]) -> str:
     lines = [f"# Rollout runbook: {ctx.cluster}", "",
              f"Mode: **{_mode(ctx)}** in {ctx.region}. {GENERATED_BY}", "",
              PLACEHOLDER_NOTE, "",
@@ -340,7 +346,7 @@ def runbook_md(ctx: Context, names: Sequence[str]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def runbook_commands(ctx: Context) -> list[list[str]]:
+def runbook_commands(ctx: ArtefactContext) -> list[list[str]]:
     """Every command of the runbook as argv (for tests)."""
     return [c for s in runbook_steps(ctx) for c in s.commands]
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import ipaddress
 
-from eksadvisor.output.snippets._base import Context, Script, SubnetView, compact_json
+from eksadvisor.output.snippets._base import ArtefactContext, Script, SubnetView, compact_json
 
 
-def tags_for(ctx: Context, subnet: SubnetView) -> dict[str, str]:
+def tags_for(ctx: ArtefactContext, subnet: SubnetView) -> dict[str, str]:
     from eksadvisor.addressing.tags import subnet_tags
 
     # Multus subnets carry the cluster tag alone, like pod subnets: no load balancer may land in them.
@@ -30,7 +30,7 @@ def tags_for(ctx: Context, subnet: SubnetView) -> dict[str, str]:
     return dict(sorted(tags.items()))
 
 
-def subnet_tags_script(ctx: Context) -> Script:
+def subnet_tags_script(ctx: ArtefactContext) -> Script:
     s = Script(title=f"Subnet tags for cluster {ctx.cluster} (load-balancer discovery and cluster ownership).")
     for subnet in ctx.subnets:
         tags = tags_for(ctx, subnet)
@@ -43,7 +43,7 @@ def subnet_tags_script(ctx: Context) -> Script:
     return s
 
 
-def reservation_targets(ctx: Context) -> list[tuple[SubnetView, str]]:
+def reservation_targets(ctx: ArtefactContext) -> list[tuple[SubnetView, str]]:
     role = "pod" if ctx.custom_networking else "private"
     out = []
     for subnet in ctx.subnets_of(role):
@@ -55,7 +55,7 @@ def reservation_targets(ctx: Context) -> list[tuple[SubnetView, str]]:
     return out
 
 
-def reservations_script(ctx: Context) -> Script:
+def reservations_script(ctx: ArtefactContext) -> Script:
     s = Script(
         title=f"Subnet CIDR reservations for /28 prefixes (prefix delegation) in cluster {ctx.cluster}.",
         notes=["Each reservation is the upper half of the subnet (eksadvisor's choice, not an AWS rule): the lower "

@@ -19,7 +19,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, Context, SubnetView, placeholder
+from eksadvisor.output.snippets._base import (
+    GENERATED_BY,
+    PLACEHOLDER_NOTE,
+    ArtefactContext,
+    GroupView,
+    SubnetView,
+    placeholder,
+)
 from eksadvisor.output.snippets.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
 from eksadvisor.output.snippets.hcl import Block, Call, Expr, render_file
 from eksadvisor.output.snippets.nodeadm import NODECONFIG_CONTENT_TYPE, nodeconfig_yaml
@@ -31,7 +38,8 @@ _AMI_TYPES = {"x86_64": "AL2023_x86_64_STANDARD", "arm64": "AL2023_ARM_64_STANDA
 _WINDOWS_AMI_TYPE = "WINDOWS_CORE_2022_x86_64"
 
 
-def _eks_module(ctx: Context) -> Block:
+def _eks_module(ctx: ArtefactContext) -> Block:
+    """The terraform-aws-modules/eks block: endpoint, VPC wiring, Fargate or Auto Mode, add-ons, node groups."""
     m = Block("module", ["eks"])
     m.set("source", "terraform-aws-modules/eks/aws").set("version", EKS_MODULE_VERSION).blank()
     m.set("name", ctx.cluster)
@@ -66,6 +74,17 @@ def _eks_module(ctx: Context) -> Block:
         m.set("compute_config", {"enabled": True, "node_pools": []})
         m.set("create_node_iam_role", False)
         return m
+    m.set("addons", _addons(ctx))
+    groups = {g.name: _managed_node_group(g) for g in ctx.node_groups}
+    if groups:
+        m.blank().set("eks_managed_node_groups", groups)
+    return m
+
+
+def _addons(ctx: ArtefactContext) -> dict[str, Any]:
+    """vpc-cni before the nodes with its own role and configuration values, CoreDNS (on Fargate when needed), kube-proxy."""
+    from eksadvisor.output.snippets.fargate import COREDNS_FARGATE, coredns_on_fargate
+
     cni: dict[str, Any] = {
         "before_compute": True,
         "service_account_role_arn": Expr("aws_iam_role.vpc_cni.arn"),
@@ -73,36 +92,33 @@ def _eks_module(ctx: Context) -> Block:
     config = addon_configuration(ctx)
     if config:
         cni["configuration_values"] = Call("jsonencode", (config,))
-    from eksadvisor.output.snippets.fargate import COREDNS_FARGATE, coredns_on_fargate
-
     coredns: dict[str, Any] = {}
     if coredns_on_fargate(ctx):
         coredns["configuration_values"] = Call("jsonencode", (COREDNS_FARGATE,))
-    m.set("addons", {"vpc-cni": cni, "coredns": coredns, "kube-proxy": {}})
-    groups: dict[str, Any] = {}
-    for g in ctx.node_groups:
-        ng: dict[str, Any] = {}
-        if g.os == "windows":
-            ng["ami_type"] = _WINDOWS_AMI_TYPE
-        elif g.architecture in _AMI_TYPES:
-            ng["ami_type"] = _AMI_TYPES[g.architecture]
-        ng["instance_types"] = list(g.instance_types)
-        ng["min_size"] = g.desired_nodes
-        ng["max_size"] = g.max_nodes
-        ng["desired_size"] = g.desired_nodes
-        # aws-node has its own role (below). Left at its default (true) the node group module would attach
-        # AmazonEKS_CNI_Policy to the node role -- or, in an IPv6 cluster, a policy it expects under the fixed
-        # name AmazonEKS_CNI_IPv6_Policy, which only create_cni_ipv6_iam_policy makes [TF-EKS].
-        ng["iam_role_attach_cni_policy"] = False
-        if g.os == "linux":
-            ng["cloudinit_pre_nodeadm"] = [{"content_type": NODECONFIG_CONTENT_TYPE, "content": nodeconfig_yaml(g.max_pods)}]
-        groups[g.name] = ng
-    if groups:
-        m.blank().set("eks_managed_node_groups", groups)
-    return m
+    return {"vpc-cni": cni, "coredns": coredns, "kube-proxy": {}}
 
 
-def _irsa_blocks(ctx: Context) -> list[Block]:
+def _managed_node_group(g: GroupView) -> dict[str, Any]:
+    """One eks_managed_node_groups entry: AMI type, sizes, and for Linux the NodeConfig with kubelet max pods."""
+    ng: dict[str, Any] = {}
+    if g.os == "windows":
+        ng["ami_type"] = _WINDOWS_AMI_TYPE
+    elif g.architecture in _AMI_TYPES:
+        ng["ami_type"] = _AMI_TYPES[g.architecture]
+    ng["instance_types"] = list(g.instance_types)
+    ng["min_size"] = g.desired_nodes
+    ng["max_size"] = g.max_nodes
+    ng["desired_size"] = g.desired_nodes
+    # aws-node has its own role (below). Left at its default (true) the node group module would attach
+    # AmazonEKS_CNI_Policy to the node role -- or, in an IPv6 cluster, a policy it expects under the fixed
+    # name AmazonEKS_CNI_IPv6_Policy, which only create_cni_ipv6_iam_policy makes [TF-EKS].
+    ng["iam_role_attach_cni_policy"] = False
+    if g.os == "linux":
+        ng["cloudinit_pre_nodeadm"] = [{"content_type": NODECONFIG_CONTENT_TYPE, "content": nodeconfig_yaml(g.max_pods)}]
+    return ng
+
+
+def _irsa_blocks(ctx: ArtefactContext) -> list[Block]:
     """The aws-node IRSA role as Terraform resources (same trust and policies as cni-iam-role.sh)."""
     from eksadvisor.output.snippets.iam import IPV6_POLICY_NAME, SERVICE_ACCOUNT, ipv6_policy, managed_cni_policy_arn
 
@@ -138,7 +154,7 @@ def _irsa_blocks(ctx: Context) -> list[Block]:
     return blocks
 
 
-def terraform_eks(ctx: Context) -> str:
+def terraform_eks(ctx: ArtefactContext) -> str:
     if ctx.auto_mode:
         from eksadvisor.output.snippets.automode import PLACEMENT_NOTE, UNSUPPORTED
 
@@ -180,7 +196,7 @@ def terraform_eks(ctx: Context) -> str:
     return render_file([_eks_module(ctx), *_irsa_blocks(ctx)], header=header)
 
 
-def _fargate_notes(ctx: Context) -> list[str]:
+def _fargate_notes(ctx: ArtefactContext) -> list[str]:
     if not ctx.fargate:
         return []
     from eksadvisor.output.snippets.fargate import notes
@@ -191,7 +207,7 @@ def _fargate_notes(ctx: Context) -> list[str]:
 
 # ----------------------------------------------------------------------------------------------- vpc
 
-def _role_tags(ctx: Context, role: str) -> dict[str, str]:
+def _role_tags(ctx: ArtefactContext, role: str) -> dict[str, str]:
     """Tags every subnet of ``role`` shares (the planner's tags, or the role defaults)."""
     from eksadvisor.output.snippets.subnets import tags_for
 
@@ -205,7 +221,7 @@ def _role_tags(ctx: Context, role: str) -> dict[str, str]:
     return dict(sorted(common.items()))
 
 
-def _module_split(ctx: Context, role: str) -> tuple[list[SubnetView], list[SubnetView]]:
+def _module_split(ctx: ArtefactContext, role: str) -> tuple[list[SubnetView], list[SubnetView]]:
     """(the subnets of ``role`` the vpc module creates, the rest). The module puts list item i in azs[i] (element()),
     so it takes one subnet per AZ, in AZ order from the first; further subnets of an AZ (a node need beyond one /16)
     become plain aws_subnet resources."""
@@ -219,7 +235,7 @@ def _module_split(ctx: Context, role: str) -> tuple[list[SubnetView], list[Subne
     return first, [s for s in subs if s not in first]
 
 
-def _per_subnet_tags(ctx: Context, kinds: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+def _per_subnet_tags(ctx: ArtefactContext, kinds: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     from eksadvisor.output.snippets.subnets import tags_for
 
     out: dict[str, Any] = {}
@@ -232,13 +248,19 @@ def _per_subnet_tags(ctx: Context, kinds: tuple[tuple[str, str], ...]) -> dict[s
     return out
 
 
-def _pod_subnet_map(ctx: Context, subnets: list[SubnetView]) -> dict[str, Any]:
+def _pod_subnet_map(ctx: ArtefactContext, subnets: list[SubnetView]) -> dict[str, Any]:
     from eksadvisor.output.snippets.subnets import tags_for
 
     return {s.name: {"az": s.az, "cidr": s.cidr, "tags": {"Name": s.name, **tags_for(ctx, s)}} for s in subnets}
 
 
-def _new_vpc_blocks(ctx: Context) -> list[Block]:
+# Planner roles the vpc module creates, and the module's name for each.
+_MODULE_KINDS = (("public", "public"), ("private", "private"), ("cluster", "intra"))
+_ROUTE_LIKE_PRIVATE = "element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"
+
+
+def _vpc_module(ctx: ArtefactContext) -> Block:
+    """The terraform-aws-modules/vpc block: CIDRs, one subnet per AZ and role, NAT and DNS, IPv6 when dual-stack."""
     m = Block("module", ["vpc"])
     m.set("source", "terraform-aws-modules/vpc/aws").set("version", VPC_MODULE_VERSION).blank()
     m.set("name", ctx.cluster)
@@ -247,8 +269,7 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
     if secondary:
         m.set("secondary_cidr_blocks", secondary)
     m.set("azs", list(ctx.azs)).blank()
-    kinds = (("public", "public"), ("private", "private"), ("cluster", "intra"))
-    for role, kind in kinds:
+    for role, kind in _MODULE_KINDS:
         subnets = _module_split(ctx, role)[0]
         if not subnets:
             continue
@@ -264,103 +285,114 @@ def _new_vpc_blocks(ctx: Context) -> list[Block]:
     m.set("enable_dns_hostnames", True)
     m.set("enable_dns_support", True)
     if ctx.ipv6:
-        m.blank()
-        m.set("enable_ipv6", True)
-        m.set("create_egress_only_igw", True)
-        index = 0
-        for role, kind in kinds:
-            n = len(_module_split(ctx, role)[0])
-            if not n:
-                continue
-            m.set(f"{kind}_subnet_ipv6_prefixes", list(range(index, index + n)))
-            m.set(f"{kind}_subnet_assign_ipv6_address_on_creation", True)
-            m.set(f"{kind}_subnet_enable_dns64", False)  # BP-IPV6: DNS64 off where IPv6 pods run; module default true
-            index += n
-    blocks = [m]
-    extra = _per_subnet_tags(ctx, kinds)
-    if extra:
-        tag = Block("resource", ["aws_ec2_tag", "subnet"], comments=[
-            "Tags only some subnets of a role carry (the module tags per role)."])
-        tag.set("for_each", extra).blank()
-        tag.set("resource_id", Expr("{public = module.vpc.public_subnets, private = module.vpc.private_subnets, "
-                                    "intra = module.vpc.intra_subnets}[each.value.kind][each.value.index]"))
-        tag.set("key", Expr("each.value.key"))
-        tag.set("value", Expr("each.value.value"))
-        blocks.append(tag)
-    more = [(role, s) for role, _ in kinds for s in _module_split(ctx, role)[1]]
-    if more:
-        from eksadvisor.output.snippets.subnets import tags_for
+        _set_module_ipv6(m, ctx)
+    return m
 
-        sub = Block("resource", ["aws_subnet", "extra"], comments=[
-            "Further subnets of a role in an AZ (the module creates one per AZ), routed like the module's own."])
-        sub.set("for_each", {s.name: {"az": s.az, "cidr": s.cidr, "tags": {"Name": s.name, **tags_for(ctx, s)}}
-                             for _, s in more}).blank()
-        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
-        sub.set("cidr_block", Expr("each.value.cidr"))
-        sub.set("availability_zone", Expr("each.value.az"))
-        sub.set("tags", Expr("each.value.tags"))
-        sub.set("depends_on", [Expr("module.vpc")])
-        rta = Block("resource", ["aws_route_table_association", "extra"])
-        rta.set("for_each", {s.name: {"az": s.az, "role": role} for role, s in more}).blank()
-        rta.set("subnet_id", Expr("aws_subnet.extra[each.key].id"))
-        rta.set("route_table_id", Expr(
-            "element({public = module.vpc.public_route_table_ids, private = module.vpc.private_route_table_ids, "
-            "cluster = module.vpc.intra_route_table_ids}[each.value.role], index(module.vpc.azs, each.value.az))"))
-        blocks += [sub, rta]
+
+def _set_module_ipv6(m: Block, ctx: ArtefactContext) -> None:
+    """Dual-stack inputs: one IPv6 /64 prefix index per module subnet, in the module's kind order."""
+    m.blank()
+    m.set("enable_ipv6", True)
+    m.set("create_egress_only_igw", True)
+    index = 0
+    for role, kind in _MODULE_KINDS:
+        n = len(_module_split(ctx, role)[0])
+        if not n:
+            continue
+        m.set(f"{kind}_subnet_ipv6_prefixes", list(range(index, index + n)))
+        m.set(f"{kind}_subnet_assign_ipv6_address_on_creation", True)
+        m.set(f"{kind}_subnet_enable_dns64", False)  # BP-IPV6: DNS64 off where IPv6 pods run; module default true
+        index += n
+
+
+def _subnet_tag_blocks(ctx: ArtefactContext) -> list[Block]:
+    """Tags only some subnets of a role carry, as aws_ec2_tag resources (the module tags per role)."""
+    extra = _per_subnet_tags(ctx, _MODULE_KINDS)
+    if not extra:
+        return []
+    tag = Block("resource", ["aws_ec2_tag", "subnet"], comments=[
+        "Tags only some subnets of a role carry (the module tags per role)."])
+    tag.set("for_each", extra).blank()
+    tag.set("resource_id", Expr("{public = module.vpc.public_subnets, private = module.vpc.private_subnets, "
+                                "intra = module.vpc.intra_subnets}[each.value.kind][each.value.index]"))
+    tag.set("key", Expr("each.value.key"))
+    tag.set("value", Expr("each.value.value"))
+    return [tag]
+
+
+def _subnet_resource(ctx: ArtefactContext, label: str, subnets: list[SubnetView], comments: list[str]) -> Block:
+    """An ``aws_subnet`` per subnet the module does not create, in the module's VPC (after it)."""
+    sub = Block("resource", ["aws_subnet", label], comments=comments)
+    sub.set("for_each", _pod_subnet_map(ctx, subnets)).blank()
+    sub.set("vpc_id", Expr("module.vpc.vpc_id"))
+    sub.set("cidr_block", Expr("each.value.cidr"))
+    sub.set("availability_zone", Expr("each.value.az"))
+    sub.set("tags", Expr("each.value.tags"))
+    sub.set("depends_on", [Expr("module.vpc")])
+    return sub
+
+
+def _routed_like_private(label: str, comments: list[str]) -> Block:
+    """The route table association of ``aws_subnet.<label>``: the private route table of the same AZ."""
+    rta = Block("resource", ["aws_route_table_association", label], comments=comments)
+    rta.set("for_each", Expr(f"aws_subnet.{label}")).blank()
+    rta.set("subnet_id", Expr("each.value.id"))
+    rta.set("route_table_id", Expr(_ROUTE_LIKE_PRIVATE))
+    return rta
+
+
+def _extra_module_subnet_blocks(ctx: ArtefactContext) -> list[Block]:
+    """Further subnets of a module role in an AZ (the module creates one per AZ), routed like the module's own."""
+    more = [(role, s) for role, _ in _MODULE_KINDS for s in _module_split(ctx, role)[1]]
+    if not more:
+        return []
+    sub = _subnet_resource(ctx, "extra", [s for _, s in more], [
+        "Further subnets of a role in an AZ (the module creates one per AZ), routed like the module's own."])
+    rta = Block("resource", ["aws_route_table_association", "extra"])
+    rta.set("for_each", {s.name: {"az": s.az, "role": role} for role, s in more}).blank()
+    rta.set("subnet_id", Expr("aws_subnet.extra[each.key].id"))
+    rta.set("route_table_id", Expr(
+        "element({public = module.vpc.public_route_table_ids, private = module.vpc.private_route_table_ids, "
+        "cluster = module.vpc.intra_route_table_ids}[each.value.role], index(module.vpc.azs, each.value.az))"))
+    return [sub, rta]
+
+
+def _non_module_subnet_blocks(ctx: ArtefactContext) -> list[Block]:
+    """Transit, custom-networking pod and Multus subnets: roles the module has no kind for."""
+    blocks: list[Block] = []
     transit = ctx.subnets_of("transit")
     if transit:
-        sub = Block("resource", ["aws_subnet", "transit"], comments=[
+        blocks.append(_subnet_resource(ctx, "transit", transit, [
             "Transit subnets (private NAT gateway, Transit Gateway attachment) in the routable CIDR block: the module",
-            "has no such kind."])
-        sub.set("for_each", _pod_subnet_map(ctx, transit)).blank()
-        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
-        sub.set("cidr_block", Expr("each.value.cidr"))
-        sub.set("availability_zone", Expr("each.value.az"))
-        sub.set("tags", Expr("each.value.tags"))
-        sub.set("depends_on", [Expr("module.vpc")])
-        blocks.append(sub)
+            "has no such kind."]))
     pods = ctx.subnets_of("pod")
     if pods:
-        sub = Block("resource", ["aws_subnet", "pod"], comments=[
+        blocks.append(_subnet_resource(ctx, "pod", pods, [
             "Custom-networking pod subnets (the module has no pod subnet kind); the module associates the",
             "secondary CIDR first (depends_on).",
-        ])
-        sub.set("for_each", _pod_subnet_map(ctx, pods)).blank()
-        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
-        sub.set("cidr_block", Expr("each.value.cidr"))
-        sub.set("availability_zone", Expr("each.value.az"))
-        sub.set("tags", Expr("each.value.tags"))
-        sub.set("depends_on", [Expr("module.vpc")])
-        rta = Block("resource", ["aws_route_table_association", "pod"], comments=[
+        ]))
+        blocks.append(_routed_like_private("pod", [
             "Route pod subnets like the private subnets of the same AZ (one route table per AZ with one NAT",
             "gateway per AZ; element() wraps to the single table otherwise).",
-        ])
-        rta.set("for_each", Expr("aws_subnet.pod")).blank()
-        rta.set("subnet_id", Expr("each.value.id"))
-        rta.set("route_table_id", Expr("element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"))
-        blocks += [sub, rta]
+        ]))
     multus = ctx.subnets_of("multus")
     if multus:
-        sub = Block("resource", ["aws_subnet", "multus"], comments=[
+        blocks.append(_subnet_resource(ctx, "multus", multus, [
             "Dedicated subnets for the Multus networks' extra ENIs, one per network per AZ (multus-nad.yaml hands out",
             "their addresses; ENIs attached from them are tagged node.k8s.amazonaws.com/no_manage=true).",
-        ])
-        sub.set("for_each", _pod_subnet_map(ctx, multus)).blank()
-        sub.set("vpc_id", Expr("module.vpc.vpc_id"))
-        sub.set("cidr_block", Expr("each.value.cidr"))
-        sub.set("availability_zone", Expr("each.value.az"))
-        sub.set("tags", Expr("each.value.tags"))
-        sub.set("depends_on", [Expr("module.vpc")])
-        rta = Block("resource", ["aws_route_table_association", "multus"], comments=[
-            "Route Multus subnets like the private subnets of the same AZ."])
-        rta.set("for_each", Expr("aws_subnet.multus")).blank()
-        rta.set("subnet_id", Expr("each.value.id"))
-        rta.set("route_table_id", Expr("element(module.vpc.private_route_table_ids, index(module.vpc.azs, each.value.availability_zone))"))
-        blocks += [sub, rta]
+        ]))
+        blocks.append(_routed_like_private("multus", [
+            "Route Multus subnets like the private subnets of the same AZ."]))
     return blocks
 
 
-def _existing_vpc_blocks(ctx: Context) -> list[Block]:
+def _new_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
+    """A new VPC: the module, then what the module cannot express (per-subnet tags, further and other subnets)."""
+    return [_vpc_module(ctx), *_subnet_tag_blocks(ctx), *_extra_module_subnet_blocks(ctx),
+            *_non_module_subnet_blocks(ctx)]
+
+
+def _existing_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
     blocks: list[Block] = []
     loc = Block("locals")
     loc.set("vpc_id", placeholder("VPC_ID"))
@@ -399,7 +431,7 @@ def _existing_vpc_blocks(ctx: Context) -> list[Block]:
     return blocks
 
 
-def terraform_vpc(ctx: Context) -> str:
+def terraform_vpc(ctx: ArtefactContext) -> str:
     if ctx.existing_vpc:
         header = [
             f"Additions to the existing VPC of cluster {ctx.cluster} (terraform-aws-modules/vpc is for new VPCs; "
@@ -416,7 +448,7 @@ def terraform_vpc(ctx: Context) -> str:
     return render_file(blocks, header=header)
 
 
-def _private_nat_blocks(ctx: Context, *, existing: bool) -> list[Block]:
+def _private_nat_blocks(ctx: ArtefactContext, *, existing: bool) -> list[Block]:
     """The private NAT gateway pattern for a VPC that overlaps a connected range (the plan's transit subnets): one NAT
     gateway with connectivity_type private per transit subnet; node-subnet routes to the connected ranges through the
     NAT gateway of their AZ; a transit route table sending the connected ranges to the Transit Gateway
