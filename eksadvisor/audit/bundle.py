@@ -237,7 +237,8 @@ def from_documents(docs: dict[str, Any], reservations: dict[str, Any] | None = N
 
 
 # ----------------------------------------------------------------------------------------- sources
-def _read(path: Path, name: str) -> bytes:
+def read_file(path: Path, name: str) -> bytes:
+    """One bundle file's bytes, size-capped, with read errors as InputError naming the file."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -260,7 +261,7 @@ def read_bundle(directory: str | Path) -> Bundle:
     for name in (*REQUIRED, *OPTIONAL):
         p = root / name
         if p.is_file():
-            docs[name] = parse_json(_read(p, name), name)
+            docs[name] = parse_json(read_file(p, name), name)
     reservations = None
     rdir = root / RESERVATIONS_DIR
     if rdir.is_dir():
@@ -269,7 +270,7 @@ def read_bundle(directory: str | Path) -> Bundle:
             name = f"{RESERVATIONS_DIR}/{p.name}"
             if not SUBNET_ID.fullmatch(p.stem):
                 raise _fail(name, "is not named after a subnet id (subnet-....json).")
-            reservations[p.stem] = parse_json(_read(p, name), name)
+            reservations[p.stem] = parse_json(read_file(p, name), name)
     return from_documents(docs, reservations, origin=f"bundle {root.name}")
 
 
@@ -295,7 +296,7 @@ def read_zip(data: bytes) -> Bundle:
         docs: dict[str, Any] = {}
         reservations: dict[str, Any] | None = None
         total = 0
-        for info, full in zip(infos, names):
+        for info, full in zip(infos, names, strict=True):
             rel = full[len(prefix):]
             if rel in (*REQUIRED, *OPTIONAL) or (rel.startswith(RESERVATIONS_DIR + "/") and rel.endswith(".json") and rel.count("/") == 1):
                 key = rel
@@ -335,5 +336,6 @@ __all__ = [
     "from_documents",
     "parse_json",
     "read_bundle",
+    "read_file",
     "read_zip",
 ]

@@ -258,11 +258,11 @@ def analyse_subnet(net: IPv4Network, addrs: list[int], ranges: list[tuple[int, i
     addresses are never free; a /28 is free when none of its 16 addresses is used (prefixready.analyse).
     Prefix reservations stay free for prefixes (that is what they are for).
     """
-    from eksadvisor.addressing.prefixready import UsedSet, _block_counts, _merge, analyse
+    from eksadvisor.addressing.prefixready import UsedSet, analyse, block_counts, merge_ranges
 
     lo_s, hi_s = int(net.network_address), int(net.broadcast_address)
     raw = [(max(a, lo_s), min(b, hi_s)) for a, b in (*ranges, *explicit) if b >= lo_s and a <= hi_s]
-    merged = _merge(raw)
+    merged = merge_ranges(raw)
     singles = sorted(set(addrs))
     if merged:
         from bisect import bisect_right
@@ -277,7 +277,7 @@ def analyse_subnet(net: IPv4Network, addrs: list[int], ranges: list[tuple[int, i
     pr = analyse(net, used)
     in_resv = 0
     if prefix_resv and pr.total_blocks:
-        counts = _block_counts(net, used)
+        counts = block_counts(net, used)
         base = lo_s
         free_idx = {i for i, c in enumerate(counts) if c == 0 and 0 < i < len(counts) - 1}
         seen: set[int] = set()
@@ -384,14 +384,14 @@ def _pods_per_node(b: Bundle) -> dict[str, int]:
 
 # ------------------------------------------------------------------------------------------ helpers
 def _rule(rule_id: str, params: dict[str, Any], evidence: dict[str, Any], severity: str | None = None) -> Finding:
-    from eksadvisor.decide.rules import _fill, load_rules
+    from eksadvisor.decide.rules import fill_template, load_rules
 
     rule = next(r for r in load_rules() if r.id == rule_id)
-    msg = _fill(rule.message, params)
+    msg = fill_template(rule.message, params)
     if rule.status and rule.status not in msg:
         msg = f"[{rule.status}] {msg}"
     return Finding(id=rule.id, severity=severity or rule.severity, message=msg,  # type: ignore[arg-type]
-                   remediation=_fill(rule.remediation, params), source=rule.source, evidence=evidence)
+                   remediation=fill_template(rule.remediation, params), source=rule.source, evidence=evidence)
 
 
 def _warm(env: dict[str, Setting]) -> Any:

@@ -13,7 +13,7 @@ def _cell(v: Any) -> str:
 def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
-    return out + [""]
+    return [*out, ""]
 
 
 def forecast_bar(now: int, rec: int | None, width: int = 30) -> str:

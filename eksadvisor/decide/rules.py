@@ -811,7 +811,7 @@ class _Params(dict):  # type: ignore[type-arg]
         return "{" + key + "}"
 
 
-def _fill(template: str, params: dict[str, Any]) -> str:
+def fill_template(template: str, params: dict[str, Any]) -> str:
     return string.Formatter().vformat(template, (), _Params(params))
 
 
@@ -825,14 +825,14 @@ def evaluate(ctx: Any, suppress: list[str] | tuple[str, ...] = ()) -> list[dict[
         params = CONDITIONS[rule.condition](ctx)
         if params is None:
             continue
-        message = _fill(rule.message, params)
+        message = fill_template(rule.message, params)
         if rule.status and rule.status not in message:
             message = f"[{rule.status}] {message}"
         out.append((SEVERITIES.index(rule.severity), index, {
             "id": rule.id,
             "severity": rule.severity,
             "message": message,
-            "remediation": _fill(rule.remediation, params),
+            "remediation": fill_template(rule.remediation, params),
             "source": rule.source,
         }))
     out.sort(key=lambda t: (t[0], t[1]))

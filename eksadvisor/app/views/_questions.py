@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -85,7 +86,7 @@ def set_value(data: dict[str, Any], path: str, value: Any, default: Any) -> None
     parts = _parts(path)
     node: Any = data
     trail = []
-    for part, nxt in zip(parts, parts[1:]):
+    for part, nxt in pairwise(parts):
         if isinstance(part, int):
             while len(node) <= part:
                 node.append({})

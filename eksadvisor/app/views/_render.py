@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -115,9 +116,9 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
         if chart is not None:
             show_chart(chart)
         _table([{"node group": g.name, **g.per_node} for g in rec.node_groups if g.per_node], wrap=True)
-        chart = charts.recommendation_growth(rec)
-        if chart is not None:
-            show_chart(chart)
+        growth = charts.recommendation_growth(rec)
+        if growth is not None:
+            show_chart(growth)
         if rec.az_usage:
             _table([u.model_dump() for u in rec.az_usage], wrap=True)
     with t_compare:
@@ -203,7 +204,7 @@ def downloads(rec: Any, answers_model: Any, key: str) -> None:
     formats = [f for f in report.FORMATS if f in REPORT_FORMATS]
     cols = st.columns(len(formats) + 1)
     stem = f"eksadvisor-{rec.cluster_name}"
-    for col, fmt in zip(cols, formats):
+    for col, fmt in zip(cols, formats, strict=False):
         label, ext, mime = REPORT_FORMATS[fmt]
         if fmt == "pdf" and not pdf_available():
             # `make run` installs it; an app installed some other way says what is missing instead of failing
@@ -212,7 +213,7 @@ def downloads(rec: Any, answers_model: Any, key: str) -> None:
                        help="The PDF report needs WeasyPrint: pip install 'eksadvisor[report]'.")
             continue
         col.download_button(
-            label, lambda fmt=fmt: report.render_report(rec, answers_model, fmt), file_name=f"{stem}.{ext}",
+            label, partial(report.render_report, rec, answers_model, fmt), file_name=f"{stem}.{ext}",
             mime=mime, key=f"{key}_{fmt}", icon=":material/download:", on_click="ignore",
         )
     cols[-1].download_button(
