@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import Any, NamedTuple
@@ -127,7 +128,7 @@ class SubnetSpace(NamedTuple):
     used: int
 
 
-def _used_set(net: IPv4Network, addrs: list[int], ranges: list[Range]) -> UsedSet:
+def _used_set(net: IPv4Network, addrs: Iterable[int], ranges: Sequence[Range]) -> UsedSet:
     """In-use single addresses and merged ranges inside ``net``; an address outside it is an InputError."""
     lo_s, hi_s = int(net.network_address), int(net.broadcast_address)
     raw = [(max(a, lo_s), min(b, hi_s)) for a, b in ranges if b >= lo_s and a <= hi_s]
@@ -143,7 +144,7 @@ def _used_set(net: IPv4Network, addrs: list[int], ranges: list[Range]) -> UsedSe
     return UsedSet(singles, merged)
 
 
-def _free_blocks_in(net: IPv4Network, used: UsedSet, prefix_resv: list[Range]) -> int:
+def _free_blocks_in(net: IPv4Network, used: UsedSet, prefix_resv: Sequence[Range]) -> int:
     """Free /28 blocks (not the first or last) that lie in a prefix reservation."""
     counts = block_counts(net, used)
     base = int(net.network_address)
@@ -156,8 +157,8 @@ def _free_blocks_in(net: IPv4Network, used: UsedSet, prefix_resv: list[Range]) -
     return len(seen)
 
 
-def analyse_subnet(net: IPv4Network, addrs: list[int], ranges: list[Range], explicit: list[Range],
-                   prefix_resv: list[Range] | tuple[()] = ()) -> SubnetSpace:
+def analyse_subnet(net: IPv4Network, addrs: Iterable[int], ranges: Sequence[Range], explicit: Sequence[Range],
+                   prefix_resv: Sequence[Range] = ()) -> SubnetSpace:
     """The free space of one subnet.
 
     In-use addresses and prefixes plus explicit reservations are "used" for both counts; AWS's five reserved
@@ -166,7 +167,7 @@ def analyse_subnet(net: IPv4Network, addrs: list[int], ranges: list[Range], expl
     """
     used = _used_set(net, addrs, [*ranges, *explicit])
     pr = analyse(net, used)
-    in_resv = _free_blocks_in(net, used, list(prefix_resv)) if prefix_resv and pr.total_blocks else 0
+    in_resv = _free_blocks_in(net, used, prefix_resv) if prefix_resv and pr.total_blocks else 0
     return SubnetSpace(pr.free_addresses, pr.free_blocks, in_resv, pr.stranded_addresses, pr.used_addresses)
 
 
