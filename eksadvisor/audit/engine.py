@@ -89,12 +89,13 @@ def audit_bundle(b: Bundle, *, catalog: Catalog | None = None) -> AuditResult:
     answers, answers_error = derive_answers(facts, notes)
     advice = advise_cluster(answers, answers_error)
     rec = advice.recommendation
+    node_groups = [g.audit for g in facts.groups.values()]
     return AuditResult(
         cluster_name=str(b.cluster["name"]), region=facts.region, vpc_id=b.vpc_id, origin=b.origin, current_settings=cs,
-        subnets=facts.subnets, node_groups=[g.audit for g in facts.groups.values()], findings=findings,
+        subnets=facts.subnets, node_groups=node_groups, findings=findings,
         answers=answers.model_dump(mode="json") if answers is not None else {},
         recommendation=rec.model_dump(mode="json") if rec is not None else None, recommendation_error=advice.error,
-        changes=plan_changes(cs, rec, [g.audit for g in facts.groups.values()], b) if rec is not None else [],
+        changes=plan_changes(cs, rec, node_groups, b) if rec is not None else [],
         forecast=forecast(facts, rec), limitations=[ABSENCE[k] for k in b.absent if k in ABSENCE], notes=notes)
 
 
