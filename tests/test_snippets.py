@@ -43,7 +43,7 @@ from .test_snippets_support import (
 )
 
 CASES = all_cases()
-CONTEXTS = {name: build_context(*CASES[name]) for name in CASES}
+CONTEXTS = {name: build_artefact_context(*CASES[name]) for name in CASES}
 ADDON_4A = "eks-addon-vpc-cni-v1.15.1-eksbuild.1.configuration.schema.json"
 HELM_4B = "aws-vpc-cni-helm-values-v1.23.1.derived.schema.json"
 

@@ -140,7 +140,7 @@ class UsedSet:
         return n
 
 
-def _merge(raw: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_ranges(raw: list[tuple[int, int]]) -> list[tuple[int, int]]:
     raw.sort()
     merged: list[tuple[int, int]] = []
     for lo, hi in raw:
@@ -191,7 +191,7 @@ def parse_used(subnet: IPv4Network, used: Iterable[UsedItem], field: str = "used
             lo, hi = _interval(item, field)
             if lo < lo_s or hi > hi_s:
                 raise _outside(subnet, item, field)
-    ranges = _merge(raw)
+    ranges = merge_ranges(raw)
     uniq = sorted(set(singles))
     if ranges:
         starts = [lo for lo, _ in ranges]
@@ -237,7 +237,7 @@ def spread_used(subnet: IPv4Network, count: int, spread: Spread = "even", seed: 
 
 
 # ---------------------------------------------------------------------------------------- analysis
-def _block_counts(subnet: IPv4Network, used: UsedSet) -> list[int]:
+def block_counts(subnet: IPv4Network, used: UsedSet) -> list[int]:
     base = int(subnet.network_address)
     counts = [0] * max(subnet.num_addresses // PREFIX_SIZE, 1)
     for v in used.singles:
@@ -395,7 +395,7 @@ def analyse(subnet: IPv4Network, used: UsedSet, *, assumption: str | None = None
         free: list[bool] = []
         counts: list[int] = []
     else:
-        counts = _block_counts(subnet, used)
+        counts = block_counts(subnet, used)
         free = [c == 0 for c in counts]
         free[0] = False  # DERIVED: holds base..base+3
         free[-1] = False  # DERIVED: holds the broadcast address

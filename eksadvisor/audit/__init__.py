@@ -7,10 +7,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when an audit runs: `import eksadvisor.audit` stays light
+    from eksadvisor.audit.bundle import Bundle
+    from eksadvisor.audit.model import AuditResult
+    from eksadvisor.catalog import Catalog
 
 
-def audit(source: str | Path | Any, *, catalog: Any = None) -> Any:
+def audit(source: str | Path | Bundle, *, catalog: Catalog | None = None) -> AuditResult:
     """Audit a bundle folder (path) or an already read :class:`~eksadvisor.audit.bundle.Bundle`."""
     from eksadvisor.audit.bundle import Bundle, read_bundle
     from eksadvisor.audit.engine import audit_bundle

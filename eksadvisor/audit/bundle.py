@@ -134,6 +134,7 @@ def _str(item: dict[str, Any], key: str, name: str, where: str) -> str:
 
 
 def parse_json(raw: bytes, name: str) -> Any:
+    """One bundle file parsed as JSON; too big, not UTF-8 or not JSON is an InputError naming the file."""
     if len(raw) > MAX_FILE_BYTES:
         raise _fail(name, f"is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one bundle file.")
     try:
@@ -148,18 +149,17 @@ def parse_json(raw: bytes, name: str) -> Any:
         raise _fail(name, "nests too deeply to be command output.") from None
 
 
-def from_documents(docs: dict[str, Any], reservations: dict[str, Any] | None = None, *,
-                   origin: str = "bundle") -> Bundle:
-    """Check the shapes of parsed documents (keyed by bundle file name) and that everything is one VPC's."""
-    for name in REQUIRED:
-        if name not in docs:
-            raise _fail(name, f"is missing from the bundle; create it with `{COMMANDS[name]}`.")
+def _cluster(docs: dict[str, Any]) -> dict[str, Any]:
     cluster = _obj(docs["cluster.json"], "cluster", "cluster.json")
     rvc = cluster.get("resourcesVpcConfig")
     if not isinstance(rvc, dict) or not isinstance(rvc.get("vpcId"), str) or not rvc.get("vpcId"):
         raise _fail("cluster.json", "cluster.resourcesVpcConfig.vpcId is missing; is this `aws eks describe-cluster` output?")
     _str(cluster, "name", "cluster.json", "cluster")
-    vpc_id = rvc["vpcId"]
+    return cluster
+
+
+def _vpcs(docs: dict[str, Any], vpc_id: str) -> list[dict[str, Any]]:
+    """The cluster's VPC (vpcs.json must describe it)."""
     vpcs = _list(docs["vpcs.json"], "Vpcs", "vpcs.json")
     match = [v for v in vpcs if v.get("VpcId") == vpc_id]
     if not match:
@@ -167,6 +167,11 @@ def from_documents(docs: dict[str, Any], reservations: dict[str, Any] | None = N
         raise _fail("vpcs.json", f"does not describe the cluster's VPC {vpc_id} (found: {found}); it belongs to another VPC.")
     for i, v in enumerate(match):
         _str(v, "CidrBlock", "vpcs.json", f"Vpcs[{i}]")
+    return match
+
+
+def _subnets(docs: dict[str, Any], vpc_id: str) -> list[dict[str, Any]]:
+    """The VPC's subnets, each once, none of another VPC."""
     subnets = _list(docs["subnets.json"], "Subnets", "subnets.json")
     if not subnets:
         raise _fail("subnets.json", f"lists no subnets; run it with the filter Name=vpc-id,Values={vpc_id}.")
@@ -181,6 +186,11 @@ def from_documents(docs: dict[str, Any], reservations: dict[str, Any] | None = N
         if sid in seen:
             raise _fail("subnets.json", f"{sid} is listed twice.")
         seen.add(sid)
+    return subnets
+
+
+def _enis(docs: dict[str, Any], vpc_id: str, subnet_ids: set[str]) -> list[dict[str, Any]]:
+    """The VPC's network interfaces, each in a listed subnet."""
     enis = _list(docs["network-interfaces.json"], "NetworkInterfaces", "network-interfaces.json")
     for i, e in enumerate(enis):
         where = f"NetworkInterfaces[{i}]"
@@ -189,12 +199,16 @@ def from_documents(docs: dict[str, Any], reservations: dict[str, Any] | None = N
         if e.get("VpcId") not in (None, vpc_id):
             raise _fail("network-interfaces.json", f"{e['NetworkInterfaceId']} is in {e['VpcId']}, not the cluster's VPC "
                                                    f"{vpc_id}; the bundle mixes VPCs.")
-        if sid not in seen:
+        if sid not in subnet_ids:
             raise _fail("network-interfaces.json", f"{e['NetworkInterfaceId']} is in subnet {sid}, which subnets.json does "
                                                    "not list.")
         for key in ("PrivateIpAddresses", "Ipv4Prefixes"):
             if not isinstance(e.get(key, []), list):
                 raise _fail("network-interfaces.json", f"{where}.{key} is {_describe(e.get(key))}, not a list.")
+    return enis
+
+
+def _aws_node(docs: dict[str, Any]) -> dict[str, Any]:
     aws_node = docs["aws-node.json"]
     if not isinstance(aws_node, dict) or aws_node.get("kind") != "DaemonSet":
         raise _fail("aws-node.json", "is not a DaemonSet; create it with "
@@ -202,42 +216,74 @@ def from_documents(docs: dict[str, Any], reservations: dict[str, Any] | None = N
     containers = ((aws_node.get("spec") or {}).get("template") or {}).get("spec", {}).get("containers")
     if not isinstance(containers, list) or not any(isinstance(c, dict) and c.get("name") == "aws-node" for c in containers):
         raise _fail("aws-node.json", "spec.template.spec.containers has no container named aws-node.")
+    return aws_node
+
+
+def _nodes(docs: dict[str, Any]) -> list[dict[str, Any]]:
     nodes = _list(docs["nodes.json"], "items", "nodes.json")
     for i, n in enumerate(nodes):
         meta = n.get("metadata")
         if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
             raise _fail("nodes.json", f"items[{i}].metadata.name is missing; is this `kubectl get nodes -o json` output?")
-    addon = None
-    if "addon.json" in docs:
-        addon = _obj(docs["addon.json"], "addon", "addon.json")
-        if addon.get("addonName") not in (None, "vpc-cni"):
-            raise _fail("addon.json", f"describes the add-on {addon.get('addonName')!r}, not vpc-cni.")
-        if addon.get("clusterName") not in (None, cluster["name"]):
-            raise _fail("addon.json", f"belongs to cluster {addon.get('clusterName')!r}, not {cluster['name']!r}.")
+    return nodes
+
+
+def _addon(docs: dict[str, Any], cluster_name: str) -> dict[str, Any] | None:
+    """The vpc-cni add-on of this cluster (None: addon.json absent, a self-managed CNI)."""
+    if "addon.json" not in docs:
+        return None
+    addon = _obj(docs["addon.json"], "addon", "addon.json")
+    if addon.get("addonName") not in (None, "vpc-cni"):
+        raise _fail("addon.json", f"describes the add-on {addon.get('addonName')!r}, not vpc-cni.")
+    if addon.get("clusterName") not in (None, cluster_name):
+        raise _fail("addon.json", f"belongs to cluster {addon.get('clusterName')!r}, not {cluster_name!r}.")
+    return addon
+
+
+def _reservations(reservations: dict[str, Any], vpc_id: str, subnet_ids: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Subnet id -> its CIDR reservations, each subnet one of the VPC's."""
+    resv: dict[str, list[dict[str, Any]]] = {}
+    for sid, doc in sorted(reservations.items()):
+        name = f"{RESERVATIONS_DIR}/{sid}.json"
+        if sid not in subnet_ids:
+            raise _fail(name, f"{sid} is not a subnet of the cluster's VPC {vpc_id} (subnets.json does not list it).")
+        items = _list(doc, "SubnetIpv4CidrReservations", name)
+        for i, r in enumerate(items):
+            _str(r, "Cidr", name, f"SubnetIpv4CidrReservations[{i}]")
+            if r.get("ReservationType") not in ("prefix", "explicit"):
+                raise _fail(name, f"SubnetIpv4CidrReservations[{i}].ReservationType must be prefix or explicit.")
+            if r.get("SubnetId") not in (None, sid):
+                raise _fail(name, f"SubnetIpv4CidrReservations[{i}] belongs to {r.get('SubnetId')}, not {sid}.")
+        resv[sid] = items
+    return resv
+
+
+def from_documents(docs: dict[str, Any], reservations: dict[str, Any] | None = None, *,
+                   origin: str = "bundle") -> Bundle:
+    """Check the shapes of parsed documents (keyed by bundle file name) and that everything is one VPC's."""
+    for name in REQUIRED:
+        if name not in docs:
+            raise _fail(name, f"is missing from the bundle; create it with `{COMMANDS[name]}`.")
+    cluster = _cluster(docs)
+    vpc_id = cluster["resourcesVpcConfig"]["vpcId"]
+    vpcs = _vpcs(docs, vpc_id)
+    subnets = _subnets(docs, vpc_id)
+    subnet_ids = {s["SubnetId"] for s in subnets}
+    enis = _enis(docs, vpc_id, subnet_ids)
+    aws_node = _aws_node(docs)
+    nodes = _nodes(docs)
+    addon = _addon(docs, cluster["name"])
     eniconfigs = _list(docs["eniconfigs.json"], "items", "eniconfigs.json") if "eniconfigs.json" in docs else None
     pods = _list(docs["pods.json"], "items", "pods.json") if "pods.json" in docs else None
-    resv: dict[str, list[dict[str, Any]]] | None = None
-    if reservations is not None:
-        resv = {}
-        for sid, doc in sorted(reservations.items()):
-            name = f"{RESERVATIONS_DIR}/{sid}.json"
-            if sid not in seen:
-                raise _fail(name, f"{sid} is not a subnet of the cluster's VPC {vpc_id} (subnets.json does not list it).")
-            items = _list(doc, "SubnetIpv4CidrReservations", name)
-            for i, r in enumerate(items):
-                _str(r, "Cidr", name, f"SubnetIpv4CidrReservations[{i}]")
-                if r.get("ReservationType") not in ("prefix", "explicit"):
-                    raise _fail(name, f"SubnetIpv4CidrReservations[{i}].ReservationType must be prefix or explicit.")
-                if r.get("SubnetId") not in (None, sid):
-                    raise _fail(name, f"SubnetIpv4CidrReservations[{i}] belongs to {r.get('SubnetId')}, not {sid}.")
-            resv[sid] = items
+    resv = _reservations(reservations, vpc_id, subnet_ids) if reservations is not None else None
     absent = [n for n in OPTIONAL if n not in docs] + ([RESERVATIONS_DIR] if reservations is None else [])
-    return Bundle(cluster=cluster, vpcs=match, subnets=subnets, enis=enis, aws_node=aws_node, nodes=nodes, addon=addon,
+    return Bundle(cluster=cluster, vpcs=vpcs, subnets=subnets, enis=enis, aws_node=aws_node, nodes=nodes, addon=addon,
                   eniconfigs=eniconfigs, pods=pods, reservations=resv, origin=origin, absent=sorted(absent))
 
 
 # ----------------------------------------------------------------------------------------- sources
-def _read(path: Path, name: str) -> bytes:
+def read_file(path: Path, name: str) -> bytes:
+    """One bundle file's bytes, size-capped, with read errors as InputError naming the file."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -260,7 +306,7 @@ def read_bundle(directory: str | Path) -> Bundle:
     for name in (*REQUIRED, *OPTIONAL):
         p = root / name
         if p.is_file():
-            docs[name] = parse_json(_read(p, name), name)
+            docs[name] = parse_json(read_file(p, name), name)
     reservations = None
     rdir = root / RESERVATIONS_DIR
     if rdir.is_dir():
@@ -269,7 +315,7 @@ def read_bundle(directory: str | Path) -> Bundle:
             name = f"{RESERVATIONS_DIR}/{p.name}"
             if not SUBNET_ID.fullmatch(p.stem):
                 raise _fail(name, "is not named after a subnet id (subnet-....json).")
-            reservations[p.stem] = parse_json(_read(p, name), name)
+            reservations[p.stem] = parse_json(read_file(p, name), name)
     return from_documents(docs, reservations, origin=f"bundle {root.name}")
 
 
@@ -295,7 +341,7 @@ def read_zip(data: bytes) -> Bundle:
         docs: dict[str, Any] = {}
         reservations: dict[str, Any] | None = None
         total = 0
-        for info, full in zip(infos, names):
+        for info, full in zip(infos, names, strict=True):
             rel = full[len(prefix):]
             if rel in (*REQUIRED, *OPTIONAL) or (rel.startswith(RESERVATIONS_DIR + "/") and rel.endswith(".json") and rel.count("/") == 1):
                 key = rel
@@ -335,5 +381,6 @@ __all__ = [
     "from_documents",
     "parse_json",
     "read_bundle",
+    "read_file",
     "read_zip",
 ]

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eksadvisor.audit.bundle import Bundle, from_documents, parse_json
+from eksadvisor.audit.bundle import Bundle, from_documents, parse_json, read_file
 from eksadvisor.errors import InputError
 
 KUBE_FILES = {
@@ -31,6 +32,7 @@ def _jsonable(doc: Any) -> Any:
 
 
 def clients(region: str) -> dict[str, Any]:
+    """boto3 EKS and EC2 clients with adaptive retries (boto3 is imported here: it is an optional extra)."""
     try:
         import boto3
         from botocore.config import Config
@@ -69,8 +71,18 @@ def _pages(client: Any, op: str, key: str, **kw: Any) -> list[dict[str, Any]]:
     return out
 
 
-def aws_documents(cluster: str, c: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], bool, list[str]]:
-    """(documents, reservations, add-on unknown, notes) from the AWS APIs."""
+@dataclass
+class AwsDocuments:
+    """The AWS half of a bundle, as the AWS CLI would have printed it, plus what the APIs could not tell."""
+
+    docs: dict[str, Any]  # bundle file name -> document
+    reservations: dict[str, Any]  # subnet id -> get-subnet-cidr-reservations document
+    addon_unknown: bool = False  # describe_addon failed for another reason than "not found"
+    notes: list[str] = field(default_factory=list)
+
+
+def aws_documents(cluster: str, c: dict[str, Any]) -> AwsDocuments:
+    """The AWS documents of a cluster, from the AWS APIs."""
     from botocore.exceptions import ClientError
 
     eks, ec2 = c["eks"], c["ec2"]
@@ -113,10 +125,11 @@ def aws_documents(cluster: str, c: dict[str, Any]) -> tuple[dict[str, Any], dict
             if not token:
                 break
         reservations[sid] = {"SubnetIpv4CidrReservations": _jsonable(items)}
-    return docs, reservations, addon_unknown, notes
+    return AwsDocuments(docs, reservations, addon_unknown, notes)
 
 
 def kube_documents(kube_dir: str | Path | None) -> dict[str, Any]:
+    """The Kubernetes half of a bundle: files from ``kube_dir``, else the output of kubectl."""
     docs: dict[str, Any] = {}
     if kube_dir is not None:
         root = Path(kube_dir)
@@ -125,9 +138,7 @@ def kube_documents(kube_dir: str | Path | None) -> dict[str, Any]:
         for name in KUBE_FILES:
             p = root / name
             if p.is_file():
-                from eksadvisor.audit.bundle import _read
-
-                docs[name] = parse_json(_read(p, name), name)
+                docs[name] = parse_json(read_file(p, name), name)
         return docs
     if not shutil.which("kubectl"):
         raise InputError("--kube-dir: kubectl is not installed; save "
@@ -135,15 +146,15 @@ def kube_documents(kube_dir: str | Path | None) -> dict[str, Any]:
                          + " and pass the folder with --kube-dir.", field="--kube-dir")
     for name, argv in KUBE_FILES.items():
         try:
-            p = subprocess.run(argv, capture_output=True, timeout=600, check=False)
+            proc = subprocess.run(argv, capture_output=True, timeout=600, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise InputError(f"{name}: `{' '.join(argv)}` could not run ({exc}).", field=name) from None
-        if p.returncode != 0:
+        if proc.returncode != 0:
             if name in KUBE_OPTIONAL:
                 continue
-            last = (p.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1]
+            last = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1]
             raise InputError(f"{name}: `{' '.join(argv)}` failed ({last}).", field=name)
-        docs[name] = parse_json(p.stdout, name)
+        docs[name] = parse_json(proc.stdout, name)
     return docs
 
 
@@ -151,28 +162,28 @@ def read_live(cluster: str, region: str, *, kube_dir: str | Path | None = None,
               aws_clients: dict[str, Any] | None = None) -> Bundle:
     """The bundle of a live cluster: AWS via boto3 (``aws_clients`` for tests), Kubernetes via kubectl or files."""
     c = aws_clients or clients(region)
-    docs, reservations, addon_unknown, notes = aws_documents(cluster, c)
-    docs.update(kube_documents(kube_dir))
-    b = from_documents(docs, reservations, origin="live AWS (boto3)")
-    b.addon_unknown = addon_unknown
+    aws = aws_documents(cluster, c)
+    docs = {**aws.docs, **kube_documents(kube_dir)}
+    b = from_documents(docs, aws.reservations, origin="live AWS (boto3)")
+    b.addon_unknown = aws.addon_unknown
     b.region = region
-    if addon_unknown:
+    if aws.addon_unknown:
         b.absent = sorted(set(b.absent) - {"addon.json"})
-    b.notes = notes
+    b.notes = aws.notes
     return b
 
 
 def write_bundle(cluster: str, region: str, out_dir: str | Path, *, aws_clients: dict[str, Any] | None = None) -> Path:
     """The AWS half of a bundle written as files (what `aws ... --output json` would print)."""
     c = aws_clients or clients(region)
-    docs, reservations, _, _ = aws_documents(cluster, c)
+    aws = aws_documents(cluster, c)
     root = Path(out_dir)
     (root / "subnet-cidr-reservations").mkdir(parents=True, exist_ok=True)
-    for name, doc in docs.items():
+    for name, doc in aws.docs.items():
         (root / name).write_text(json.dumps(doc, indent=1))
-    for sid, doc in reservations.items():
+    for sid, doc in aws.reservations.items():
         (root / "subnet-cidr-reservations" / f"{sid}.json").write_text(json.dumps(doc))
     return root
 
 
-__all__ = ["aws_documents", "clients", "kube_documents", "read_live", "write_bundle"]
+__all__ = ["AwsDocuments", "aws_documents", "clients", "kube_documents", "read_live", "write_bundle"]

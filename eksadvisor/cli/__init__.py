@@ -89,7 +89,7 @@ def build_parser(name: str) -> tuple[Parser, object]:
     module_name, help_ = COMMANDS[name]
     module = import_module(module_name)
     parser = Parser(prog=f"eksadvisor {name}", description=help_)
-    module.add_arguments(parser)  # type: ignore[attr-defined]
+    module.add_arguments(parser)
     return parser, module
 
 

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any
 
 from eksadvisor.cli._args import whole_number
+
+if TYPE_CHECKING:  # the engine is imported in the functions, not when the CLI starts
+    from eksadvisor.answers import Answers
+    from eksadvisor.recommendation import Recommendation
 
 FORMATS = ("json", "yaml", "md", "html", "pdf", "csv")
 BATCH_FORMATS = ("csv", "json")
@@ -31,7 +36,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="do not report this warning (repeatable; adds to the answers' suppress_rules)")
 
 
-def _with_suppressed(answers, ids: list[str]):  # type: ignore[no-untyped-def]
+def _with_suppressed(answers: Answers, ids: list[str]) -> Answers:
     from eksadvisor.answers import validate_answers
     from eksadvisor.decide.rules import resolve_rule_id
     from eksadvisor.errors import InputError
@@ -47,7 +52,7 @@ def _with_suppressed(answers, ids: list[str]):  # type: ignore[no-untyped-def]
     return validate_answers(data)
 
 
-def render(rec, answers, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
+def render(rec: Recommendation, answers: Answers, fmt: str) -> bytes:
     """The recommendation serialised in ``fmt``: byte-identical for the same answers (json, yaml)."""
     if fmt == "json":
         import json
@@ -71,7 +76,7 @@ def _progress_bar(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def batch_output(rows: list[dict], fmt: str) -> bytes:  # type: ignore[type-arg]
+def batch_output(rows: list[dict[str, Any]], fmt: str) -> bytes:
     """The fleet rows as CSV (header first, columns of eksadvisor.decide.batch.COLUMNS) or a JSON list, deterministic."""
     from eksadvisor.decide.batch import COLUMNS
 

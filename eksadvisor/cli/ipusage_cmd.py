@@ -6,6 +6,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported in the functions at run time: the CLI starts without loading the model
+    from eksadvisor.model.ipam import IpUsageReport
 
 from eksadvisor.versions import DEFAULT_CNI_VERSION
 
@@ -39,14 +43,14 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for n, r in enumerate(rows):
-        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]
+        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=False)]
         out.append("  ".join(cells).rstrip())
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return out
 
 
-def render_table(report) -> str:  # type: ignore[no-untyped-def]
+def render_table(report: IpUsageReport) -> str:
     u, t = report.per_node, report.totals
     k = t.nodes
     s = u.settings
@@ -58,15 +62,16 @@ def render_table(report) -> str:  # type: ignore[no-untyped-def]
         head = f"{u.instance_type}  windows (one ENI)  pods={u.pods}  max_pods={u.max_pods}  nodes={k}"
         settings = " ".join(f"{key.replace('_', '-')}={value}" for key, value in u.windows_targets.items())
     else:
+        assert s is not None  # a Linux node's usage always carries its warm settings
         settings = s.label()
     lines = [head, f"settings: {settings}", ""]
     det = u.range.deterministic
-    header = ("key", "per node") + (() if det else ("range",)) + (f"x {k} nodes",)
+    header: tuple[str, ...] = ("key", "per node") + (() if det else ("range",)) + (f"x {k} nodes",)
     rows: list[tuple[str, ...]] = [header]
     for key in KEYS:
         per = getattr(u, key)
         rng = getattr(u.range, key)
-        row = (key, str(per))
+        row: tuple[str, ...] = (key, str(per))
         if not det:
             row += (f"{rng.min}..{rng.max}",)
         row += (str(getattr(t, key)),)
@@ -93,7 +98,7 @@ LINUX_ONLY = {"prefix_delegation": False, "custom_networking": False, "sgp": Fal
               "max_pods": None, "warm_eni_target": 1, "warm_prefix_target": 1}
 
 
-def _windows_report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _windows_report(args: argparse.Namespace) -> IpUsageReport:
     from eksadvisor.errors import InputError
     from eksadvisor.model.ipam import ip_usage_for
 

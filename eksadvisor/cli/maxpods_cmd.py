@@ -6,8 +6,12 @@ import argparse
 import csv
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from eksadvisor.cli._args import whole_number
+
+if TYPE_CHECKING:  # the model is imported in run(), not when the CLI starts
+    from eksadvisor.model.maxpods import MaxPodsResult
 
 _positive_int = whole_number(1, "must be at least 1 (ipamd ignores MAX_ENI below 1)")
 
@@ -24,7 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "csv", "json"), default=None, help="output format (default: text; csv or json with --all)")
 
 
-def _flags(args: argparse.Namespace) -> dict:
+def _flags(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "prefix_delegation": args.cni_prefix_delegation_enabled,
         "custom_networking": args.cni_custom_networking_enabled,
@@ -33,7 +37,7 @@ def _flags(args: argparse.Namespace) -> dict:
     }
 
 
-def _explain(r) -> str:  # type: ignore[no-untyped-def]
+def _explain(r: MaxPodsResult) -> str:
     lines = [
         f"instance type     {r.instance_type} ({r.hypervisor}{', bare metal' if r.hypervisor == 'unknown' else ''}, "
         f"{r.vcpus if r.vcpus is not None else 'unknown'} vCPUs{' (estimated)' if r.vcpus_estimated else ''})",
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--format: csv is only for --all; use text or json for one instance type.", field="format")
     elif args.explain:
         print(r.max_pods)
-        print(_explain(r), file=sys.stderr if False else sys.stdout)
+        print(_explain(r))
     else:
         print(r.max_pods)
     return 0

@@ -12,8 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from eksadvisor.cli._args import whole_number
+
+if TYPE_CHECKING:  # the planner is imported when a plan is made, not when the CLI starts
+    from eksadvisor.addressing.planner import SubnetPlan
 
 MAX_USED_FILE_BYTES = 64 * 1024 * 1024
 _nonneg_int = whole_number(0, "must be 0 or more")
@@ -53,57 +57,68 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 # ---------------------------------------------------------------------------------------- plan
 
+def _plan_header(plan: SubnetPlan, sizing: dict[str, Any]) -> list[str]:
+    """What the plan is for: VPC, AZs, whether it fits, the per-AZ sizing and the mode it was sized in."""
+    cn = sizing["custom_networking"]
+    prefix = sizing["address_mode"] == "prefix" and sizing["ip_family"] == "ipv4"
+    lines = [
+        f"VPC {', '.join(plan.vpc_cidrs)}   AZs {', '.join(plan.azs)}   {'fits' if plan.fits else 'DOES NOT FIT'}\n",
+        f"sized for: {sizing['node_addresses_per_az']:,} node-subnet addresses per AZ"
+        + (f", {sizing['pod_addresses_per_az']:,} pod-subnet addresses per AZ" if cn else "")
+        + (f", {sizing['prefixes_per_az']:,} /28 prefixes per AZ" if prefix else "") + "\n",
+        f"mode (as advise decides): {sizing['ip_family']}, {sizing['address_mode']}"
+        + (", custom networking" if cn else "") + f"; sized for max nodes x growth factor {sizing['growth_factor']:g}\n",
+    ]
+    lines += [f"  assumption: {a}\n" for a in sizing["assumptions"]]
+    return [*lines, "\n"]
+
+
+def _plan_table(plan: SubnetPlan) -> list[str]:
+    """One row per subnet, columns padded to the widest cell, then each subnet's reservations."""
+    rows = [("name", "role", "az", "cidr", "usable", "existing", "tags")]
+    for s in plan.subnets:
+        rows.append((s.name, s.role, s.az, s.cidr, f"{s.usable_ips:,}", "yes" if s.existing else "",
+                     ",".join(f"{k}={v}" for k, v in s.tags.items())))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() + "\n" for r in rows]
+    lines += [f"reserve {r.cidr} in {s.name}: {r.command}\n" for s in plan.subnets for r in s.reservations]
+    return lines
+
+
+def _plan_footer(plan: SubnetPlan) -> list[str]:
+    """Secondary CIDRs, the service CIDR, any shortfall, findings and notes."""
+    from eksadvisor.wording import confidence, plain
+
+    lines = []
+    if plan.secondary_cidrs:
+        lines.append(f"\nassociate secondary CIDRs: {', '.join(plan.secondary_cidrs)}\n")
+    sc = plan.service_cidr
+    lines.append(f"service CIDR: {sc.cidr} (DNS {sc.dns_ip}; {sc.chosen_by.replace('_', ' ')}"
+                 + (f", {confidence(sc.confidence)}" if sc.confidence == "unconfirmed" else "") + ")\n")
+    if plan.shortfall:
+        lines.append(f"\n{plain(plan.shortfall.reason)}\n")
+        lines += [f"  - {plain(s)}\n" for s in plan.shortfall.suggestions]
+    if plan.findings:
+        lines.append("\nfindings:\n")
+        for f in plan.findings:
+            tag = f" ({confidence(f.confidence)})" if f.confidence in ("unconfirmed", "derived") else ""
+            lines.append(f"  {f.severity:<8} {f.id}{tag}: {plain(f.message)}\n           source: {plain(f.source)}\n")
+    lines += [f"note: {plain(n)}\n" for n in plan.notes]
+    return lines
+
+
 def _run_plan(args: argparse.Namespace) -> int:
     """The plan `eksadvisor advise` recommends: same mode decisions, same ipamd per-node figures."""
     from eksadvisor.decide.advisor import subnet_plan
-    from eksadvisor.wording import confidence, plain
 
     plan, sizing = subnet_plan(args.file, service_cidr=args.service_cidr, public_prefix=args.public_prefix)
-    cn = sizing["custom_networking"]
-    prefix = sizing["address_mode"] == "prefix" and sizing["ip_family"] == "ipv4"
     if args.format == "json":
         out = plan.model_dump(mode="json")
         out["sizing"] = sizing
         json.dump(out, sys.stdout, indent=2, sort_keys=False)
         sys.stdout.write("\n")
         return 0
-    w = sys.stdout.write
-    w(f"VPC {', '.join(plan.vpc_cidrs)}   AZs {', '.join(plan.azs)}   "
-      f"{'fits' if plan.fits else 'DOES NOT FIT'}\n")
-    w(f"sized for: {sizing['node_addresses_per_az']:,} node-subnet addresses per AZ"
-      + (f", {sizing['pod_addresses_per_az']:,} pod-subnet addresses per AZ" if cn else "")
-      + (f", {sizing['prefixes_per_az']:,} /28 prefixes per AZ" if prefix else "") + "\n")
-    w(f"mode (as advise decides): {sizing['ip_family']}, {sizing['address_mode']}"
-      + (", custom networking" if cn else "") + f"; sized for max nodes x growth factor {sizing['growth_factor']:g}\n")
-    for a in sizing["assumptions"]:
-        w(f"  assumption: {a}\n")
-    w("\n")
-    rows = [("name", "role", "az", "cidr", "usable", "existing", "tags")]
-    for s in plan.subnets:
-        rows.append((s.name, s.role, s.az, s.cidr, f"{s.usable_ips:,}", "yes" if s.existing else "",
-                     ",".join(f"{k}={v}" for k, v in s.tags.items())))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for r in rows:
-        w("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() + "\n")
-    for s in plan.subnets:
-        for r in s.reservations:
-            w(f"reserve {r.cidr} in {s.name}: {r.command}\n")
-    if plan.secondary_cidrs:
-        w(f"\nassociate secondary CIDRs: {', '.join(plan.secondary_cidrs)}\n")
-    sc = plan.service_cidr
-    w(f"service CIDR: {sc.cidr} (DNS {sc.dns_ip}; {sc.chosen_by.replace('_', ' ')}"
-      + (f", {confidence(sc.confidence)}" if sc.confidence == "unconfirmed" else "") + ")\n")
-    if plan.shortfall:
-        w(f"\n{plain(plan.shortfall.reason)}\n")
-        for s in plan.shortfall.suggestions:
-            w(f"  - {plain(s)}\n")
-    if plan.findings:
-        w("\nfindings:\n")
-        for f in plan.findings:
-            tag = f" ({confidence(f.confidence)})" if f.confidence in ("unconfirmed", "derived") else ""
-            w(f"  {f.severity:<8} {f.id}{tag}: {plain(f.message)}\n           source: {plain(f.source)}\n")
-    for n in plan.notes:
-        w(f"note: {plain(n)}\n")
+    sys.stdout.write("".join([*_plan_header(plan, sizing), *_plan_table(plan), *_plan_footer(plan)]))
     return 0
 
 

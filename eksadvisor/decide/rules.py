@@ -796,7 +796,7 @@ class _Params(dict[str, Any]):
         return "{" + key + "}"
 
 
-def _fill(template: str, params: dict[str, Any]) -> str:
+def fill_template(template: str, params: dict[str, Any]) -> str:
     return string.Formatter().vformat(template, (), _Params(params))
 
 
@@ -810,14 +810,14 @@ def evaluate(ctx: Any, suppress: list[str] | tuple[str, ...] = ()) -> list[dict[
         params = CONDITIONS[rule.condition](ctx)
         if params is None:
             continue
-        message = _fill(rule.message, params)
+        message = fill_template(rule.message, params)
         if rule.status and rule.status not in message:
             message = f"[{rule.status}] {message}"
         out.append((SEVERITY_RANK[rule.severity], index, {
             "id": rule.id,
             "severity": rule.severity,
             "message": message,
-            "remediation": _fill(rule.remediation, params),
+            "remediation": fill_template(rule.remediation, params),
             "source": rule.source,
         }))
     out.sort(key=lambda t: (t[0], t[1]))

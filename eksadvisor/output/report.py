@@ -39,6 +39,7 @@ from eksadvisor.output.markdown import md_rich as md_rich
 from eksadvisor.output.richtext import Code, Rich, rich_segments
 from eksadvisor.output.richtext import yes_no as _yes_no
 from eksadvisor.severity import SEVERITIES as SEVERITY_ORDER
+from eksadvisor.severity import Severity
 from eksadvisor.wording import confidence as confidence_words
 from eksadvisor.wording import plain
 
@@ -256,11 +257,11 @@ def build_context(rec: Recommendation, answers: Answers, *, generated_at: str,
     }
 
 
-def _warning_counts(warnings_by_sev: Mapping[str, Sequence[Any]]) -> list[str]:
+def _warning_counts(warnings_by_sev: Mapping[Severity, Sequence[Any]]) -> list[str]:
     return [_count(len(warnings_by_sev[sev]), sev) for sev, _ in SEVERITIES if warnings_by_sev[sev]]
 
 
-def _summary_view(rec: Recommendation, warnings_by_sev: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
+def _summary_view(rec: Recommendation, warnings_by_sev: Mapping[Severity, Sequence[Any]]) -> dict[str, Any]:
     """Section 1: the mode, the summary sentence and the decisions at a glance."""
     return {
         "mode_label": mode_label(rec),
@@ -325,7 +326,7 @@ def _subnets_view(rec: Recommendation, answers_data: Mapping[str, Any]) -> dict[
     }
 
 
-def _warnings_view(warnings_by_sev: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
+def _warnings_view(warnings_by_sev: Mapping[Severity, Sequence[Any]]) -> dict[str, Any]:
     """Section 7: warnings grouped by severity, most severe first."""
     return {
         "warning_counts": ", ".join(_warning_counts(warnings_by_sev)),

@@ -57,7 +57,7 @@ class Fields:
     def _place(self, field: str | None) -> Any:
         if field:
             for name in sorted(self._slots, key=len, reverse=True):
-                if field == name or field.startswith(name + ".") or field.startswith(name + "["):
+                if field == name or field.startswith((name + ".", name + "[")):
                     return self._slots[name]
         return None
 

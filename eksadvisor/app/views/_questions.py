@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -85,7 +86,7 @@ def set_value(data: dict[str, Any], path: str, value: Any, default: Any) -> None
     parts = _parts(path)
     node: Any = data
     trail = []
-    for part, nxt in zip(parts, parts[1:]):
+    for part, nxt in pairwise(parts):
         if isinstance(part, int):
             while len(node) <= part:
                 node.append({})
@@ -183,15 +184,8 @@ def _ask(q: Any, path: str, answers: dict[str, Any], fields: Fields) -> None:
 
 # ----------------------------------------------------------------------------------- the questionnaire
 
-def questionnaire(answers: dict[str, Any], fields: Fields) -> dict[str, Any] | None:
-    """Draw the topic on screen; return the answers once the user has been through every topic, else None."""
-    book = qmod.load_questionnaire()
-    sections = book.sections
-    by_section = book.by_section()
-    working = copy.deepcopy(answers)
-
-    st.session_state.setdefault(DONE, False)
-    titles = [s["title"] for s in sections]
+def _topic_bar(titles: list[str]) -> int:
+    """The topic bar and progress; the index of the topic on screen."""
     if st.session_state.get(TOPIC) not in titles:
         st.session_state[TOPIC] = titles[0]
     step = titles.index(st.session_state[TOPIC])
@@ -201,7 +195,54 @@ def questionnaire(answers: dict[str, Any], fields: Fields) -> dict[str, Any] | N
     # selection, sent back with the next interaction: an edit on the new topic jumped back and was lost.
     st.session_state[TOPIC_BAR] = titles[step]
     st.segmented_control("Topic", titles, key=TOPIC_BAR, required=True, label_visibility="collapsed", on_change=_picked)
-    st.progress((step + 1) / len(sections), text=f"Topic {step + 1} of {len(sections)}: {titles[step]}")
+    st.progress((step + 1) / len(titles), text=f"Topic {step + 1} of {len(titles)}: {titles[step]}")
+    return step
+
+
+def _node_group_questions(group_qs: list[Any], working: dict[str, Any], fields: Fields) -> None:
+    """The per-node-group questions, one column per group (at most three columns)."""
+    existing = len(working.get("node_groups") or []) or 1
+    count = st.number_input("How many node groups?", min_value=1, max_value=10, value=existing, key=_key("groups"))
+    if "node_groups" in working:
+        del working["node_groups"][int(count):]
+    cols = st.columns(min(int(count), 3))
+    for i in range(int(count)):
+        with cols[i % len(cols)]:
+            st.markdown(f"**Node group {i + 1}**")
+            for q in group_qs:
+                _ask(q, q.id.replace("node_groups[]", f"node_groups[{i}]"), working, fields)
+    groups = working.get("node_groups")
+    if groups is not None:  # a group left at every default is still a group
+        working["node_groups"] = [g or {} for g in groups]
+        if working["node_groups"] == [{}]:
+            del working["node_groups"]
+
+
+def _navigation(titles: list[str], step: int, working: dict[str, Any], valid: bool) -> None:
+    """Back / Next, and on the last topic the button that shows the recommendation."""
+    back, nxt = st.columns(2)
+    if step > 0:
+        back.button("Back", key=_key("back"), icon=":material/arrow_back:", on_click=_go, args=(titles[step - 1],))
+    if step < len(titles) - 1:
+        nxt.button("Next", key=_key("next"), icon=":material/arrow_forward:", type="primary", on_click=_go,
+                   args=(titles[step + 1],))
+    elif not st.session_state[DONE] and nxt.button("See the recommendation", key=_key("finish"), type="primary",
+                                                    icon=":material/check:", disabled=not valid):
+        st.session_state[DONE] = True
+        set_answers(working)  # even all defaults are answers: the other pages and the link use them
+        st.rerun()
+
+
+def questionnaire(answers: dict[str, Any], fields: Fields) -> dict[str, Any] | None:
+    """Draw the topic on screen; return the answers once the user has been through every topic, else None."""
+    book = qmod.load_questionnaire()
+    sections = book.sections
+    by_section = book.by_section()
+    working = copy.deepcopy(answers)
+
+    st.session_state.setdefault(DONE, False)
+    titles = [s["title"] for s in sections]
+    step = _topic_bar(titles)
 
     section = sections[step]
     with st.container(border=True):
@@ -212,38 +253,13 @@ def questionnaire(answers: dict[str, Any], fields: Fields) -> dict[str, Any] | N
                 _ask(q, q.id, working, fields)
         group_qs = [q for q in by_section[section["id"]] if q.per_node_group and qmod.is_asked(q, working)]
         if group_qs:
-            existing = len(working.get("node_groups") or []) or 1
-            count = st.number_input("How many node groups?", min_value=1, max_value=10, value=existing, key=_key("groups"))
-            if "node_groups" in working:
-                del working["node_groups"][int(count):]
-            cols = st.columns(min(int(count), 3))
-            for i in range(int(count)):
-                with cols[i % len(cols)]:
-                    st.markdown(f"**Node group {i + 1}**")
-                    for q in group_qs:
-                        _ask(q, q.id.replace("node_groups[]", f"node_groups[{i}]"), working, fields)
-            groups = working.get("node_groups")
-            if groups is not None:  # a group left at every default is still a group
-                working["node_groups"] = [g or {} for g in groups]
-                if working["node_groups"] == [{}]:
-                    del working["node_groups"]
+            _node_group_questions(group_qs, working, fields)
 
     # Live validation of the whole answers dict: the engine names the field, the message lands under it.
     valid = fields.call(validate_answers, working) is not None
     if working != answers:
         set_answers(working)
-
-    back, nxt = st.columns(2)
-    if step > 0:
-        back.button("Back", key=_key("back"), icon=":material/arrow_back:", on_click=_go, args=(titles[step - 1],))
-    if step < len(sections) - 1:
-        nxt.button("Next", key=_key("next"), icon=":material/arrow_forward:", type="primary", on_click=_go,
-                   args=(titles[step + 1],))
-    elif not st.session_state[DONE] and nxt.button("See the recommendation", key=_key("finish"), type="primary",
-                                                    icon=":material/check:", disabled=not valid):
-        st.session_state[DONE] = True
-        set_answers(working)  # even all defaults are answers: the other pages and the link use them
-        st.rerun()
+    _navigation(titles, step, working, valid)
     if not st.session_state[DONE]:
         return None
     return working if valid else None

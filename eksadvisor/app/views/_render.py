@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from eksadvisor.output import charts, report
+from eksadvisor.recommendation import Recommendation
 from eksadvisor.severity import SEVERITIES as SEVERITY_ORDER
 from eksadvisor.wording import plain
 
@@ -51,7 +53,68 @@ def show_chart(chart: Any) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def recommendation(rec: Any, answers: dict[str, Any]) -> None:
+def _why_tab(rec: Recommendation) -> None:
+    st.markdown("**Why not the others**")
+    _table([{"option": a.option, "verdict": a.verdict, "reason": plain(a.reason)} for a in rec.alternatives], wrap=True)
+    if rec.trace:
+        st.markdown("**Decision path** (the Decision graph page draws it)")
+        _table([{"node": t.node, "outcome": t.outcome, "reason": plain(t.reason), "source": plain(t.source)}
+                for t in rec.trace],
+               wrap=True)
+
+
+def _settings_tab(rec: Recommendation) -> None:
+    st.markdown("**aws-node container environment**")
+    _table([{"variable": k, "value": v} for k, v in sorted(rec.settings.items())])
+    if rec.init_settings:
+        st.markdown("**aws-node init container environment**")
+        _table([{"variable": k, "value": v} for k, v in sorted(rec.init_settings.items())])
+
+
+def _max_pods_tab(rec: Recommendation) -> None:
+    _table([
+        {"instance type": itype, "kubelet max-pods": value,
+         "raw ceiling": rec.max_pods_detail.get(itype, {}).get("raw_max_pods", ""),
+         "formula": rec.max_pods_detail.get(itype, {}).get("formula", ""),
+         "why": plain(" ".join(rec.max_pods_detail.get(itype, {}).get("notes", [])))}
+        for itype, value in sorted(rec.max_pods.items())
+    ], wrap=True)
+    _table([
+        {"node group": g.name, "instance types": ", ".join(g.instance_types), "max-pods": g.max_pods,
+         "limiting type": g.limiting_type, "desired": g.desired_nodes, "max": g.max_nodes,
+         "pods per node": g.pods_per_node}
+        for g in rec.node_groups
+    ])
+
+
+def _subnets_tab(rec: Recommendation, answers: dict[str, Any]) -> None:
+    _table([
+        {"name": s.name, "role": s.role, "AZ": s.az, "CIDR": s.cidr, "usable IPs": s.usable_ips,
+         "existing": "existing" if s.existing else "new"}
+        for s in rec.subnets
+    ], wrap=True)
+    if rec.secondary_cidrs:
+        st.write("Associate with the VPC: " + ", ".join(f"`{c}`" for c in rec.secondary_cidrs))
+    chart = charts.recommendation_address_map(rec, vpc_cidrs(answers))
+    if chart is not None:
+        show_chart(chart)
+    for f in rec.plan_findings:
+        st.warning(plain(f.get("message", str(f))))
+
+
+def _budget_tab(rec: Recommendation) -> None:
+    chart = charts.recommendation_ip_budget(rec)
+    if chart is not None:
+        show_chart(chart)
+    _table([{"node group": g.name, **g.per_node} for g in rec.node_groups if g.per_node], wrap=True)
+    growth = charts.recommendation_growth(rec)
+    if growth is not None:
+        show_chart(growth)
+    if rec.az_usage:
+        _table([u.model_dump() for u in rec.az_usage], wrap=True)
+
+
+def recommendation(rec: Recommendation, answers: dict[str, Any]) -> None:
     """The whole recommendation: mode and why, alternatives, warnings, tables, charts, snippets."""
     st.subheader(f"Recommended: {report.mode_label(rec)}")
     if rec.summary:
@@ -68,58 +131,17 @@ def recommendation(rec: Any, answers: dict[str, Any]) -> None:
          "Compare options", f"Snippets ({len(rec.snippets)})"]
     )
     with t_why:
-        st.markdown("**Why not the others**")
-        _table([{"option": a.option, "verdict": a.verdict, "reason": plain(a.reason)} for a in rec.alternatives], wrap=True)
-        if rec.trace:
-            st.markdown("**Decision path** (the Decision graph page draws it)")
-            _table([{"node": t.node, "outcome": t.outcome, "reason": plain(t.reason), "source": plain(t.source)}
-                    for t in rec.trace],
-                   wrap=True)
+        _why_tab(rec)
     with t_warn:
         warnings(rec)
     with t_settings:
-        st.markdown("**aws-node container environment**")
-        _table([{"variable": k, "value": v} for k, v in sorted(rec.settings.items())])
-        if rec.init_settings:
-            st.markdown("**aws-node init container environment**")
-            _table([{"variable": k, "value": v} for k, v in sorted(rec.init_settings.items())])
+        _settings_tab(rec)
     with t_pods:
-        _table([
-            {"instance type": itype, "kubelet max-pods": value,
-             "raw ceiling": rec.max_pods_detail.get(itype, {}).get("raw_max_pods", ""),
-             "formula": rec.max_pods_detail.get(itype, {}).get("formula", ""),
-             "why": plain(" ".join(rec.max_pods_detail.get(itype, {}).get("notes", [])))}
-            for itype, value in sorted(rec.max_pods.items())
-        ], wrap=True)
-        _table([
-            {"node group": g.name, "instance types": ", ".join(g.instance_types), "max-pods": g.max_pods,
-             "limiting type": g.limiting_type, "desired": g.desired_nodes, "max": g.max_nodes,
-             "pods per node": g.pods_per_node}
-            for g in rec.node_groups
-        ])
+        _max_pods_tab(rec)
     with t_subnets:
-        _table([
-            {"name": s.name, "role": s.role, "AZ": s.az, "CIDR": s.cidr, "usable IPs": s.usable_ips,
-             "existing": "existing" if s.existing else "new"}
-            for s in rec.subnets
-        ], wrap=True)
-        if rec.secondary_cidrs:
-            st.write("Associate with the VPC: " + ", ".join(f"`{c}`" for c in rec.secondary_cidrs))
-        chart = charts.recommendation_address_map(rec, vpc_cidrs(answers))
-        if chart is not None:
-            show_chart(chart)
-        for f in rec.plan_findings:
-            st.warning(plain(f.get("message", str(f))))
+        _subnets_tab(rec, answers)
     with t_budget:
-        chart = charts.recommendation_ip_budget(rec)
-        if chart is not None:
-            show_chart(chart)
-        _table([{"node group": g.name, **g.per_node} for g in rec.node_groups if g.per_node], wrap=True)
-        chart = charts.recommendation_growth(rec)
-        if chart is not None:
-            show_chart(chart)
-        if rec.az_usage:
-            _table([u.model_dump() for u in rec.az_usage], wrap=True)
+        _budget_tab(rec)
     with t_compare:
         compare_options(answers)
     with t_snippets:
@@ -203,7 +225,7 @@ def downloads(rec: Any, answers_model: Any, key: str) -> None:
     formats = [f for f in report.FORMATS if f in REPORT_FORMATS]
     cols = st.columns(len(formats) + 1)
     stem = f"eksadvisor-{rec.cluster_name}"
-    for col, fmt in zip(cols, formats):
+    for col, fmt in zip(cols, formats, strict=False):
         label, ext, mime = REPORT_FORMATS[fmt]
         if fmt == "pdf" and not pdf_available():
             # `make run` installs it; an app installed some other way says what is missing instead of failing
@@ -212,7 +234,7 @@ def downloads(rec: Any, answers_model: Any, key: str) -> None:
                        help="The PDF report needs WeasyPrint: pip install 'eksadvisor[report]'.")
             continue
         col.download_button(
-            label, lambda fmt=fmt: report.render_report(rec, answers_model, fmt), file_name=f"{stem}.{ext}",
+            label, partial(report.render_report, rec, answers_model, fmt), file_name=f"{stem}.{ext}",
             mime=mime, key=f"{key}_{fmt}", icon=":material/download:", on_click="ignore",
         )
     cols[-1].download_button(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from eksadvisor.answers import MAX_FILE_BYTES, parse_answers_text, validate_answers
@@ -27,10 +29,11 @@ with st.expander("Upload an answers file, or start over", expanded=answers is No
                                                  "command line's; an answers file is a few hundred bytes.")
     fields.slot("upload")
     if upload is not None and st.session_state.get("_uploaded") != upload.file_id:
+        upload_name = upload.name
 
-        def _load(raw: bytes) -> dict:
+        def _load(raw: bytes) -> dict[str, Any]:
             if len(raw) > MAX_FILE_BYTES:  # the loader's own limit (.streamlit/config.toml caps uploads at 1 MiB too)
-                raise InputError(f"upload: {upload.name!r} is {len(raw):,} bytes, over the 1 MiB limit for an answers "
+                raise InputError(f"upload: {upload_name!r} is {len(raw):,} bytes, over the 1 MiB limit for an answers "
                                  "file.", field="upload")
             try:
                 text = raw.decode("utf-8-sig")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor.app.views._common import Fields, catalog
-from eksadvisor.model.maxpods import ipv6_max_pods, max_pods, max_pods_all
+from eksadvisor.model.maxpods import Ipv6MaxPods, MaxPodsResult, ipv6_max_pods, max_pods, max_pods_all
 from eksadvisor.output import charts
 from eksadvisor.versions import DEFAULT_CNI_VERSION
 from eksadvisor.wording import plain
@@ -112,7 +112,7 @@ with tab_compare:
     )
     if picked:
         cat = catalog()
-        pairs = []
+        pairs: list[tuple[str, MaxPodsResult | Ipv6MaxPods]] = []
         for name in picked:
             for label, (prefix, custom) in MODES.items():
                 r = fields.call(
