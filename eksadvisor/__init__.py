@@ -30,7 +30,7 @@ _LAZY = {
     "Recommendation": "eksadvisor.recommendation",
     "load_answers": "eksadvisor.answers",
     "plan_subnets": "eksadvisor.addressing.planner",
-    "build_snippets": "eksadvisor.output.snippets",
+    "build_snippets": "eksadvisor.artefacts",
     "render_report": "eksadvisor.output.report",
     "export_answers_yaml": "eksadvisor.output.report",
     "compare": "eksadvisor.decide.whatif",

@@ -168,7 +168,7 @@ def build(spec: ClusterSpec) -> tuple[dict[str, Any], dict[str, Any]]:
         cap = g.capacity if g.capacity is not None else cap
         for az, count in sorted(g.nodes_per_az.items()):
             node_subnet = (g.subnets or {}).get(az) or by_az_subnet[az]
-            for k in range(count):
+            for _k in range(count):
                 n_inst += 1
                 iid = f"i-{n_inst:017x}"
                 a = alloc[node_subnet]

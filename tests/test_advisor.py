@@ -189,7 +189,7 @@ def test_example_recommendation_shape(path):
                 "trace", "alternatives", "snippets", "provenance"):
         assert key in data
     assert data["schema_version"] == 1
-    assert [t["node"] for t in data["trace"]][0] == "auto_mode"
+    assert next(t["node"] for t in data["trace"]) == "auto_mode"
     assert data["trace"][-1]["node"] == "ip_exhaustion_strategies"
     assert all(w["remediation"] and w["source"] for w in data["warnings"])
     assert all(a["reason"] for a in data["alternatives"])

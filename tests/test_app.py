@@ -13,7 +13,8 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES as EXAMPLE_FILES
+from .conftest import ROOT
 
 APP = str(ROOT / "eksadvisor" / "app" / "main.py")
 PAGES = {
@@ -34,8 +35,8 @@ TITLES = {
 
 def example_files() -> list[Path]:
     """The example answers files (the copy of ../shared/examples under tests/fixtures)."""
-    assert EXAMPLES, "no example answers files"
-    return EXAMPLES
+    assert EXAMPLE_FILES, "no example answers files"
+    return EXAMPLE_FILES
 
 
 EXAMPLES = example_files()
@@ -305,7 +306,7 @@ def test_advisor_edit_after_next_stays_on_the_new_topic():
     at = open_page("advisor")
     _button(at, "Next").click().run()
     assert _topic(at) == "Pod density"
-    nodes = [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0]
+    nodes = next(n for n in at.number_input if n.label == "How many nodes does the group normally run?")
     nodes.set_value(7).run()
     assert_clean(at)
     assert _topic(at) == "Pod density"
@@ -313,7 +314,7 @@ def test_advisor_edit_after_next_stays_on_the_new_topic():
     _button(at, "Back").click().run()
     assert _topic(at) == "Cluster basics"
     _button(at, "Next").click().run()  # the edit is still there when the topic is shown again
-    assert [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0].value == 7
+    assert next(n for n in at.number_input if n.label == "How many nodes does the group normally run?").value == 7
 
 
 def test_advisor_follow_up_questions_appear_in_the_same_run():
@@ -326,12 +327,12 @@ def test_advisor_follow_up_questions_appear_in_the_same_run():
     at = open_page("advisor")
     _goto_topic(at, "Security Groups for Pods")
     assert not set(follow) & set(_labels(at))
-    at.toggle(key=[t.key for t in at.toggle if t.label == book.get("security_groups_for_pods.needed").text][0]) \
+    at.toggle(key=next(t.key for t in at.toggle if t.label == book.get("security_groups_for_pods.needed").text)) \
         .set_value(True).run()
     assert_clean(at)
     assert set(follow) <= set(_labels(at))
     _goto_topic(at, "Multus")
-    at.toggle(key=[t.key for t in at.toggle if t.label == book.get("multus.needed").text][0]).set_value(True).run()
+    at.toggle(key=next(t.key for t in at.toggle if t.label == book.get("multus.needed").text)).set_value(True).run()
     assert_clean(at)
     assert book.get("multus.plugin").text in _labels(at)
     assert book.get("multus.networks").text in [c.value for c in at.caption]  # the table's caption
@@ -507,14 +508,14 @@ def test_out_of_range_number_is_an_inline_error_not_ignored():
     # (data/questionnaire.yaml: desired_nodes 0..5000, pods_per_node 0..1000) is shown under the field.
     at = open_page("advisor")
     _button(at, "Next").click().run()
-    nodes = [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0]
+    nodes = next(n for n in at.number_input if n.label == "How many nodes does the group normally run?")
     nodes.set_value(-1).run()
     assert_clean(at)
     assert [e.value for e in at.error] == ["node_groups[0].desired_nodes: must be at least 0, got -1."]
     assert "Default: 3 · from 0 to 5000" in [c.value for c in at.caption]
     pods = [n for n in at.number_input if n.label == "How many pods that need a VPC IP will run per node?"]
     assert pods
-    nodes = [n for n in at.number_input if n.label == "How many nodes does the group normally run?"][0]
+    nodes = next(n for n in at.number_input if n.label == "How many nodes does the group normally run?")
     nodes.set_value(3).run()
     pods[0].set_value(2000).run()
     assert [e.value for e in at.error] == ["node_groups[0].pods_per_node: must be at most 1000, got 2000."]

@@ -38,7 +38,7 @@ def test_advise_many_dataframe_with_broken_files(fleet):
     assert list(df.columns) == list(COLUMNS) and set(df.columns) >= DESIGN_FIELDS
     names = [p.rsplit("/", 1)[-1] for p in df.file]
     assert names == sorted([p.name for p in EXAMPLES] + ["broken.yaml", "invalid.json"])  # notes.txt skipped
-    errors = dict(zip(names, df.error))
+    errors = dict(zip(names, df.error, strict=False))
     assert errors["broken.yaml"].startswith("FILE: not valid YAML at line 2")
     assert "max_nodes" in errors["invalid.json"] and "desired_nodes" in errors["invalid.json"]
     for p in EXAMPLES:  # every good file is advised, with advise()'s own figures
@@ -64,7 +64,7 @@ def test_progress_and_list_input(fleet):
 
 
 def test_missing_folder_and_bad_workers_are_input_errors(tmp_path):
-    with pytest.raises(InputError, match="paths_or_dir: .* does not exist"):
+    with pytest.raises(InputError, match=r"paths_or_dir: .* does not exist"):
         advise_many_rows(tmp_path / "nope")
     with pytest.raises(InputError, match="workers: 0 is not a whole number of at least 1"):
         advise_many_rows(tmp_path, workers=0)

@@ -48,7 +48,7 @@ def test_host_bits_and_garbage_are_input_errors():
     assert str(e.value) == "vpc_cidr: 10.0.1.0/20 has host bits set; the /20 VPC CIDR block containing it is 10.0.0.0/20."
     assert e.value.field == "vpc_cidr"
     for bad in ("10.0.0/16x", "300.0.0.0/16", "10.0.0.0", "fe80::/64"):
-        with pytest.raises(InputError, match="^vpc_cidr: "):
+        with pytest.raises(InputError, match=r"^vpc_cidr: "):
             C.parse_vpc_cidr(bad)
 
 
@@ -122,7 +122,7 @@ def test_default_service_cidr_is_inferred_and_unconfirmed():
 def test_user_service_cidr_rules():
     assert C.parse_service_cidr("10.100.0.0/16") == N("10.100.0.0/16")
     assert str(C.cluster_dns_ip(N("172.20.0.0/16"))) == "172.20.0.10"
-    with pytest.raises(InputError, match="service_cidr: 100.64.0.0/16 is not inside 10.0.0.0/8"):
+    with pytest.raises(InputError, match=r"service_cidr: 100.64.0.0/16 is not inside 10.0.0.0/8"):
         C.parse_service_cidr("100.64.0.0/16")
     with pytest.raises(InputError, match=r"/24 to /12|/12 to /24"):
         C.parse_service_cidr("10.0.0.0/25")

@@ -120,12 +120,12 @@ def test_bad_input_exit_2(capsys, args, needle):
 def test_console_script_subprocess():
     exe = ROOT / ".venv" / "bin" / "eksadvisor"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "eksadvisor"]
-    proc = subprocess.run(cmd + ["ip-usage", "--instance-type", "m5.large", "--pods", "1", "--nodes", "2", "--format", "json"],
+    proc = subprocess.run([*cmd, "ip-usage", "--instance-type", "m5.large", "--pods", "1", "--nodes", "2", "--format", "json"],
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["per_node"]["free_ips"] == 17 and data["totals"]["subnet_addresses"] == 40
-    bad = subprocess.run(cmd + ["ip-usage", "--instance-type", "m5.large", "--pods", "-5"], capture_output=True, text=True,
+    bad = subprocess.run([*cmd, "ip-usage", "--instance-type", "m5.large", "--pods", "-5"], capture_output=True, text=True,
                          timeout=60, cwd=ROOT)
     assert bad.returncode == 2 and bad.stderr.startswith("error: pods:")
 

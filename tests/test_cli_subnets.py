@@ -62,7 +62,7 @@ def test_plan_json(capsys, answers_file):
     assert priv[0]["tags"] == {"kubernetes.io/cluster/demo": "shared", "kubernetes.io/role/internal-elb": "1"}
     assert d["service_cidr"]["confidence"] == "unconfirmed"
     # deterministic bytes
-    rc2, out2, _ = _run(capsys, "subnets", "plan", str(answers_file), "--format", "json")
+    _rc2, out2, _ = _run(capsys, "subnets", "plan", str(answers_file), "--format", "json")
     assert out2 == out
 
 
@@ -139,12 +139,12 @@ def test_prefix_check_used_file(capsys, tmp_path):
     (["--subnet", "10.0.0.0/24", "--used-count", "-1"], "must be 0 or more"),
 ])
 def test_prefix_check_bad_input(capsys, argv, needle):
-    rc, out, err = _run(capsys, "subnets", "prefix-check", *argv)
+    rc, _out, err = _run(capsys, "subnets", "prefix-check", *argv)
     assert rc == 2 and needle in err and err.count("\n") == 1
 
 
 def test_check_layout_seed_example(capsys):
-    rc, out, err = _run(capsys, "subnets", "check-layout", "--seed-example")
+    rc, out, _err = _run(capsys, "subnets", "check-layout", "--seed-example")
     assert rc == 0
     assert out.strip() == ("critical invalid-cidr-block: 10.0.1.0/20 is not a valid /20 block (host bits set; the /20 "
                            "containing it is 10.0.0.0/20, which overlaps the cluster /28s)")
@@ -154,5 +154,5 @@ def test_check_layout_seed_example(capsys):
 
 
 def test_subnets_needs_an_action(capsys):
-    rc, _, err = _run(capsys, "subnets")
+    rc, _, _err = _run(capsys, "subnets")
     assert rc == 2

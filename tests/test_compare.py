@@ -160,8 +160,8 @@ def test_spread_capacity_follows_ipam_spread(room, extra):
 
     azs = [f"az{i}" for i in range(len(room))]
     assert spread_capacity(room) == extra
-    assert all(spread(extra, azs)[az] <= r for az, r in zip(azs, room))
-    assert any(spread(extra + 1, azs)[az] > r for az, r in zip(azs, room))  # one more does not fit
+    assert all(spread(extra, azs)[az] <= r for az, r in zip(azs, room, strict=False))
+    assert any(spread(extra + 1, azs)[az] > r for az, r in zip(azs, room, strict=False))  # one more does not fit
 
 
 @settings(max_examples=20, deadline=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -203,10 +204,8 @@ def _reachable_source(fn, depth: int = 0) -> str:
     for name in set(re.findall(r"\b([A-Za-z_]\w*)\(", src)):
         helper = getattr(rules_mod, name, None) or getattr(graph_mod, name, None)
         if callable(helper) and getattr(helper, "__module__", "").startswith("eksadvisor.") and helper is not fn:
-            try:
+            with contextlib.suppress(TypeError, OSError):
                 out.append(_reachable_source(helper, depth + 1))
-            except (TypeError, OSError):
-                pass
     for fact in re.findall(r'fact\("(\w+)"\)', src):
         out.append(inspect.getsource(FACTS[fact]) + " ".join(FACT_INPUTS.get(fact, ())))
     if "ctx.groups" in src:  # per-group results come from the node group answers

@@ -101,7 +101,7 @@ def test_node_usage_and_ip_usage_report_html():
 def test_subnet_plan_html(shared_dir):
     import eksadvisor
 
-    eksadvisor.plan_subnets  # resolving the public name gives the plan class its display
+    assert eksadvisor.plan_subnets  # resolving the public name gives the plan class its display
     plan, _ = subnet_plan(shared_dir / "examples" / "exhausted-onprem.yaml")
     html = plan._repr_html_()
     text = _text(html)

@@ -116,7 +116,7 @@ def run(data: dict):
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario(name):
     data, branches, decisions = SCENARIOS[name]
-    ctx, w = run(data)
+    _ctx, w = run(data)
     taken = set(w.branches)
     assert branches <= taken, f"{name}: missing {branches - taken}; took {sorted(taken)}"
     for key, value in decisions.items():

@@ -216,7 +216,7 @@ def simulate(S, E, custom, sgp, pd, W, WIT, MIT, WPT, max_pods, pods, rng=None):
             break
         cycle = sim.settle()
     ks = [c[0] for c in cycle]
-    pool_enis = [len([e for e in c[3]]) for c in cycle]
+    pool_enis = [len(list(c[3])) for c in cycle]
     return {"k": (min(ks), max(ks)), "enis": (min(pool_enis), max(pool_enis)), "placed": sim.A}
 
 

@@ -28,7 +28,7 @@ def _by_role(plan, role):
 def _assert_sound(plan, req):
     vpcs = [N(c) for c in [*plan.vpc_cidrs, *plan.secondary_cidrs]]
     nets = [N(s.cidr) for s in plan.subnets]
-    for s, n in zip(plan.subnets, nets):
+    for s, n in zip(plan.subnets, nets, strict=False):
         assert str(n) == s.cidr  # aligned: no host bits
         assert any(n.subnet_of(v) for v in vpcs), s
         assert s.usable_ips == n.num_addresses - 5
@@ -98,12 +98,12 @@ def test_existing_subnets_are_respected_and_reused():
     assert plan.fits
     _assert_sound(plan, req)
     clusters = [s for s in plan.subnets if s.role == "cluster"]
-    assert [(s.az, s.cidr, s.existing) for s in clusters][0] == ("us-east-1a", "10.0.0.0/28", True)
+    assert next((s.az, s.cidr, s.existing) for s in clusters) == ("us-east-1a", "10.0.0.0/28", True)
     assert sum(1 for s in clusters if s.existing) == 1 and len(clusters) == 3
     priv_b = [s for s in plan.subnets if s.role == "private" and s.az == "us-east-1b"]
     # 1019 usable - 200 used = 819 free < 1000: the existing subnet is reused at its FREE addresses and a new one
     # holds the other 181 (a /24, 251 usable: the smallest that does)
-    assert [(s.cidr, s.existing) for s in priv_b][0] == ("10.0.4.0/22", True)
+    assert next((s.cidr, s.existing) for s in priv_b) == ("10.0.4.0/22", True)
     assert len(priv_b) == 2 and not priv_b[1].existing and priv_b[1].cidr.endswith("/24")
     assert priv_b[1].needed_addresses == 1000 - (1019 - 200)
     assert not any(N(s.cidr).overlaps(N("10.0.128.0/17")) for s in plan.subnets)
@@ -363,7 +363,7 @@ def test_subnet_tags_per_role():
                                                             "kubernetes.io/role/internal-elb": "1"}
     assert subnet_tags("cluster", "c") == {"kubernetes.io/cluster/c": "shared"}
     assert subnet_tags("pod", "c") == {"kubernetes.io/cluster/c": "shared"}  # no load balancers in pod subnets
-    with pytest.raises(InputError, match="^cluster_name: "):
+    with pytest.raises(InputError, match=r"^cluster_name: "):
         subnet_tags("public", "bad name")
-    with pytest.raises(InputError, match="^role: "):
+    with pytest.raises(InputError, match=r"^role: "):
         subnet_tags("nat", "c")

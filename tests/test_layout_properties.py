@@ -56,7 +56,7 @@ def _check(req: PlanRequest):
     existing = {e.cidr: e for e in req.existing_subnets}
     nets = [N(s.cidr) for s in plan.subnets]
     # aligned, inside the VPC's CIDRs (or a CIDR the plan associates), big enough
-    for s, n in zip(plan.subnets, nets):
+    for s, n in zip(plan.subnets, nets, strict=False):
         assert str(n) == s.cidr
         assert C.SUBNET_MIN_PREFIX <= n.prefixlen <= C.SUBNET_MAX_PREFIX
         assert any(n.subnet_of(v) for v in [*vpcs, *new_secs])
@@ -74,7 +74,7 @@ def _check(req: PlanRequest):
     for i, a in enumerate(nets):
         for b in nets[i + 1:]:
             assert not a.overlaps(b)
-    for s, n in zip(plan.subnets, nets):
+    for s, n in zip(plan.subnets, nets, strict=False):
         if not s.existing:
             assert not any(n.overlaps(N(c)) for c in existing)
     # new secondary CIDRs: clear of everything listed, allowed by the table

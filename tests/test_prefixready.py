@@ -116,9 +116,9 @@ def test_slash28_and_slash27_have_no_prefixes():
 
 
 def test_bad_input():
-    with pytest.raises(InputError, match="used: 10.0.1.5 is outside subnet 10.0.0.0/24"):
+    with pytest.raises(InputError, match=r"used: 10.0.1.5 is outside subnet 10.0.0.0/24"):
         prefix_readiness("10.0.0.0/24", ["10.0.1.5"])
-    with pytest.raises(InputError, match="^subnet: 10.0.0.1/24 has host bits set"):
+    with pytest.raises(InputError, match=r"^subnet: 10.0.0.1/24 has host bits set"):
         prefix_readiness("10.0.0.1/24")
     with pytest.raises(InputError, match="not an IPv4 address"):
         prefix_readiness("10.0.0.0/24", ["banana"])

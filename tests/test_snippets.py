@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
-from eksadvisor.output.snippets import (
+from eksadvisor.artefacts import (
     PLACEHOLDER_RE,
     awsnode,
     build_artefact_context,
@@ -29,7 +29,7 @@ from eksadvisor.output.snippets import (
     runbook,
     subnets,
 )
-from eksadvisor.output.snippets.eksctl import cluster_config, configuration_values_of
+from eksadvisor.artefacts.eksctl import cluster_config, configuration_values_of
 
 from .test_snippets_support import (
     all_cases,
@@ -116,7 +116,7 @@ def test_names_follow_the_mode(case):
 
 
 def test_documented_order_is_restored_from_any_storage_order(case):
-    from eksadvisor.output.snippets import ORDER, ordered
+    from eksadvisor.artefacts import ORDER, ordered
 
     assert list(ordered(dict(sorted(case.out.items())))) == list(case.out)
     assert list(ordered(dict(reversed(list(case.out.items()))))) == list(case.out)
@@ -694,7 +694,7 @@ def test_runbook_order_per_mode(case):
 def test_snippet_modules_do_not_read_shared():
     import pathlib
 
-    import eksadvisor.output.snippets as pkg
+    import eksadvisor.artefacts as pkg
 
     for path in pathlib.Path(pkg.__file__).parent.glob("*.py"):
         text = path.read_text()
@@ -721,7 +721,7 @@ def test_fixture_figures_come_from_the_max_pods_engine():
 
 def test_artefact_registry_is_the_one_list(case):
     """ORDER, the plan and the package docstring all come from the registry."""
-    import eksadvisor.output.snippets as pkg
+    import eksadvisor.artefacts as pkg
 
     assert tuple(a.name for a in pkg.ARTEFACTS) == pkg.ORDER
     for artefact in pkg.ARTEFACTS:

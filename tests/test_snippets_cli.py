@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from eksadvisor.artefacts import build_snippets
 from eksadvisor.cli import main
-from eksadvisor.output.snippets import build_snippets
 
 from .conftest import SHARED
 from .test_snippets_support import advised

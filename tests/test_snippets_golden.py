@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from eksadvisor.output.snippets import build_snippets
+from eksadvisor.artefacts import build_snippets
 
 from .golden import golden_files
 from .test_snippets_support import (
@@ -80,7 +80,7 @@ def test_bytes_do_not_depend_on_hash_seed(shared_dir):
     from .conftest import ROOT
 
     code = ("import hashlib, json; from tests.test_snippets_support import ipv6_case; "
-            "from eksadvisor.output.snippets import build_snippets; "
+            "from eksadvisor.artefacts import build_snippets; "
             "print(hashlib.sha256(json.dumps(list(build_snippets(*ipv6_case()).items())).encode()).hexdigest())")
     digests = {
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,

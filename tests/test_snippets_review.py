@@ -17,8 +17,8 @@ import json
 import jsonschema
 import yaml
 
-from eksadvisor.output.snippets import build_artefact_context, build_snippets
-from eksadvisor.output.snippets.runbook import runbook_md
+from eksadvisor.artefacts import build_artefact_context, build_snippets
+from eksadvisor.artefacts.runbook import runbook_md
 
 from .test_snippets_support import boolean_or_integer_format_checker, ipv6_case, json_schema, parse_hcl, shell_commands
 
@@ -150,7 +150,7 @@ def test_auto_mode_emits_no_vpc_cni_artefacts(shared_dir):
     assert "podSubnetSelectorTerms" not in nodeclass["spec"]
     assert "Mode: **EKS Auto Mode (IPv4)**" in out["runbook.md"]
     assert "aws-node-env.sh" not in out["runbook.md"] and "AmazonEKS_CNI_Policy" not in out["runbook.md"]
-    from eksadvisor.output.snippets.runbook import runbook_commands
+    from eksadvisor.artefacts.runbook import runbook_commands
 
     role = "arn:aws:iam::<ACCOUNT_ID>:role/<AUTO_MODE_NODE_ROLE>"
     assert runbook_commands(build_artefact_context(rec, _answers(operations={"auto_mode": True}))) == [
@@ -223,7 +223,7 @@ def test_ipv4_windows_group_keeps_eks_max_pods(shared_dir):
 
 
 def test_auto_mode_artefacts_are_deterministic_and_well_formed(shared_dir):
-    from eksadvisor.output.snippets import PLACEHOLDER_RE, find_placeholders
+    from eksadvisor.artefacts import PLACEHOLDER_RE, find_placeholders
 
     answers = _answers(operations={"auto_mode": True})
     rec, out = _advised(answers)

@@ -16,9 +16,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from eksadvisor.artefacts import build_snippets
+from eksadvisor.artefacts.eksctl import configuration_values_of
 from eksadvisor.errors import InputError
-from eksadvisor.output.snippets import build_snippets
-from eksadvisor.output.snippets.eksctl import configuration_values_of
 
 from .test_snippets_support import all_cases, parse_hcl, placeholder_free, shell_commands
 

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from eksadvisor.output.snippets import build_artefact_context, build_snippets
+from eksadvisor.artefacts import build_artefact_context, build_snippets
 
 from .test_snippets_support import auto_mode_case, json_schema, parse_hcl
 
@@ -76,7 +76,7 @@ def test_auto_mode_nodes_are_placed_in_node_subnets_not_cluster_subnets(shared_d
 
 
 def test_auto_mode_without_linux_groups_still_gets_a_node_pool(shared_dir):
-    from eksadvisor.output.snippets import automode
+    from eksadvisor.artefacts import automode
 
     rec, answers = auto_mode_case()
     rec = rec.model_copy(update={"node_groups": []})
@@ -276,7 +276,7 @@ def test_fargate_profile_uses_the_private_subnets_sized_for_it(shared_dir):
     [EKS-FARGATE]: one address per pod, private subnets only."""
     from .test_snippets_support import fargate_case
 
-    rec, answers = fargate_case()
+    rec, _answers = fargate_case()
     private = [s for s in rec.subnets if s.role == "private"]
     assert [s.usable_ips for s in private] == [59, 59] and all(s.usable_ips >= 40 for s in private)
     out = rec.snippets

@@ -353,7 +353,7 @@ def shell_commands(script: str) -> list[list[str]]:
 
 def placeholder_free(text: str) -> str:
     """Replace placeholders with realistic fake IDs (for validators that check ID shapes)."""
-    from eksadvisor.output.snippets import PLACEHOLDER_RE
+    from eksadvisor.artefacts import PLACEHOLDER_RE
 
     fakes = {"SUBNET_ID": "subnet-0123456789abcdef0", "SECURITY_GROUP_ID": "sg-0123456789abcdef0",
              "VPC_ID": "vpc-0123456789abcdef0", "ACCOUNT_ID": "123456789012"}

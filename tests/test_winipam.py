@@ -209,7 +209,7 @@ def test_linux_only_rules_name_only_linux_types():
 
 def test_auto_mode_keeps_windows_figures_and_says_it_is_unconfirmed():
     rec = advise(_answers(operations={"auto_mode": True}))
-    lin, win = rec.node_groups
+    _lin, win = rec.node_groups
     assert win.max_pods == 9 and win.per_node["os"] == "windows" and win.per_node["enis"] == 1
     ids = [w.id for w in rec.warnings]
     assert "windows-with-auto-mode" in ids and "windows-needs-linux-nodes" not in ids

@@ -19,8 +19,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def snippets_for_file(path: str) -> dict[str, str]:
     from eksadvisor.answers import load_answers
+    from eksadvisor.artefacts import build_snippets, ordered
     from eksadvisor.decide.advisor import advise
-    from eksadvisor.output.snippets import build_snippets, ordered
 
     answers = load_answers(path)
     rec = advise(answers)

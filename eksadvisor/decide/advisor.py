@@ -692,7 +692,7 @@ def advise(answers: Answers | Mapping[str, Any] | str | Path, *, catalog: Catalo
     raises :class:`~eksadvisor.errors.PlanDoesNotFit` (one sentence: what does not fit, the smallest change). With
     ``partial=True`` it returns the incomplete plan instead, marked ``complete=False`` with that sentence in
     ``refusal`` and no generated artefacts -- a diagnosis, never a plan to build."""
-    from eksadvisor.output.snippets import build_snippets  # advise() only: subnet_plan() builds no artefacts
+    from eksadvisor.artefacts import build_snippets  # advise() only: subnet_plan() builds no artefacts
 
     p = prepare(answers, catalog)
     refusal = "" if p.plan.complete else refusal_sentence(p.plan)

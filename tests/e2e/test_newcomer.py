@@ -11,6 +11,7 @@ that server ever sees.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import statistics
 import time
@@ -31,10 +32,8 @@ def settle(page, action) -> float:
     """Seconds from ``action()`` (a widget change) to the settled page: the script run it starts is over."""
     start = time.perf_counter()
     action()
-    try:
+    with contextlib.suppress(Exception):
         page.wait_for_selector(RUNNING, timeout=3_000)
-    except Exception:
-        pass
     page.wait_for_selector(IDLE, timeout=30_000)
     return time.perf_counter() - start
 
@@ -81,7 +80,7 @@ def test_edit_after_next_keeps_the_topic_and_the_edit(page, app_url, artifacts):
     edits = []
     for value in (7, 8, 9, 10, 11):
         box = page.get_by_label(NODES, exact=True).first
-        edits.append(settle(page, lambda: (box.fill(str(value)), box.press("Enter"))))
+        edits.append(settle(page, lambda box=box, value=value: (box.fill(str(value)), box.press("Enter"))))
         assert _topic(page) == "Pod density", f"after entering {value} the page shows {_topic(page)!r}"
         assert page.get_by_text("Topic 2 of 8: Pod density").count() == 1
         assert page.get_by_label(NODES, exact=True).first.input_value() == str(value)
@@ -131,7 +130,7 @@ def test_time_to_a_recommendation(page, app_url, artifacts):
     runs = []
     for value in (12, 13, 14, 15, 16):
         box = page.get_by_label(NODES, exact=True).first
-        runs.append(settle(page, lambda: (box.fill(str(value)), box.press("Enter"))))
+        runs.append(settle(page, lambda box=box, value=value: (box.fill(str(value)), box.press("Enter"))))
         page.get_by_role("heading", name="Recommended:").first.wait_for(state="visible")
         assert page.locator(EXCEPTION).count() == 0
     _record(artifacts, "edit an answer with the recommendation shown (settled page)", runs)

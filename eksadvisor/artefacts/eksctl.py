@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from eksadvisor.output.snippets._base import (
+from eksadvisor.artefacts._base import (
     GENERATED_BY,
     PLACEHOLDER_NOTE,
     ArtefactContext,
@@ -25,9 +25,9 @@ from eksadvisor.output.snippets._base import (
     dump_yaml,
     placeholder,
 )
-from eksadvisor.output.snippets.automode import PLACEMENT_NOTE, UNSUPPORTED
-from eksadvisor.output.snippets.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
-from eksadvisor.output.snippets.iam import ipv6_policy, managed_cni_policy_arn
+from eksadvisor.artefacts.automode import PLACEMENT_NOTE, UNSUPPORTED
+from eksadvisor.artefacts.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
+from eksadvisor.artefacts.iam import ipv6_policy, managed_cni_policy_arn
 
 WINDOWS_AMI_FAMILY = "WindowsServer2022CoreContainer"
 
@@ -50,7 +50,7 @@ def cluster_config(ctx: ArtefactContext) -> dict[str, Any]:
         cfg["iam"]["vpcResourceControllerPolicy"] = True
     cfg["vpc"] = _vpc_config(ctx)
     if ctx.fargate:  # private subnets only, one address per pod [EKS-FARGATE]
-        from eksadvisor.output.snippets.fargate import eksctl_profiles
+        from eksadvisor.artefacts.fargate import eksctl_profiles
 
         cfg["fargateProfiles"] = eksctl_profiles(ctx)
     if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from our NodePools [EKS-AUTO-NET]
@@ -90,7 +90,7 @@ def _vpc_config(ctx: ArtefactContext) -> dict[str, Any]:
 
 def _addons(ctx: ArtefactContext) -> list[dict[str, Any]]:
     """vpc-cni with its policy and configuration values, CoreDNS (on Fargate when no Linux group), kube-proxy."""
-    from eksadvisor.output.snippets.fargate import COREDNS_FARGATE, coredns_on_fargate
+    from eksadvisor.artefacts.fargate import COREDNS_FARGATE, coredns_on_fargate
 
     cni: dict[str, Any] = {"name": "vpc-cni", "version": ctx.addon_version_hint}
     if ctx.ipv6:
@@ -164,7 +164,7 @@ def eksctl_yaml(ctx: ArtefactContext) -> str:
 def _fargate_notes(ctx: ArtefactContext) -> list[str]:
     if not ctx.fargate:
         return []
-    from eksadvisor.output.snippets.fargate import notes
+    from eksadvisor.artefacts.fargate import notes
 
     return [*notes(ctx), "eksctl creates the Fargate pod execution role; replace the namespace placeholder in "
                          "fargateProfiles (up to five selectors per profile)."]

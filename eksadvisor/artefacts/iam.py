@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import (
+from eksadvisor.artefacts._base import (
     ArtefactContext,
     Script,
     account_placeholder,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from eksadvisor.output.snippets._base import ArtefactContext, Script, SubnetView, compact_json
+from eksadvisor.artefacts._base import ArtefactContext, Script, SubnetView, compact_json
 
 
 def tags_for(ctx: ArtefactContext, subnet: SubnetView) -> dict[str, str]:

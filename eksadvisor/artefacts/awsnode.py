@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import (
+from eksadvisor.artefacts._base import (
     GENERATED_BY,
     ArtefactContext,
     Script,

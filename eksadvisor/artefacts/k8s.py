@@ -23,8 +23,7 @@ import ipaddress
 import json
 from typing import Any
 
-from eksadvisor.errors import InputError
-from eksadvisor.output.snippets._base import (
+from eksadvisor.artefacts._base import (
     GENERATED_BY,
     PLACEHOLDER_NOTE,
     ArtefactContext,
@@ -32,6 +31,7 @@ from eksadvisor.output.snippets._base import (
     dump_yaml,
     placeholder,
 )
+from eksadvisor.errors import InputError
 
 CNI_SPEC_VERSION = "0.3.1"  # as in the seed's example
 

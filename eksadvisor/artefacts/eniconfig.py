@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, ArtefactContext, dump_yaml, placeholder
+from eksadvisor.artefacts._base import GENERATED_BY, PLACEHOLDER_NOTE, ArtefactContext, dump_yaml, placeholder
 
 API_VERSION = "crd.k8s.amazonaws.com/v1alpha1"
 

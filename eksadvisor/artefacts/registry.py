@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from eksadvisor.output.snippets import (
+from eksadvisor.artefacts import (
     automode,
     awsnode,
     eksctl,
@@ -22,7 +22,7 @@ from eksadvisor.output.snippets import (
     subnets,
     terraform,
 )
-from eksadvisor.output.snippets._base import ArtefactContext, Script
+from eksadvisor.artefacts._base import ArtefactContext, Script
 
 RUNBOOK = "runbook.md"
 Thunk = Callable[[], str]
@@ -37,7 +37,7 @@ class Artefact:
     ``*`` in ``name`` stands for the group). ``when`` limits it to the clusters that need it. Under EKS Auto
     Mode AWS runs pod networking, so only artefacts with ``auto_mode`` apply there [EKS-AUTO-NET]; ``standard``
     is False for the one that only applies there. The runbook has no ``build``: it is written last, from the
-    names of the others (:func:`eksadvisor.output.snippets.build_snippets`).
+    names of the others (:func:`eksadvisor.artefacts.build_snippets`).
     """
 
     name: str
@@ -70,7 +70,7 @@ class Artefact:
 
 
 def _script(make: Callable[[ArtefactContext], Script]) -> Callable[[ArtefactContext], str]:
-    """A generator that builds a :class:`~eksadvisor.output.snippets._base.Script`, rendered to text."""
+    """A generator that builds a :class:`~eksadvisor.artefacts._base.Script`, rendered to text."""
 
     def build(ctx: ArtefactContext) -> str:
         return make(ctx).render()

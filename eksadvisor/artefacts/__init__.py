@@ -1,4 +1,4 @@
-"""Generated configuration (docs/design.md §4): every artefact the recommendation needs, as text.
+"""Generated configuration (docs/design.md §4), the layer below the advisor: every artefact the recommendation needs, as text.
 
 ``build_snippets(rec, answers)`` returns an ordered ``{name: text}`` with every artefact that applies;
 the advisor stores it in ``Recommendation.snippets`` and ``eksadvisor snippets FILE`` prints it. Each
@@ -9,7 +9,7 @@ node-group and network names, CIDRs) are re-validated here and refused with an `
 are not plain identifiers. Unknown IDs are placeholders, see :mod:`._base` (``PLACEHOLDER_RE``).
 
 Names, in output order (``*`` marks artefacts that only appear when they apply), from the registry
-(:data:`eksadvisor.output.snippets.registry.ARTEFACTS`):
+(:data:`eksadvisor.artefacts.registry.ARTEFACTS`):
 
 """
 
@@ -17,15 +17,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from eksadvisor.output.snippets._base import (
+from eksadvisor.artefacts._base import (
     PLACEHOLDER_RE,
     ArtefactContext,
     build_artefact_context,
     find_placeholders,
     placeholder,
 )
-from eksadvisor.output.snippets.registry import ARTEFACTS, ORDER, RUNBOOK, Artefact, docs_table, snippet_plan
-from eksadvisor.output.snippets.runbook import runbook_md
+from eksadvisor.artefacts.registry import ARTEFACTS, ORDER, RUNBOOK, Artefact, docs_table, snippet_plan
+from eksadvisor.artefacts.runbook import runbook_md
 
 if TYPE_CHECKING:  # pragma: no cover
     from eksadvisor.answers import Answers

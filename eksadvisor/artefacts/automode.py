@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import (
+from eksadvisor.artefacts._base import (
     GENERATED_BY,
     PLACEHOLDER_NOTE,
     ArtefactContext,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import ArtefactContext, SubnetView, placeholder
+from eksadvisor.artefacts._base import ArtefactContext, SubnetView, placeholder
 
 PROFILE_NAME = "fp-default"
 SYSTEM_PROFILE_NAME = "fp-kube-system"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, ArtefactContext, GroupView, dump_yaml, placeholder
+from eksadvisor.artefacts._base import GENERATED_BY, ArtefactContext, GroupView, dump_yaml, placeholder
 
 NODECONFIG_CONTENT_TYPE = "application/node.eks.aws"
 BOUNDARY = "EKSADVISOR-NODEADM-BOUNDARY"

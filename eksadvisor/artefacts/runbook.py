@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from eksadvisor.output.snippets._base import (
+from eksadvisor.artefacts._base import (
     GENERATED_BY,
     PLACEHOLDER_NOTE,
     ArtefactContext,
@@ -178,7 +178,7 @@ def _extra_steps(ctx: ArtefactContext) -> list[Step]:
               f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"],
              ["kubectl", "apply", "-f", "windows-ipam-configmap.yaml"]]))
     if ctx.multus:
-        from eksadvisor.output.snippets.k8s import eni_attachment_steps
+        from eksadvisor.artefacts.k8s import eni_attachment_steps
 
         text = _multus_text(ctx)
         if ctx.multus_networks:
@@ -242,7 +242,7 @@ def _multus_text(ctx: ArtefactContext) -> str:
 
 
 def _fargate_step(ctx: ArtefactContext) -> Step:
-    from eksadvisor.output.snippets.fargate import notes
+    from eksadvisor.artefacts.fargate import notes
 
     return Step("Fargate profile", " ".join(notes(ctx)) + " `eksctl-cluster.yaml` (`fargateProfiles`) and `terraform-eks.tf` "
                 "(`fargate_profiles`) create it with the cluster, after you replace the namespace placeholder; for an "
@@ -250,7 +250,7 @@ def _fargate_step(ctx: ArtefactContext) -> Step:
 
 
 def _auto_mode_steps(ctx: ArtefactContext) -> list[Step]:
-    from eksadvisor.output.snippets.automode import (
+    from eksadvisor.artefacts.automode import (
         PLACEMENT_NOTE,
         UNSUPPORTED,
         node_role_arn,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eksadvisor.output.snippets._base import GENERATED_BY, PLACEHOLDER_NOTE, ArtefactContext, dump_yaml, placeholder
+from eksadvisor.artefacts._base import GENERATED_BY, PLACEHOLDER_NOTE, ArtefactContext, dump_yaml, placeholder
 
 _ARCH = {"x86_64": "amd64", "arm64": "arm64"}
 
