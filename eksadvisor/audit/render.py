@@ -93,14 +93,14 @@ def forecast_svg(r: AuditResult) -> str | None:
     ``report`` extra (altair, vl-convert) or without rows."""
     try:
         from eksadvisor.output import charts
-        from eksadvisor.output.report import _chart_svg
+        from eksadvisor.output.report import chart_svg
     except ImportError:
         return None
     rows = charts.audit_forecast_rows(r.forecast)
     if not rows:
         return None
     try:
-        return str(_chart_svg(charts.audit_forecast_chart(rows), "forecast"))
+        return str(chart_svg(charts.audit_forecast_chart(rows), "forecast"))
     except ImportError:
         return None
 

@@ -8,7 +8,7 @@ until a notebook asks for a display. IPython itself is never imported: the proto
 
 Every fragment shows a compact summary first (the decision, the key numbers, warnings counted by severity) and
 folds the details in ``<details>``. The HTML is rendered from the package templates ``templates/display_*.html.j2``
-by the report's Jinja2 environment with autoescape (:func:`eksadvisor.output.report._environment`), so a hostile cluster name or instance type shows as text, never as markup.
+by the report's Jinja2 environment with autoescape (:func:`eksadvisor.output.report.template_environment`), so a hostile cluster name or instance type shows as text, never as markup.
 Charts are the report's: drawn by :mod:`eksadvisor.output.charts`, exported to inline SVG by vl-convert and checked by
 :func:`eksadvisor.output.report.safe_svg` (no script, nothing loaded), so the fragment also renders where JavaScript is off.
 """
@@ -32,16 +32,16 @@ def _render(name: str, **context: Any) -> str:
     """The fragment ``templates/display_<name>.html.j2`` with its CSS (the report's cached HTML environment)."""
     from markupsafe import Markup
 
-    from eksadvisor.output.report import _environment
+    from eksadvisor.output.report import template_environment
 
-    template = _environment("html").get_template(f"display_{name}.html.j2")
+    template = template_environment("html").get_template(f"display_{name}.html.j2")
     return str(Markup(_CSS) + Markup(template.render(**context)))
 
 
 def _charts(specs: Sequence[tuple[str, str, Any]]) -> list[dict[str, Any]]:
-    from eksadvisor.output.report import _chart_svg
+    from eksadvisor.output.report import chart_svg
 
-    return [{"caption": caption, "svg": _chart_svg(chart, cid)} for cid, caption, chart in specs if chart is not None]
+    return [{"caption": caption, "svg": chart_svg(chart, cid)} for cid, caption, chart in specs if chart is not None]
 
 
 def recommendation_html(rec: Any, *, charts: bool = True) -> str:

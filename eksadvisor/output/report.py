@@ -606,7 +606,7 @@ def section_title(section_id: str) -> str:
 
 
 @functools.cache
-def _environment(kind: str) -> jinja2.Environment:
+def template_environment(kind: str) -> jinja2.Environment:
     """The Jinja2 environment of ``kind`` ("md" or "html"), built once per process; it caches compiled templates."""
     import jinja2
 
@@ -632,14 +632,14 @@ def _environment(kind: str) -> jinja2.Environment:
 @functools.cache
 def _stylesheet() -> str:
     """The HTML report's CSS (``templates/report.css``), read once."""
-    env = _environment("html")
+    env = template_environment("html")
     assert env.loader is not None
     return env.loader.get_source(env, "report.css")[0]
 
 
 def render_markdown(context: Mapping[str, Any]) -> str:
     """The Markdown report from :func:`build_context`'s view model."""
-    text = _environment("md").get_template("report.md.j2").render(**context)
+    text = template_environment("md").get_template("report.md.j2").render(**context)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
@@ -652,7 +652,7 @@ def render_html(
     from markupsafe import Markup
 
     # The stylesheet is a package file (never user data), so it goes in unescaped.
-    return _environment("html").get_template("report.html.j2").render(
+    return template_environment("html").get_template("report.html.j2").render(
         **context, css=Markup(_stylesheet()), charts=list(charts), pdf_created=pdf_created
     )
 
@@ -690,7 +690,7 @@ def chart_figures(rec: Recommendation, answers: Answers, *,
             charts.compare_chart(compare),
         ))
     return [
-        {"id": cid, "section": section, "caption": caption, "svg": _chart_svg(chart, cid)}
+        {"id": cid, "section": section, "caption": caption, "svg": chart_svg(chart, cid)}
         for cid, section, caption, chart in specs
     ]
 
@@ -703,7 +703,7 @@ def _parses(cidr: Any) -> bool:
     return True
 
 
-def _chart_svg(chart: Any, chart_id: str) -> Any:
+def chart_svg(chart: Any, chart_id: str) -> Any:
     import vl_convert as vlc
     from markupsafe import Markup
 
