@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
 from eksadvisor.addressing import cidr as C
-from eksadvisor.addressing.blocks import pick_block, pools
 from eksadvisor.addressing.cidr import Finding, cite
-from eksadvisor.addressing.placement import Key, Need, allocate
-from eksadvisor.addressing.plan_context import Draft
-from eksadvisor.addressing.plan_model import SECONDARY_PREFIX
-from eksadvisor.addressing.space import block_size, holes
+from eksadvisor.addressing.planner.blocks import pick_block, pools
+from eksadvisor.addressing.planner.context import Draft
+from eksadvisor.addressing.planner.model import SECONDARY_PREFIX
+from eksadvisor.addressing.planner.placement import Key, Need, allocate
+from eksadvisor.addressing.planner.space import block_size, holes
 
 
 @dataclass

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
-from eksadvisor.addressing.plan_model import PUBLIC_FLOOR_PREFIX, PUBLIC_MIN_PREFIX, ROLE_ORDER
-from eksadvisor.addressing.space import FreeSpace, Holes
+from eksadvisor.addressing.planner.model import PUBLIC_FLOOR_PREFIX, PUBLIC_MIN_PREFIX, ROLE_ORDER
+from eksadvisor.addressing.planner.space import FreeSpace, Holes
 from eksadvisor.names import TaggedRole
 
 Key = tuple[str, str, int]  # (role, az, seq): one need

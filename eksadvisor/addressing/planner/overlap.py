@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from ipaddress import IPv4Network
 
 from eksadvisor.addressing import cidr as C
-from eksadvisor.addressing.blocks import pick_block
 from eksadvisor.addressing.cidr import Finding, cite
-from eksadvisor.addressing.placement import Need, Placement, allocate
-from eksadvisor.addressing.plan_context import Draft
-from eksadvisor.addressing.plan_model import ROUTABLE_PREFIX
-from eksadvisor.addressing.space import FreeSpace, block_size, holes, prefix_for_total
+from eksadvisor.addressing.planner.blocks import pick_block
+from eksadvisor.addressing.planner.context import Draft
+from eksadvisor.addressing.planner.model import ROUTABLE_PREFIX
+from eksadvisor.addressing.planner.placement import Need, Placement, allocate
+from eksadvisor.addressing.planner.space import FreeSpace, block_size, holes, prefix_for_total
 
 
 def place_for_overlap(draft: Draft, needs: list[Need], occupied: Sequence[IPv4Network],

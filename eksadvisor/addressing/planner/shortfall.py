@@ -9,12 +9,12 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 
 from eksadvisor.addressing import cidr as C
-from eksadvisor.addressing.blocks import pick_block, pools, routable_search
-from eksadvisor.addressing.needs import build_needs, public_prefix
-from eksadvisor.addressing.placement import Need, fit
-from eksadvisor.addressing.plan_context import Draft, PlanContext
-from eksadvisor.addressing.plan_model import PlanRequest, Shortfall
-from eksadvisor.addressing.space import Holes, block_size
+from eksadvisor.addressing.planner.blocks import pick_block, pools, routable_search
+from eksadvisor.addressing.planner.context import Draft, PlanContext
+from eksadvisor.addressing.planner.model import PlanRequest, Shortfall
+from eksadvisor.addressing.planner.needs import build_needs, public_prefix
+from eksadvisor.addressing.planner.placement import Need, fit
+from eksadvisor.addressing.planner.space import Holes, block_size
 
 
 def build_shortfall(draft: Draft, unplaced: list[Need], pod_unplaced: list[Need], oversize: list[Need],

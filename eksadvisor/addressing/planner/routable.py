@@ -1,6 +1,6 @@
 """Phase 5 of the planner (running phase 4 first): place the routable blocks (cluster, public, node, transit subnets).
 
-First the overlap pattern (:mod:`eksadvisor.addressing.overlap`), then the routable needs go into the VPC's free space
+First the overlap pattern (:mod:`eksadvisor.addressing.planner.overlap`), then the routable needs go into the VPC's free space
 along the degrade ladder (shrink public subnets to a /26, node/pod subnets to their floor, public to a /27, drop the
 optional blocks); when even that does not fit and the request allows it, new /16 secondary CIDRs are associated one at
 a time until it does.
@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 
 from eksadvisor.addressing import cidr as C
-from eksadvisor.addressing.blocks import pick_block, pools, routable_search
 from eksadvisor.addressing.cidr import Finding, cite
-from eksadvisor.addressing.overlap import place_for_overlap
-from eksadvisor.addressing.placement import Need, Placement, fit
-from eksadvisor.addressing.plan_context import Draft
-from eksadvisor.addressing.plan_model import ROLE_WORD, SECONDARY_PREFIX
-from eksadvisor.addressing.space import Holes, holes
+from eksadvisor.addressing.planner.blocks import pick_block, pools, routable_search
+from eksadvisor.addressing.planner.context import Draft
+from eksadvisor.addressing.planner.model import ROLE_WORD, SECONDARY_PREFIX
+from eksadvisor.addressing.planner.overlap import place_for_overlap
+from eksadvisor.addressing.planner.placement import Need, Placement, fit
+from eksadvisor.addressing.planner.space import Holes, holes
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from eksadvisor.addressing import cidr as C
 from eksadvisor.addressing.cidr import Finding, ServiceCidr
-from eksadvisor.addressing.plan_model import MAX_AZS, ExistingSubnetIn, PlanRequest
+from eksadvisor.addressing.planner.model import MAX_AZS, ExistingSubnetIn, PlanRequest
 from eksadvisor.addressing.tags import check_cluster_name
 from eksadvisor.errors import InputError
 

@@ -11,8 +11,8 @@ from ipaddress import IPv4Network
 
 from eksadvisor.addressing import cidr as C
 from eksadvisor.addressing.cidr import Finding, LabeledRange, ServiceCidr, cite
-from eksadvisor.addressing.needs import prefix_holder
-from eksadvisor.addressing.plan_context import Draft, PlanContext
+from eksadvisor.addressing.planner.context import Draft, PlanContext
+from eksadvisor.addressing.planner.needs import prefix_holder
 
 
 def service_cidr(ctx: PlanContext) -> ServiceCidr:

@@ -13,10 +13,8 @@ from typing import NamedTuple
 
 from eksadvisor.addressing import cidr as C
 from eksadvisor.addressing.cidr import Finding, cite
-from eksadvisor.addressing.needs import Reused, prefix_holder
-from eksadvisor.addressing.placement import Key, Need
-from eksadvisor.addressing.plan_context import Draft
-from eksadvisor.addressing.plan_model import (
+from eksadvisor.addressing.planner.context import Draft
+from eksadvisor.addressing.planner.model import (
     MIN_CLUSTER_AZS,
     ROLE_ORDER,
     ROLE_WORD,
@@ -25,6 +23,8 @@ from eksadvisor.addressing.plan_model import (
     PlanRequest,
     Reservation,
 )
+from eksadvisor.addressing.planner.needs import Reused, prefix_holder
+from eksadvisor.addressing.planner.placement import Key, Need
 from eksadvisor.addressing.prefixready import fresh_subnet_prefixes, reservation_command, size_reservation
 from eksadvisor.addressing.tags import subnet_tags
 from eksadvisor.errors import InputError

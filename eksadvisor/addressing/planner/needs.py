@@ -14,9 +14,8 @@ from typing import NamedTuple
 
 from eksadvisor.addressing import cidr as C
 from eksadvisor.addressing.cidr import Finding, cite
-from eksadvisor.addressing.placement import Need
-from eksadvisor.addressing.plan_context import ExistingSubnet, PlanContext
-from eksadvisor.addressing.plan_model import (
+from eksadvisor.addressing.planner.context import ExistingSubnet, PlanContext
+from eksadvisor.addressing.planner.model import (
     CLUSTER_MIN_FREE,
     MIN_CLUSTER_AZS,
     PUBLIC_MIN_FREE,
@@ -24,6 +23,7 @@ from eksadvisor.addressing.plan_model import (
     ExistingSubnetIn,
     PlanRequest,
 )
+from eksadvisor.addressing.planner.placement import Need
 from eksadvisor.addressing.prefixready import fresh_subnet_prefixes
 from eksadvisor.names import TaggedRole
 

@@ -9,7 +9,7 @@ Placement: existing subnets stay where they are and count their free addresses (
 works in the free space between them (the maximal aligned holes aws-cidr-finder reports), placing the largest blocks
 first, each into the smallest hole that holds it (lowest address on ties). Blocks are power-of-two sized and aligned,
 so largest-first placement wastes nothing: if the blocks fit the holes at all, they fit this way. When they do not,
-the demand shrinks in a stated order (:func:`~eksadvisor.addressing.placement.degrade_steps`: growth headroom first,
+the demand shrinks in a stated order (:func:`~eksadvisor.addressing.planner.placement.degrade_steps`: growth headroom first,
 mandatory pieces never), then new /16 secondary CIDRs are associated (``add_secondary_cidrs``). A VPC that overlaps a
 connected range gets its cluster subnets and one transit subnet per AZ (private NAT gateway) in a block that overlaps
 nothing connected. ``SubnetPlan.complete`` says whether the result is buildable as a whole (docs/design.md §2.4).
@@ -17,26 +17,26 @@ nothing connected. ``SubnetPlan.complete`` says whether the result is buildable 
 This module does not know how many addresses a node needs: the caller computes that with the
 IP-consumption model and passes ``node_addresses_per_az`` / ``pod_addresses_per_az`` (and their floors).
 
-The phases of :func:`plan_subnets`, in order (a map of the modules beside this one):
+The phases of :func:`plan_subnets`, in order (a map of the modules in this package):
 
-1. validate the request, parse its ranges ............ :mod:`~eksadvisor.addressing.plan_context` (``Draft``)
-2. the service CIDR and what the request itself says  :mod:`~eksadvisor.addressing.plan_findings`
+1. validate the request, parse its ranges ............ :mod:`~eksadvisor.addressing.planner.context` (``Draft``)
+2. the service CIDR and what the request itself says  :mod:`~eksadvisor.addressing.planner.findings`
 3. account existing space and build the needs: reuse existing subnets by their free addresses, size new blocks
-   ................................................... :mod:`~eksadvisor.addressing.needs`
+   ................................................... :mod:`~eksadvisor.addressing.planner.needs`
 4. overlap pattern: cluster + transit subnets in a block clear of connected ranges
-   ................................................... :mod:`~eksadvisor.addressing.overlap`
+   ................................................... :mod:`~eksadvisor.addressing.planner.overlap`
 5. place the routable needs along the degrade ladder (public /26, node/pod to floor, public /27, drop optional),
-   then add /16 secondary CIDRs ....................... :mod:`~eksadvisor.addressing.routable`,
-   :mod:`~eksadvisor.addressing.placement` (on the integer allocator of :mod:`~eksadvisor.addressing.space`)
-6. pod subnets in CG-NAT secondaries (custom networking) :mod:`~eksadvisor.addressing.pods`
+   then add /16 secondary CIDRs ....................... :mod:`~eksadvisor.addressing.planner.routable`,
+   :mod:`~eksadvisor.addressing.planner.placement` (on the integer allocator of :mod:`~eksadvisor.addressing.planner.space`)
+6. pod subnets in CG-NAT secondaries (custom networking) :mod:`~eksadvisor.addressing.planner.pods`
 7. the subnets: named, tagged, ordered; prefix reservations; Multus subnets
-   ................................................... :mod:`~eksadvisor.addressing.assemble`
+   ................................................... :mod:`~eksadvisor.addressing.planner.assemble`
 8. plan-wide findings (quota, overlaps), the shortfall and its remedies, the headroom left
-   ................................................... :mod:`~eksadvisor.addressing.plan_findings`,
-   :mod:`~eksadvisor.addressing.shortfall`, then :func:`_result` here
+   ................................................... :mod:`~eksadvisor.addressing.planner.findings`,
+   :mod:`~eksadvisor.addressing.planner.shortfall`, then :func:`_result` here
 
-The input and output models live in :mod:`~eksadvisor.addressing.plan_model`, the check of a hand-written layout in
-:mod:`~eksadvisor.addressing.layout_check`; both are re-exported here (the public names).
+The input and output models live in :mod:`~eksadvisor.addressing.planner.model`, the check of a hand-written layout in
+:mod:`~eksadvisor.addressing.planner.layout_check`; both are re-exported here (the public names).
 """
 
 from __future__ import annotations
@@ -45,21 +45,19 @@ from ipaddress import IPv4Network
 from typing import NamedTuple
 
 from eksadvisor.addressing import cidr as C
-from eksadvisor.addressing.assemble import add_multus_subnets, build_subnets, missing_parts
-from eksadvisor.addressing.blocks import pools
 from eksadvisor.addressing.cidr import Finding, cite
-from eksadvisor.addressing.layout_check import SEED_EXAMPLE_LAYOUT, validate_layout
-from eksadvisor.addressing.needs import build_needs, public_prefix
-from eksadvisor.addressing.placement import Need, fit
-from eksadvisor.addressing.plan_context import Draft, validate_request
-from eksadvisor.addressing.plan_findings import (
+from eksadvisor.addressing.planner.assemble import add_multus_subnets, build_subnets, missing_parts
+from eksadvisor.addressing.planner.blocks import pools
+from eksadvisor.addressing.planner.context import Draft, validate_request
+from eksadvisor.addressing.planner.findings import (
     overlap_findings,
     quota_finding,
     request_findings,
     service_cidr,
     sizing_notes,
 )
-from eksadvisor.addressing.plan_model import (
+from eksadvisor.addressing.planner.layout_check import SEED_EXAMPLE_LAYOUT, validate_layout
+from eksadvisor.addressing.planner.model import (
     CLUSTER_MIN_FREE,
     MAX_AZS,
     MIN_CLUSTER_AZS,
@@ -77,10 +75,12 @@ from eksadvisor.addressing.plan_model import (
     Shortfall,
     SubnetPlan,
 )
-from eksadvisor.addressing.pods import PodPlacement, place_pods
-from eksadvisor.addressing.routable import RoutablePlacement, place_routable
-from eksadvisor.addressing.shortfall import build_shortfall
-from eksadvisor.addressing.space import Holes, block_size, holes
+from eksadvisor.addressing.planner.needs import build_needs, public_prefix
+from eksadvisor.addressing.planner.placement import Need, fit
+from eksadvisor.addressing.planner.pods import PodPlacement, place_pods
+from eksadvisor.addressing.planner.routable import RoutablePlacement, place_routable
+from eksadvisor.addressing.planner.shortfall import build_shortfall
+from eksadvisor.addressing.planner.space import Holes, block_size, holes
 from eksadvisor.names import SubnetRole
 from eksadvisor.severity import SEVERITY_RANK
 

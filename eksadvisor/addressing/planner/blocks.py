@@ -8,7 +8,7 @@ from ipaddress import IPv4Network
 from typing import NamedTuple
 
 from eksadvisor.addressing import cidr as C
-from eksadvisor.addressing.plan_model import PlanRequest
+from eksadvisor.addressing.planner.model import PlanRequest
 
 
 class Pools(NamedTuple):
