@@ -5,7 +5,7 @@
     python scripts/build_docs.py --check    # exit 1 if the file is out of date
 
 The page is a pure function of data/decision_graph.yaml, data/rules.yaml and data/questionnaire.yaml
-(tests/test_docs_drift.py fails when it drifts).
+(tests/project/test_docs_drift.py fails when it drifts).
 """
 
 from __future__ import annotations

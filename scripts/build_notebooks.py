@@ -1,4 +1,4 @@
-"""Write the example notebooks in notebooks/ (committed without outputs; tests/test_notebooks.py runs them).
+"""Write the example notebooks in notebooks/ (committed without outputs; tests/project/test_notebooks.py runs them).
 
 Run: .venv/bin/python scripts/build_notebooks.py. The cells are kept here so a review reads them as code.
 """

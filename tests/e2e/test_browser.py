@@ -188,7 +188,7 @@ def test_audit_page_upload_shows_findings_and_forecast(page, app_url, artifacts,
     import io
     import zipfile
 
-    from tests.audit_bundles import build, three_az
+    from tests.audit.audit_bundles import build, three_az
 
     spec = three_az(addon=None, env={"ENABLE_PREFIX_DELEGATION": "true"})
     spec.subnets[2].fragment_every = 1

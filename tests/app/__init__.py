@@ -1,0 +1,1 @@
+"""The Streamlit app through AppTest (the browser tests are in tests/e2e)."""

@@ -1,0 +1,1 @@
+"""The generated configuration: goldens, published schemas, shell and HCL parsing, hostile input."""

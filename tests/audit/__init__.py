@@ -1,0 +1,1 @@
+"""The audit of an existing cluster (bundles and live AWS through moto)."""

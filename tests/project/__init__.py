@@ -1,0 +1,1 @@
+"""Repository-level checks: import weight, packaging, docs drift, architecture, notebooks."""
