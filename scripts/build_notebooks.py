@@ -78,8 +78,8 @@ for f in EXAMPLES.glob("*.yaml"):
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path("..").resolve()))  # the repository root: tests.audit_bundles builds a sample bundle
-from tests.audit_bundles import build, three_az, write
+sys.path.insert(0, str(Path("..").resolve()))  # the repository root: tests.audit.audit_bundles builds a sample bundle
+from tests.audit.audit_bundles import build, three_az, write
 
 from eksadvisor.audit import audit
 
