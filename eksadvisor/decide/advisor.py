@@ -28,20 +28,17 @@ from eksadvisor.addressing.planner import (
 )
 from eksadvisor.answers import Answers, load_answers
 from eksadvisor.catalog import Catalog, load_catalog
-from eksadvisor.decide.graph import (
+from eksadvisor.decide.context import Context, GroupFacts
+from eksadvisor.decide.facts import (
     STATIC_FACTS,
-    Context,
-    GroupFacts,
-    Walk,
-    choose_strategies,
     linux_groups,
     multus_enis,
     nitro_capable,
     pod_max_eni,
     system_pods,
-    trunk_capable,
-    walk,
+    trunk_supported,
 )
+from eksadvisor.decide.graph import Walk, choose_strategies, walk
 from eksadvisor.errors import PlanDoesNotFit
 from eksadvisor.model.ipam import NodeGroupLoad, WarmSettings, cluster_usage, node_usage_for, spread
 from eksadvisor.model.maxpods import WINDOWS_SOURCE, compute, ipv6_max_pods, sgp_capacity, windows_max_pods
@@ -208,7 +205,7 @@ def _feature_support(ctx: Context, g: Any, windows: bool) -> dict[str, dict[str,
     if d["address_mode"] == "prefix" or d.get("prefix_unsupported"):
         checks.append(("prefix_delegation", nitro_capable))
     if ctx.answers.security_groups_for_pods.needed:
-        checks.append(("security_groups_for_pods", trunk_capable))
+        checks.append(("security_groups_for_pods", trunk_supported))
     out = {}
     for name, supports in checks:
         ok = [t for t in g.instance_types if supports(ctx.catalog.get(t))]

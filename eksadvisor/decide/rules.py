@@ -13,15 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from eksadvisor.addressing.multus import MULTUS_AWS_FIXED_BUILD, MULTUS_UPSTREAM_FIXED, thick_fix_included
-from eksadvisor.decide.graph import (
-    ipv6_wanted,
-    linux_groups,
-    nitro_capable,
-    prefix_subnets_in_use,
-    system_pods,
-    trunk_capable,
-)
-from eksadvisor.model.maxpods import compute, sgp_capacity
+from eksadvisor.decide.facts import ipv6_wanted, linux_groups, linux_types, system_pods
+from eksadvisor.decide.predicates import prefix_subnets_in_use
+from eksadvisor.model.maxpods import compute, nitro_capable, sgp_capacity, trunk_supported
 from eksadvisor.regions import region
 from eksadvisor.rulebook import (  # noqa: F401  (the catalog's names, re-exported for rule authors)
     ID_PATTERN,
@@ -133,12 +127,12 @@ def c_mixed_address_modes(ctx: Any) -> dict[str, Any] | None:
         return None
     bad, why = [], []
 
-    non_nitro = [t for t in _linux_types(ctx) if not nitro_capable(ctx.catalog.get(t))]
+    non_nitro = [t for t in linux_types(ctx) if not nitro_capable(ctx.catalog.get(t))]
     if non_nitro:
         bad += non_nitro
         why.append("not Nitro")
     if ctx.cni() < (1, 11, 0):  # CNI-README: prefix delegation on Nitro bare metal from 1.11
-        metal = [t for t in _linux_types(ctx)
+        metal = [t for t in linux_types(ctx)
                  if ctx.catalog.get(t).bare_metal and not ctx.catalog.get(t).is_nitro and t not in non_nitro]
         if metal:
             bad += metal
@@ -314,7 +308,7 @@ def c_custom_networking_on(ctx: Any) -> dict[str, Any] | None:
 
     prefix = ctx.decisions.get("address_mode") == "prefix"
     parts = []
-    for t in _linux_types(ctx):  # custom networking does not apply to Windows nodes
+    for t in linux_types(ctx):  # custom networking does not apply to Windows nodes
         r = compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=prefix, custom_networking=True)
         shared = compute(ctx.catalog.get(t), ctx.answers.cni_version, prefix_delegation=prefix).max_pods
         if r.max_pods < shared:
@@ -554,7 +548,7 @@ def c_sgp_needed(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx):
         return None
     branch = []
-    for t in _linux_types(ctx):
+    for t in linux_types(ctx):
         it = ctx.catalog.get(t)
         if it.branch_enis:
             branch.append(f"{t}: {it.branch_enis} branch ENIs")
@@ -567,7 +561,7 @@ def c_sgp_trunk_nodes(ctx: Any) -> dict[str, Any] | None:
     if not _sgp(ctx):
         return None
     branch = []
-    for t in _linux_types(ctx):
+    for t in linux_types(ctx):
         it = ctx.catalog.get(t)
         if it.trunking_compatible and it.branch_enis:
             branch.append(f"{t}: {it.branch_enis} branch ENIs")
@@ -609,11 +603,6 @@ def c_sgp_with_windows(ctx: Any) -> dict[str, Any] | None:
         return None
     groups = [g.name for g in ctx.answers.node_groups if g.os == "windows"]
     return {"groups": _join(groups)} if groups else None
-
-
-def _linux_types(ctx: Any) -> list[str]:
-    """Instance types of the Linux node groups (aws-node, branch ENIs and kubelet max-pods apply to these only)."""
-    return sorted({t for g in linux_groups(ctx) for t in g.instance_types})
 
 
 def _windows_groups(ctx: Any) -> list[Any]:
@@ -674,7 +663,7 @@ def c_sgp_non_trunking(ctx: Any) -> dict[str, Any] | None:
 
     where, bad = [], []
     for g in linux_groups(ctx):
-        ok, no = feature_split(ctx, g, trunk_capable)
+        ok, no = feature_split(ctx, g, trunk_supported)
         if no:
             bad += [t for t in no if t not in bad]
             where.append(f"group {g.name}: {_join(no)}" + (f" cannot ({_join(ok)} can)" if ok else " cannot (no type of it can)"))
@@ -696,7 +685,7 @@ def c_sgp_branch_capacity_short(ctx: Any) -> dict[str, Any] | None:
     if want <= 0:
         return None
     short = []
-    for t in _linux_types(ctx):
+    for t in linux_types(ctx):
         it = ctx.catalog.get(t)
         branch = (it.branch_enis or 0) if it.trunking_compatible else 0
         if branch < want:

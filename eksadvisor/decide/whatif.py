@@ -39,7 +39,9 @@ from eksadvisor.addressing.planner import refusal_sentence
 from eksadvisor.answers import load_answers
 from eksadvisor.catalog import load_catalog
 from eksadvisor.decide.advisor import Prepared, az_usage_out, plan_facts, prepare
-from eksadvisor.decide.graph import PREDICATES, choose_strategies, fill, load_graph
+from eksadvisor.decide.context import fill
+from eksadvisor.decide.graph import choose_strategies, load_graph
+from eksadvisor.decide.predicates import PREDICATES
 from eksadvisor.decide.rules import evaluate
 from eksadvisor.errors import InputError
 from eksadvisor.wording import plain

@@ -8,7 +8,10 @@ import re
 import pytest
 
 from eksadvisor.answers import Answers
-from eksadvisor.decide.graph import FACT_INPUTS, FACTS, PREDICATES, load_graph, outcome_text, template_fields
+from eksadvisor.decide.context import FACTS, template_fields
+from eksadvisor.decide.facts import FACT_INPUTS
+from eksadvisor.decide.graph import load_graph, outcome_text
+from eksadvisor.decide.predicates import PREDICATES
 from eksadvisor.decide.questionnaire import ENGINE_STAGES, load_questionnaire
 from eksadvisor.decide.rules import CONDITIONS, ID_PATTERN, SEVERITIES, load_rules
 from eksadvisor.shipped import load_yaml_data

@@ -6,7 +6,8 @@ import pytest
 
 from eksadvisor.answers import load_answers
 from eksadvisor.catalog import load_catalog
-from eksadvisor.decide.graph import Context, choose_strategies, load_graph, walk
+from eksadvisor.decide.context import Context
+from eksadvisor.decide.graph import choose_strategies, load_graph, walk
 
 CATALOG = load_catalog()
 
@@ -220,7 +221,8 @@ def test_walk_is_deterministic():
 
 @pytest.mark.parametrize("name", ["default", "ipv6", "exhausted", "dense", "sgp-nodelocal", "multus-thick-old"])
 def test_static_facts_do_not_depend_on_decisions(name):
-    from eksadvisor.decide.graph import FACTS, STATIC_FACTS
+    from eksadvisor.decide.context import FACTS
+    from eksadvisor.decide.facts import STATIC_FACTS
 
     assert set(FACTS) >= STATIC_FACTS
     answers = load_answers(SCENARIOS[name][0])
