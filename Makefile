@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# the EC2 networking facts `make catalog` builds from (the in-repo copy of ../shared/data; override with CATALOG_SRC=...)
+CATALOG_SRC ?= tests/fixtures/shared/data/ec2_instance_networking.csv
 
 .PHONY: run test test-fast check bench catalog docs system-deps system-deps-report clean
 
@@ -53,9 +55,9 @@ test-fast: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pytest benchmarks --benchmark-only -o python_files='bench_*.py'
 
-# Rebuild data/instance_types.csv from the reference data beside this repository.
+# Rebuild data/instance_types.csv from the EC2 networking reference table (CATALOG_SRC).
 catalog: $(BIN)/python
-	$(BIN)/python scripts/build_catalog.py ../shared/data/ec2_instance_networking.csv data
+	$(BIN)/python scripts/build_catalog.py $(CATALOG_SRC) data
 
 docs: $(VENV)/.installed-test
 	$(BIN)/python scripts/build_docs.py

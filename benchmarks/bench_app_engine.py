@@ -55,8 +55,8 @@ def test_max_pods_compare_modes(benchmark):
 
 
 def test_ip_usage_interaction(benchmark):
-    ipam = pytest.importorskip("eksadvisor.model.ipam")
     from eksadvisor.addressing.cidr import parse_subnet_cidr, usable_ips
+    from eksadvisor.model import ipam
 
     cat = load_catalog()
 
@@ -77,8 +77,8 @@ def test_ip_usage_interaction(benchmark):
 
 
 def test_subnet_planner_interaction(benchmark):
-    layout = pytest.importorskip("eksadvisor.addressing.planner")
-    prefixready = pytest.importorskip("eksadvisor.addressing.prefixready")
+    from eksadvisor.addressing import planner as layout
+    from eksadvisor.addressing import prefixready
 
     def work():
         req = layout.PlanRequest(vpc_cidr="10.0.0.0/16", azs=["us-east-1a", "us-east-1b", "us-east-1c"],
@@ -104,9 +104,8 @@ def _example_answers():
 @pytest.mark.parametrize("index", range(3))
 def test_advisor_interaction(benchmark, index):
     """One answer changed: validate, advise, build the recommendation's charts and the decision graph DOT."""
-    advisor = pytest.importorskip("eksadvisor.decide.advisor")
-    graph = pytest.importorskip("eksadvisor.decide.graph")
     from eksadvisor.answers import load_answers
+    from eksadvisor.decide import advisor, graph
     from eksadvisor.output.graphdraw import to_dot
 
     examples = _example_answers()
@@ -129,9 +128,9 @@ def test_advisor_interaction(benchmark, index):
 def test_report_download(benchmark, fmt):
     """Rendering one report download. The app makes a file only when its button is clicked (deferred data),
     so no page rerun pays for it; md, json and yaml still meet the interaction target."""
-    advisor = pytest.importorskip("eksadvisor.decide.advisor")
-    report = pytest.importorskip("eksadvisor.output.report")
     from eksadvisor.answers import load_answers
+    from eksadvisor.decide import advisor
+    from eksadvisor.output import report
 
     answers = load_answers(_example_answers()[0])
     rec = advisor.advise(answers)

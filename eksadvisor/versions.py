@@ -26,6 +26,15 @@ def parse_cni_version(text: str, field: str = "cni_version") -> tuple[int, int, 
     return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
 
 
+def version_text(version: tuple[int, int, int], parts: int = 3) -> str:
+    """``(1, 9, 0)`` -> ``"1.9.0"`` (or ``"1.9"`` with ``parts=2``): how messages write a minimum version."""
+    return ".".join(str(n) for n in version[:parts])
+
+
+PD_MIN_TEXT = version_text(PD_MIN_CNI)  # "1.9.0"
+IPV6_MIN_TEXT = version_text(IPV6_MIN_CNI)  # "1.10.1"
+
+
 def supports_prefix_delegation(version: tuple[int, int, int]) -> bool:
     """The calculator's test: major > 1, or major 1 and minor > 8, i.e. at least :data:`PD_MIN_CNI`."""
     return version >= PD_MIN_CNI

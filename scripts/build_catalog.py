@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Build the shipped catalog (data/instance_types.csv + data/catalog_meta.json) from the reference
-table ../shared/data/ec2_instance_networking.csv (VPC CNI limits, resource-controller branch ENIs,
+table ec2_instance_networking.csv (tests/fixtures/shared/data/, mirrored from ../shared/data; VPC CNI limits, resource-controller branch ENIs,
 autoscaler compute facts). Missing vCPU counts are estimated from the size name and flagged.
 
 usage: scripts/build_catalog.py SOURCE_CSV OUT_DIR

@@ -42,7 +42,7 @@ def render() -> str:
     sys.path.insert(0, str(ROOT))
     from eksadvisor.decide.graph import load_graph, outcome_text
     from eksadvisor.decide.questionnaire import load_questionnaire
-    from eksadvisor.decide.rules import load_rules
+    from eksadvisor.rulebook import load_rules
 
     graph = load_graph()
     rules = load_rules()
@@ -123,7 +123,7 @@ def render() -> str:
             f"| `{r.id}` | {r.severity} | {r.status or '—'} | `{r.condition}` | {_cell(r.message)} | "
             f"{_cell(r.remediation)} | {_cell(r.source)} | {', '.join(r.facts) or '—'} |"
         )
-    from eksadvisor.decide.rules import references, retired_ids
+    from eksadvisor.rulebook import references, retired_ids
 
     lines += ["", "Fact keys resolve in the team's AWS fact sheet, or here (sources found after it was written):", "",
               "| key | source | what was read |", "|---|---|---|"]

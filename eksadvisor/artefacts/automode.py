@@ -43,7 +43,6 @@ from eksadvisor.artefacts._base import (
 )
 
 NODECLASS_NAME = "pod-networking"
-BUILT_IN_NODE_POOLS = ("general-purpose", "system")  # turned off: they would place nodes in the cluster subnets
 NODEPOOL_API = "karpenter.sh/v1"
 NODECLASS_REF = {"group": "eks.amazonaws.com", "kind": "NodeClass", "name": NODECLASS_NAME}
 FALLBACK_POOL = "general"

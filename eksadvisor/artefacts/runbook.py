@@ -22,6 +22,7 @@ from eksadvisor.artefacts._base import (
     format_command,
     placeholder,
 )
+from eksadvisor.versions import PD_MIN_TEXT
 
 
 @dataclass
@@ -50,7 +51,7 @@ def _settings_step(ctx: ArtefactContext, title: str) -> Step:
     text = (f"Managed add-on: run `addon-commands.sh` (configuration from `vpc-cni-addon.json`). Self-managed: "
             f"`aws-node-env.sh`. Settings: {keys}.")
     if ctx.prefix and not ctx.ipv6 and ctx.custom_networking:
-        text += (" Prefix delegation needs VPC CNI >= 1.9.0; once it is on, going below 1.9.0 means replacing "
+        text += (f" Prefix delegation needs VPC CNI >= {PD_MIN_TEXT}; once it is on, going below {PD_MIN_TEXT} means replacing "
                  "every node.")
     return Step(title, text)
 
@@ -129,8 +130,8 @@ def _prefix_steps(ctx: ArtefactContext) -> list[Step]:
     major, minor, patch = ctx.cni
     return [
         Step("Back up aws-node and check the VPC CNI version",
-             f"Prefix delegation needs VPC CNI >= 1.9.0 (planned {major}.{minor}.{patch}); once it is on, going below "
-             "1.9.0 means replacing every node. Keep the backup (saved as `aws-k8s-cni-backup.yaml` by the scripts).",
+             f"Prefix delegation needs VPC CNI >= {PD_MIN_TEXT} (planned {major}.{minor}.{patch}); once it is on, going below "
+             f"{PD_MIN_TEXT} means replacing every node. Keep the backup (saved as `aws-k8s-cni-backup.yaml` by the scripts).",
              [["kubectl", "get", "daemonset", "aws-node", "-n", "kube-system", "-o", "yaml"]]),
         Step("Reserve prefix space in the subnets", "`subnet-cidr-reservations.sh` (avoids InsufficientCidrBlocks on "
                                                      "fragmented subnets)."),

@@ -6,7 +6,7 @@ from eksadvisor.audit.facts import AuditFacts
 from eksadvisor.audit.groups import SubnetCost, node_cost, nodes_that_fit
 from eksadvisor.audit.model import ForecastRow, SubnetAudit
 from eksadvisor.errors import InputError
-from eksadvisor.model.ipam import NodeUsage, WarmSettings, node_usage
+from eksadvisor.model.ipam import MANIFEST_DEFAULTS, NodeUsage, WarmSettings, node_usage
 from eksadvisor.recommendation import Recommendation
 
 
@@ -17,8 +17,7 @@ def _warm_from_strings(settings: dict[str, str]) -> WarmSettings:
         v = str(settings.get(k, "")).strip()
         return int(v) if v.isdigit() else d
 
-    return WarmSettings(warm_eni_target=num("WARM_ENI_TARGET", 1), warm_ip_target=num("WARM_IP_TARGET", 0),
-                        minimum_ip_target=num("MINIMUM_IP_TARGET", 0), warm_prefix_target=num("WARM_PREFIX_TARGET", 1))
+    return WarmSettings(**{key.lower(): num(key, unset) for key, unset in MANIFEST_DEFAULTS.items()})
 
 
 def recommended_usage(facts: AuditFacts, rec: Recommendation | None) -> dict[str, NodeUsage | None]:

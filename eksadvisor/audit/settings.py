@@ -12,7 +12,7 @@ import yaml
 from eksadvisor.audit.bundle import Bundle
 from eksadvisor.audit.model import CurrentSettings, Setting
 from eksadvisor.errors import InputError
-from eksadvisor.model.ipam import WarmSettings
+from eksadvisor.model.ipam import MANIFEST_DEFAULTS, WarmSettings
 from eksadvisor.versions import parse_cni_version
 
 #: aws-node container env defaults (the shipped manifest / add-on; "" = not set). [CNI-README]
@@ -65,8 +65,7 @@ def warm_settings(env: dict[str, Setting]) -> WarmSettings:
         v = int_env(env, key)
         return unset if v is None else v
 
-    return WarmSettings(warm_eni_target=num("WARM_ENI_TARGET", 1), warm_ip_target=num("WARM_IP_TARGET", 0),
-                        minimum_ip_target=num("MINIMUM_IP_TARGET", 0), warm_prefix_target=num("WARM_PREFIX_TARGET", 1))
+    return WarmSettings(**{key.lower(): num(key, unset) for key, unset in MANIFEST_DEFAULTS.items()})
 
 
 def auto_mode(cluster: dict[str, Any]) -> bool:

@@ -38,8 +38,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _with_suppressed(answers: Answers, ids: list[str]) -> Answers:
     from eksadvisor.answers import validate_answers
-    from eksadvisor.decide.rules import resolve_rule_id
     from eksadvisor.errors import InputError
+    from eksadvisor.rulebook import resolve_rule_id
 
     current = []
     for rid in ids:

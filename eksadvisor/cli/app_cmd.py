@@ -9,9 +9,11 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
+DEFAULT_PORT = 8501  # Streamlit's own default
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
     p.add_argument("--browser", action="store_true", help="open a browser tab (the default is headless: servers, containers)")
 
 
@@ -38,7 +40,7 @@ def _flag_value(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def command(port: int = 8501, headless: bool = True) -> list[str]:
+def command(port: int = DEFAULT_PORT, headless: bool = True) -> list[str]:
     """The streamlit command line this command runs: the package's entry script and settings."""
     opts = settings() | {"server.port": port, "server.headless": headless}
     cmd = [sys.executable, "-m", "streamlit", "run", str(main_script())]

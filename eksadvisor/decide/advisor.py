@@ -385,7 +385,7 @@ def _fargate_per_az(pods: float, azs: list[str]) -> int:
     return math.ceil(math.ceil(pods) / len(azs)) if pods else 0
 
 
-def _per_az_need(ctx: Context, usage: Any, fargate_pods: float, azs: list[str]) -> tuple[int, int, int]:
+def per_az_need(ctx: Context, usage: Any, fargate_pods: float, azs: list[str]) -> tuple[int, int, int]:
     """(node, pod, prefix) subnet figures per AZ for one cluster-usage scenario (surge and AZ loss included)."""
     d = ctx.decisions
     fargate_per_az = _fargate_per_az(fargate_pods, azs)
@@ -410,9 +410,9 @@ def _plan(ctx: Context, azs: list[str], growth_usage: Any, *, service_cidr: str 
     d = ctx.decisions
     ipv6 = d["ip_family"] == "ipv6"
     growth = a.network.growth_factor
-    node_per_az, pod_per_az, prefixes_per_az = _per_az_need(ctx, growth_usage, a.fargate_pods * growth, azs)
+    node_per_az, pod_per_az, prefixes_per_az = per_az_need(ctx, growth_usage, a.fargate_pods * growth, azs)
     fargate_per_az = _fargate_per_az(a.fargate_pods * growth, azs)
-    node_floor, pod_floor, _ = _per_az_need(ctx, max_usage if max_usage is not None else growth_usage,
+    node_floor, pod_floor, _ = per_az_need(ctx, max_usage if max_usage is not None else growth_usage,
                                             a.fargate_pods, azs)
     req = PlanRequest(
         vpc_cidr=a.network.vpc_cidr,

@@ -10,13 +10,13 @@ import math
 from typing import Any
 
 from eksadvisor.addressing.multus import thick_fix_included
-from eksadvisor.addressing.planner import ExistingSubnetIn, PlanRequest, fits_as_is
+from eksadvisor.addressing.planner import ExistingSubnetIn, FitCheck, PlanRequest, fits_as_is
 from eksadvisor.decide.context import Context, fact
 from eksadvisor.errors import InputError
 from eksadvisor.model.maxpods import compute, nitro_capable, pod_eni_cap, sgp_capacity, trunk_supported
 from eksadvisor.model.node import node_usage_for
 from eksadvisor.model.warmpool import recommend_warm_settings
-from eksadvisor.versions import IPV6_MIN_CNI, PD_MIN_CNI
+from eksadvisor.versions import IPV6_MIN_CNI, PD_MIN_CNI, PD_MIN_TEXT
 
 DENSITY_PREFIX_THRESHOLD = 30  # seed DO: "Use prefix delegation when running >30 pods per node"
 EXHAUSTED_UTILISATION = 0.8  # existing pod subnets this full count as short of addresses for warm pools
@@ -201,7 +201,7 @@ def _per_node_estimate(ctx: Context, g: Any, *, custom: bool, prefix: bool = Fal
     return int(u.node_subnet_addresses)
 
 
-def _trial_plan(ctx: Context, *, prefix: bool) -> Any:  # -> layout.FitCheck
+def _trial_plan(ctx: Context, *, prefix: bool) -> FitCheck:
     """Would the node subnets fit in the VPC's CIDR blocks as they are today (free primary space, existing subnets
     at their free addresses, no new CIDR, pods in the node subnets)? The planner answers, sized per AZ from the
     ipamd model at max nodes x growth, shrinkable to max nodes."""
@@ -465,7 +465,7 @@ def f_thin_why_not(ctx: Context) -> str:
 @fact
 def f_prefix_support_why_not(ctx: Context) -> str:
     if ctx.decisions.get("prefix_wanted"):
-        return f"VPC CNI {ctx.answers.cni_version} is older than 1.9.0, which prefix delegation needs."
+        return f"VPC CNI {ctx.answers.cni_version} is older than {PD_MIN_TEXT}, which prefix delegation needs."
     return ""  # prefix was not wanted: the address_mode node already said why
 
 

@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Any
 
 QUESTIONNAIRE_FILE = "questionnaire.yaml"
-OPS = ("eq", "ne", "nonempty", "in")
 ENGINE_STAGES = ("max_pods", "ip_usage", "subnet_plan", "snippets", "provenance")
 TYPES = ("bool", "int", "float", "string", "choice", "cidr", "cidr_list", "string_list", "az_count_or_list", "list")
 

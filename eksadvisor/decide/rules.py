@@ -17,18 +17,9 @@ from eksadvisor.decide.facts import ipv6_wanted, linux_groups, linux_types, syst
 from eksadvisor.decide.predicates import prefix_subnets_in_use
 from eksadvisor.model.maxpods import compute, nitro_capable, sgp_capacity, trunk_supported
 from eksadvisor.regions import region
-from eksadvisor.rulebook import (  # noqa: F401  (the catalog's names, re-exported for rule authors)
-    ID_PATTERN,
-    RULES_FILE,
-    Rule,
-    load_rules,
-    references,
-    resolve_rule_id,
-    retired_ids,
-    rule_ids,
-)
-from eksadvisor.severity import SEVERITIES, SEVERITY_RANK  # noqa: F401  (SEVERITIES re-exported for rule authors)
-from eksadvisor.versions import IPV6_MIN_CNI
+from eksadvisor.rulebook import load_rules
+from eksadvisor.severity import SEVERITY_RANK
+from eksadvisor.versions import IPV6_MIN_CNI, IPV6_MIN_TEXT, PD_MIN_TEXT
 
 RECOMMENDED_MIN_CNI = (1, 17, 1)  # oldest CNI AWS recommends for Kubernetes 1.32/1.33 (fact sheet §8, CNI-README)
 PLANNER_RULES = ("overlapping-cidrs", "docker-bridge-overlap", "cgnat-in-use", "subnet-too-small", "cluster-subnet-shared")
@@ -87,7 +78,7 @@ def c_prefix_needs_newer_cni(ctx: Any) -> dict[str, Any] | None:
 def c_prefix_mode(ctx: Any) -> dict[str, Any] | None:
     if ctx.decisions.get("address_mode") != "prefix" or _auto(ctx):
         return None
-    return {"min_version": "1.10.1" if ctx.decisions.get("ip_family") == "ipv6" else "1.9.0"}
+    return {"min_version": IPV6_MIN_TEXT if ctx.decisions.get("ip_family") == "ipv6" else PD_MIN_TEXT}
 
 
 def _example(ctx: Any) -> str:

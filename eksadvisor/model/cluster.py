@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from eksadvisor.catalog import Catalog, load_catalog
 from eksadvisor.errors import InputError
 from eksadvisor.model.node import node_usage_for
-from eksadvisor.model.node_inputs import DEFAULT_CNI_VERSION, WarmSettings, ceil_div, whole_number
+from eksadvisor.model.node_inputs import WarmSettings, ceil_div, whole_number
 from eksadvisor.model.usage import NodeUsage
+from eksadvisor.versions import DEFAULT_CNI_VERSION
 
 
 class NodeGroupLoad(BaseModel):

@@ -28,7 +28,6 @@ from eksadvisor.model.linux import ip_usage, node_usage
 from eksadvisor.model.node import NodeOs, ip_usage_for, node_usage_for
 from eksadvisor.model.node_inputs import (
     COOLDOWN_SECONDS,
-    DEFAULT_CNI_VERSION,
     IPS_PER_PREFIX,
     MANIFEST_DEFAULTS,
     WarmSettings,
@@ -47,7 +46,6 @@ from eksadvisor.model.usage import (
 
 __all__ = [
     "COOLDOWN_SECONDS",
-    "DEFAULT_CNI_VERSION",
     "IPS_PER_PREFIX",
     "MANIFEST_DEFAULTS",
     "AzFigures",

@@ -61,8 +61,9 @@ from eksadvisor.model.linux_inputs import (
     kubelet_max_pods,
     split_pods,
 )
-from eksadvisor.model.node_inputs import DEFAULT_CNI_VERSION, WarmSettings, whole_number
+from eksadvisor.model.node_inputs import WarmSettings, whole_number
 from eksadvisor.model.usage import Explanation, IntRange, IpUsageReport, NodeUsage, UsageRange, usage_report
+from eksadvisor.versions import DEFAULT_CNI_VERSION
 
 
 def usage_range(low: SlotCounts, high: SlotCounts, settled: SettledSlots) -> UsageRange:

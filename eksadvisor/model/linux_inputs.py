@@ -13,7 +13,7 @@ from eksadvisor.model.maxpods import compute as maxpods_compute
 from eksadvisor.model.maxpods import nitro_capable, pod_eni_cap, trunk_slot_reserved, trunk_supported
 from eksadvisor.model.node_inputs import WarmSettings, resolve_instance_type, whole_number
 from eksadvisor.model.usage import Explanation
-from eksadvisor.versions import parse_cni_version, supports_prefix_delegation
+from eksadvisor.versions import PD_MIN_CNI, parse_cni_version, supports_prefix_delegation, version_text
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def choose_mode(node: LinuxNode, why: Explanation) -> bool:
     pd = node.prefix_delegation and nitro_capable(itype) and supports_prefix_delegation(node.version)
     if node.prefix_delegation and not pd:
         if not supports_prefix_delegation(node.version):
-            reason = f"VPC CNI {node.cni_version} predates prefix delegation (>= 1.9)"
+            reason = f"VPC CNI {node.cni_version} predates prefix delegation (>= {version_text(PD_MIN_CNI, 2)})"
         else:
             reason = f"{itype.instance_type} is not a Nitro instance ({itype.hypervisor})"
         why.flag("prefix-fallback-secondary-ip", f"Prefix delegation requested but {reason}: ipamd runs in secondary-IP mode (ipamd.go isConfigValid logs only a warning).")

@@ -18,7 +18,7 @@ from typing import Any
 
 from eksadvisor.catalog import Catalog, InstanceType, load_catalog
 from eksadvisor.errors import InputError
-from eksadvisor.versions import parse_cni_version, supports_prefix_delegation
+from eksadvisor.versions import PD_MIN_CNI, parse_cni_version, supports_prefix_delegation, version_text
 
 IPS_PER_PREFIX = 16
 CEILING_LOW_CPU = 110
@@ -87,7 +87,7 @@ def _ceiling(vcpus: int | None) -> int:
 def _prefix_fallback_note(itype: InstanceType, cni_version: str, pd_supported: bool) -> str:
     """Why the calculator uses the secondary-IP formula although prefix delegation was asked for."""
     if not pd_supported:
-        return f"Prefix delegation needs VPC CNI >= 1.9; {cni_version} uses secondary IPs, so the secondary-IP formula applies."
+        return f"Prefix delegation needs VPC CNI >= {version_text(PD_MIN_CNI, 2)}; {cni_version} uses secondary IPs, so the secondary-IP formula applies."
     if itype.bare_metal and itype.hypervisor != "nitro":
         return ("AWS's calculator treats a type with no reported hypervisor (bare metal) as non-Nitro and uses the "
                 "secondary-IP formula; the VPC CNI itself supports prefix delegation on Nitro bare metal from 1.11.")

@@ -8,9 +8,10 @@ from typing import Any, Literal
 from eksadvisor.catalog import Catalog, InstanceType
 from eksadvisor.errors import InputError
 from eksadvisor.model.linux import node_usage
-from eksadvisor.model.node_inputs import DEFAULT_CNI_VERSION, WarmSettings, whole_number
+from eksadvisor.model.node_inputs import WarmSettings, whole_number
 from eksadvisor.model.usage import IpUsageReport, NodeUsage, usage_report
 from eksadvisor.model.winipam import windows_node_usage
+from eksadvisor.versions import DEFAULT_CNI_VERSION
 
 NodeOs = Literal["linux", "windows"]
 

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from eksadvisor.catalog import Catalog, InstanceType, load_catalog
 from eksadvisor.errors import InputError
-from eksadvisor.versions import DEFAULT_CNI_VERSION  # noqa: F401  (re-exported for the model's modules)
 
 IPS_PER_PREFIX = 16
 COOLDOWN_SECONDS = 30  # IP_COOLDOWN_PERIOD default, data_store.go getCooldownPeriod
@@ -63,17 +62,18 @@ class WarmSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    warm_eni_target: int = 1
-    warm_ip_target: int = 0
-    minimum_ip_target: int = 0
-    warm_prefix_target: int = 1
+    # field name = the env var in lower case; defaults from MANIFEST_DEFAULTS (one home)
+    warm_eni_target: int = MANIFEST_DEFAULTS["WARM_ENI_TARGET"]
+    warm_ip_target: int = MANIFEST_DEFAULTS["WARM_IP_TARGET"]
+    minimum_ip_target: int = MANIFEST_DEFAULTS["MINIMUM_IP_TARGET"]
+    warm_prefix_target: int = MANIFEST_DEFAULTS["WARM_PREFIX_TARGET"]
 
     def __init__(
         self,
-        warm_eni_target: int = 1,
-        warm_ip_target: int = 0,
-        minimum_ip_target: int = 0,
-        warm_prefix_target: int = 1,
+        warm_eni_target: int = MANIFEST_DEFAULTS["WARM_ENI_TARGET"],
+        warm_ip_target: int = MANIFEST_DEFAULTS["WARM_IP_TARGET"],
+        minimum_ip_target: int = MANIFEST_DEFAULTS["MINIMUM_IP_TARGET"],
+        warm_prefix_target: int = MANIFEST_DEFAULTS["WARM_PREFIX_TARGET"],
         **extra: Any,
     ) -> None:
         super().__init__(

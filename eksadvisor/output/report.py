@@ -51,14 +51,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 FORMATS = ("md", "html", "pdf", "json", "yaml")
-MEDIA_TYPES = {
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "json": "application/json",
-    "yaml": "application/yaml",
-}
-EXTENSIONS = {"md": ".md", "html": ".html", "pdf": ".pdf", "json": ".json", "yaml": ".yaml"}
 CHART_WIDTH = 640  # px; the charts module asks for the container's width, which an SVG export has not
 
 SECTIONS = (
@@ -77,7 +69,7 @@ SECTIONS = (
     ("appendix-answers", "Appendix: answers (re-importable)"),
 )
 SECTION_TITLES = dict(SECTIONS)
-SEVERITIES = tuple((sev, sev.capitalize()) for sev in SEVERITY_ORDER)
+SEVERITY_LABELS = tuple((sev, sev.capitalize()) for sev in SEVERITY_ORDER)  # (id, heading), most serious first
 STRATEGY_LABELS = {
     "prefix_delegation": "prefix delegation",
     "secondary_cidr": "secondary VPC CIDR",
@@ -223,7 +215,7 @@ def build_context(rec: Recommendation, answers: Answers, *, generated_at: str,
     report section, each returning the names its part of the templates reads.
     """
     answers_data = answers.model_dump(mode="json")
-    warnings_by_sev = {sev: [w for w in rec.warnings if w.severity == sev] for sev, _ in SEVERITIES}
+    warnings_by_sev = {sev: [w for w in rec.warnings if w.severity == sev] for sev, _ in SEVERITY_LABELS}
     return {
         "cluster_name": rec.cluster_name,
         "generated_at": generated_at,
@@ -258,7 +250,7 @@ def build_context(rec: Recommendation, answers: Answers, *, generated_at: str,
 
 
 def _warning_counts(warnings_by_sev: Mapping[Severity, Sequence[Any]]) -> list[str]:
-    return [_count(len(warnings_by_sev[sev]), sev) for sev, _ in SEVERITIES if warnings_by_sev[sev]]
+    return [_count(len(warnings_by_sev[sev]), sev) for sev, _ in SEVERITY_LABELS if warnings_by_sev[sev]]
 
 
 def _summary_view(rec: Recommendation, warnings_by_sev: Mapping[Severity, Sequence[Any]]) -> dict[str, Any]:
@@ -336,7 +328,7 @@ def _warnings_view(warnings_by_sev: Mapping[Severity, Sequence[Any]]) -> dict[st
                  "source": plain(w.source)}
                 for w in warnings_by_sev[sev]
             ]}
-            for sev, label in SEVERITIES if warnings_by_sev[sev]
+            for sev, label in SEVERITY_LABELS if warnings_by_sev[sev]
         ],
     }
 

@@ -388,7 +388,6 @@ def _label(rec) -> str:
             (True, True): "custom networking + prefix"}[(custom, prefix)]
 
 
-@pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
 @pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 def test_advisor_with_each_example(example):
     data = yaml.safe_load(example.read_text())
@@ -413,7 +412,6 @@ def test_advisor_with_each_example(example):
             assert any(w.message in e.value for e in at.error)
 
 
-@pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
 @pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 def test_shared_link_reopens_each_example(example):
     from eksadvisor.app.views._common import encode_answers
@@ -431,7 +429,6 @@ def test_damaged_link_is_an_inline_error():
     assert any(e.value.startswith("url: the shared answers link is damaged") for e in at.error)
 
 
-@pytest.mark.skipif(not EXAMPLES, reason="no example answers files")
 @pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 @pytest.mark.parametrize("name", ["decision_graph", "report", "max_pods", "ip_usage", "subnets"])
 def test_other_pages_with_each_example(example, name):

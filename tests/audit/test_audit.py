@@ -344,7 +344,7 @@ def test_output_is_deterministic(tmp_path):
 
 def test_audit_rules_are_catalogued_and_never_fire_in_advise():
     from eksadvisor.decide.advisor import advise
-    from eksadvisor.decide.rules import load_rules
+    from eksadvisor.rulebook import load_rules
 
     audit_rules = {r.id for r in load_rules() if r.condition == "audit_only"}
     assert audit_rules == {"audit-subnet-nearly-exhausted", "audit-prefix-fragmented", "audit-eniconfig-missing",

@@ -76,7 +76,6 @@ def test_plan_table_custom_networking_and_prefix(capsys, answers_file):
     assert "service CIDR: 10.100.0.0/16 (DNS 10.100.0.10; user)" in out
 
 
-@pytest.mark.skipif(not EXAMPLES.exists(), reason="shared examples not present")
 @pytest.mark.parametrize("name", ["dense-platform.yaml", "exhausted-onprem.yaml", "small-dev.yaml"])
 def test_plan_examples(capsys, name):
     rc, out, err = _run(capsys, "subnets", "plan", str(EXAMPLES / name), "--format", "json")

@@ -244,14 +244,14 @@ def test_report_section_shows_the_compare_rows():
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_shared_static_facts_change_no_row(path):
     # compare() reuses the answers-only facts (graph.STATIC_FACTS) of advise()'s walk for the forced walks; each row
-    # must equal the row of a fresh, unshared _prepare(force=...).
-    from eksadvisor.decide.advisor import prepare as _prepare
+    # must equal the row of a fresh, unshared prepare(force=...).
+    from eksadvisor.decide.advisor import prepare
     from eksadvisor.decide.whatif import _row
 
     for r in compare_rows(path):
         if r["recommended"] or not r["available"]:
             continue
-        assert r == _row(_prepare(path, None, force=OPTIONS[r["option"]]), r["option"], False)
+        assert r == _row(prepare(path, None, force=OPTIONS[r["option"]]), r["option"], False)
 
 
 def test_fargate_pods_count_in_every_option():

@@ -13,7 +13,9 @@ from eksadvisor.decide.facts import FACT_INPUTS
 from eksadvisor.decide.graph import load_graph, outcome_text
 from eksadvisor.decide.predicates import PREDICATES
 from eksadvisor.decide.questionnaire import ENGINE_STAGES, load_questionnaire
-from eksadvisor.decide.rules import CONDITIONS, ID_PATTERN, SEVERITIES, load_rules
+from eksadvisor.decide.rules import CONDITIONS
+from eksadvisor.rulebook import ID_PATTERN, load_rules
+from eksadvisor.severity import SEVERITIES
 from eksadvisor.shipped import load_yaml_data
 from tests.conftest import ROOT
 
@@ -133,7 +135,7 @@ def test_no_unused_conditions():
 def test_rule_facts_are_fact_sheet_keys():
     """Every cited key resolves: in the fact sheet (docs/aws-networking-facts.md), or in rules.yaml's own references (sources found
     later, each with its URL and what was read); the two never define the same key."""
-    from eksadvisor.decide.rules import references
+    from eksadvisor.rulebook import references
 
     text = (ROOT / "docs" / "aws-networking-facts.md").read_text()
     keys = set(re.findall(r"^\| ([A-Z0-9-]+) \|", text, re.M))
@@ -150,7 +152,7 @@ def test_rule_facts_are_fact_sheet_keys():
 
 
 def test_retired_rule_ids_point_at_current_rules():
-    from eksadvisor.decide.rules import retired_ids, rule_ids
+    from eksadvisor.rulebook import retired_ids, rule_ids
 
     for old, new in retired_ids().items():
         assert old not in rule_ids() and new in rule_ids(), (old, new)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eksadvisor.decide.advisor import advise
-from eksadvisor.decide.rules import load_rules
+from eksadvisor.rulebook import load_rules
 
 IPV6 = {"ipv6": {"ready": True, "ipv4_exhaustion_concern": True}}
 SGP = {"security_groups_for_pods": {"needed": True}}

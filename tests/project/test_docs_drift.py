@@ -23,7 +23,7 @@ def test_decision_graph_doc_is_current():
 def test_doc_lists_every_node_rule_and_question():
     from eksadvisor.decide.graph import load_graph
     from eksadvisor.decide.questionnaire import load_questionnaire
-    from eksadvisor.decide.rules import load_rules
+    from eksadvisor.rulebook import load_rules
 
     text = _build_docs().render()
     for node in load_graph().nodes:

@@ -2,7 +2,7 @@
 the answers kept in session state and in the URL, and the recommendation for them.
 
 Pages read engine results and render them; nothing here computes a domain value either. The helper modules
-(pages/_*.py) are not pages: app.py lists the pages explicitly with st.Page.
+(views/_*.py) are not pages: main.py lists the pages explicitly with st.Page.
 """
 
 from __future__ import annotations

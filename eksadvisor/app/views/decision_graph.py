@@ -24,8 +24,8 @@ if answers is None:
 _, rec = recommend(answers, fields)
 trace = rec.trace if rec is not None else []
 
-# st.graphviz_chart accepts DOT source as a string; width="stretch" replaces the deprecated
-# use_container_width (docs.streamlit.io/develop/api-reference/charts/st.graphviz_chart).
+# st.graphviz_chart accepts DOT source as a string; its width= replaces the deprecated use_container_width
+# (docs.streamlit.io/develop/api-reference/charts/st.graphviz_chart).
 # width="content": drawn at its own size (scrolls when wider than the page); "stretch" scaled a small graph up until
 # one node filled the screen.
 st.graphviz_chart(to_dot(graph.load_graph(), trace), width="content")

@@ -7,8 +7,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from eksadvisor.addressing import planner as layout
-from eksadvisor.addressing import prefixready
+from eksadvisor.addressing import planner, prefixready
 from eksadvisor.app.views._common import Fields
 from eksadvisor.output import charts
 from eksadvisor.severity import SEVERITY_RANK
@@ -89,7 +88,7 @@ with tab_plan:
         if str(row.get("cidr") or "").strip()
     ]
     request = fields.call(
-        layout.PlanRequest.model_validate,
+        planner.PlanRequest.model_validate,
         {
             "vpc_cidr": vpc_cidr, "secondary_cidrs": _list(secondary), "onprem_cidrs": _list(onprem),
             "existing_subnets": existing, "cgnat_in_use": cgnat, "azs": _list(azs), "cluster_name": cluster_name,
@@ -104,7 +103,7 @@ with tab_plan:
                     "give the pod-subnet addresses each AZ needs (the IP usage simulator's pod-subnet addresses per "
                     "node times the nodes in one AZ).")
         request = None
-    plan = fields.call(layout.plan_subnets, request) if request is not None else None
+    plan = fields.call(planner.plan_subnets, request) if request is not None else None
     if plan is not None:
         m = st.columns(4)
         m[0].metric("fits", "yes" if plan.fits else "no")
@@ -151,7 +150,7 @@ with tab_plan:
             if parts:
                 own_rows.append({"cidr": parts[0], "role": parts[1] if len(parts) > 1 else "",
                                  "az": parts[2] if len(parts) > 2 else ""})
-        own_findings = fields.call(layout.validate_layout, [vpc_cidr, *_list(secondary)], own_rows)
+        own_findings = fields.call(planner.validate_layout, [vpc_cidr, *_list(secondary)], own_rows)
         if own_findings is not None:
             _findings(own_findings, "What is wrong") if own_findings else st.success("No problems found.")
 
