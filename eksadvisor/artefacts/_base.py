@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from eksadvisor.addressing.multus import Connected, multus_ranges
+from eksadvisor.catalog import load_catalog
 from eksadvisor.errors import InputError
 from eksadvisor.names import AZ as _AZ
 from eksadvisor.names import CLUSTER_NAME as _CLUSTER_NAME
@@ -38,7 +40,7 @@ from eksadvisor.names import IFNAME as _IFNAME
 from eksadvisor.names import NODEGROUP_NAME as _NODEGROUP_NAME
 from eksadvisor.names import REGION as _REGION
 from eksadvisor.names import SUBNET_ROLES
-from eksadvisor.versions import DEFAULT_CNI_VERSION
+from eksadvisor.versions import DEFAULT_CNI_VERSION, parse_cni_version
 
 PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z0-9_]*(?::[A-Za-z0-9._-]+)?>")
 _QUALIFIER_BAD = re.compile(r"[^A-Za-z0-9._-]+")
@@ -410,7 +412,6 @@ def _env_map(raw: Any, field_name: str) -> dict[str, str]:
 
 def _architecture(instance_types: Sequence[str]) -> str | None:
     try:
-        from eksadvisor.catalog import load_catalog
 
         catalog = load_catalog()
         arches = {catalog.get(t, field_name="instance_types").architecture for t in instance_types}
@@ -587,7 +588,6 @@ def _multus_nets(answers: Any) -> list[MultusNet]:
 
 def _with_ranges(nets: list[MultusNet], rec: Any, answers: Any, cidrs: _VpcCidrs) -> list[MultusNet]:
     """Each network with the address ranges its NADs hand out (per AZ when the plan has Multus subnets)."""
-    from eksadvisor.addressing.multus import Connected, multus_ranges
 
     connected = Connected(
         existing_subnets=tuple(str(get(s, "cidr")) for s in (get(answers, "network.existing_subnets", []) or [])),
@@ -614,7 +614,6 @@ def _multus(rec: Any, answers: Any, cidrs: _VpcCidrs) -> _Multus:
 
 def build_artefact_context(rec: Any, answers: Any) -> ArtefactContext:
     """The generators' one view of a recommendation and its answers, every value they write checked once."""
-    from eksadvisor.versions import parse_cni_version
 
     cluster = check(_CLUSTER_NAME, get(rec, "cluster_name") or get(answers, "cluster_name"), "cluster_name",
                     "a valid EKS cluster name")

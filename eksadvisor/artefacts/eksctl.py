@@ -27,6 +27,7 @@ from eksadvisor.artefacts._base import (
 )
 from eksadvisor.artefacts.automode import PLACEMENT_NOTE, UNSUPPORTED
 from eksadvisor.artefacts.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
+from eksadvisor.artefacts.fargate import COREDNS_FARGATE, coredns_on_fargate, eksctl_profiles, notes
 from eksadvisor.artefacts.iam import ipv6_policy, managed_cni_policy_arn
 
 WINDOWS_AMI_FAMILY = "WindowsServer2022CoreContainer"
@@ -50,7 +51,6 @@ def cluster_config(ctx: ArtefactContext) -> dict[str, Any]:
         cfg["iam"]["vpcResourceControllerPolicy"] = True
     cfg["vpc"] = _vpc_config(ctx)
     if ctx.fargate:  # private subnets only, one address per pod [EKS-FARGATE]
-        from eksadvisor.artefacts.fargate import eksctl_profiles
 
         cfg["fargateProfiles"] = eksctl_profiles(ctx)
     if ctx.auto_mode:  # AWS runs networking, kube-proxy and CoreDNS; nodes come from our NodePools [EKS-AUTO-NET]
@@ -90,7 +90,6 @@ def _vpc_config(ctx: ArtefactContext) -> dict[str, Any]:
 
 def _addons(ctx: ArtefactContext) -> list[dict[str, Any]]:
     """vpc-cni with its policy and configuration values, CoreDNS (on Fargate when no Linux group), kube-proxy."""
-    from eksadvisor.artefacts.fargate import COREDNS_FARGATE, coredns_on_fargate
 
     cni: dict[str, Any] = {"name": "vpc-cni", "version": ctx.addon_version_hint}
     if ctx.ipv6:
@@ -164,7 +163,6 @@ def eksctl_yaml(ctx: ArtefactContext) -> str:
 def _fargate_notes(ctx: ArtefactContext) -> list[str]:
     if not ctx.fargate:
         return []
-    from eksadvisor.artefacts.fargate import notes
 
     return [*notes(ctx), "eksctl creates the Fargate pod execution role; replace the namespace placeholder in "
                          "fargateProfiles (up to five selectors per profile)."]

@@ -23,6 +23,7 @@ import ipaddress
 import json
 from typing import Any
 
+from eksadvisor.addressing.multus import NO_MANAGE_TAG, reservation_command
 from eksadvisor.artefacts._base import (
     GENERATED_BY,
     PLACEHOLDER_NOTE,
@@ -119,7 +120,6 @@ def nad_docs(ctx: ArtefactContext) -> list[dict[str, Any]]:
 
 def eni_attachment_steps(ctx: ArtefactContext) -> list[str]:
     """The ordered steps that give every node its extra ENIs (NAD header and runbook say the same)."""
-    from eksadvisor.addressing.multus import NO_MANAGE_TAG
 
     planned = ctx.subnets_of("multus")
     given = [f"{n.name} {r.cidr}" for n in ctx.multus_networks for r in n.ranges if r.subnet is None]
@@ -130,7 +130,6 @@ def eni_attachment_steps(ctx: ArtefactContext) -> list[str]:
         where.append("a VPC subnet with exactly the range of each network given in the answers (" + ", ".join(given)
                      + "), in the AZ its pods run in")
     masters = ", ".join(f"{n.name} on {n.master}" for n in ctx.multus_networks)
-    from eksadvisor.addressing.multus import reservation_command
 
     reserve = [reservation_command(s.id_placeholder, r.cidr, ctx.region)
                for n in ctx.multus_networks for r in n.ranges if r.subnet is not None

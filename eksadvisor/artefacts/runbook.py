@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from eksadvisor.addressing.multus import MULTUS_AWS_FIXED_BUILD, MULTUS_UPSTREAM_FIXED, thick_fix_included
 from eksadvisor.artefacts._base import (
     GENERATED_BY,
     PLACEHOLDER_NOTE,
@@ -22,6 +23,9 @@ from eksadvisor.artefacts._base import (
     format_command,
     placeholder,
 )
+from eksadvisor.artefacts.automode import PLACEMENT_NOTE, UNSUPPORTED, node_role_arn, nodeclass_doc, nodepool_docs
+from eksadvisor.artefacts.fargate import notes
+from eksadvisor.artefacts.k8s import eni_attachment_steps
 from eksadvisor.versions import PD_MIN_TEXT
 
 
@@ -179,7 +183,6 @@ def _extra_steps(ctx: ArtefactContext) -> list[Step]:
               f"arn:{ctx.partition}:iam::aws:policy/AmazonEKSVPCResourceController"],
              ["kubectl", "apply", "-f", "windows-ipam-configmap.yaml"]]))
     if ctx.multus:
-        from eksadvisor.artefacts.k8s import eni_attachment_steps
 
         text = _multus_text(ctx)
         if ctx.multus_networks:
@@ -206,7 +209,6 @@ AWS_MULTUS_BUILDS = {"thin": ("v3.7.2", "v3.8.0", "v3.9.0", "v3.9.1", "v3.9.2"),
 
 def thick_plugin_note(version: str) -> str:
     """What the runbook says about a thick-plugin version: fixed, or which version to use instead."""
-    from eksadvisor.addressing.multus import MULTUS_AWS_FIXED_BUILD, MULTUS_UPSTREAM_FIXED, thick_fix_included
 
     if thick_fix_included(version):
         text = (f"Thick plugin {version} includes the start-up race fix (AWS's manifest from {MULTUS_AWS_FIXED_BUILD}, "
@@ -243,7 +245,6 @@ def _multus_text(ctx: ArtefactContext) -> str:
 
 
 def _fargate_step(ctx: ArtefactContext) -> Step:
-    from eksadvisor.artefacts.fargate import notes
 
     return Step("Fargate profile", " ".join(notes(ctx)) + " `eksctl-cluster.yaml` (`fargateProfiles`) and `terraform-eks.tf` "
                 "(`fargate_profiles`) create it with the cluster, after you replace the namespace placeholder; for an "
@@ -251,13 +252,6 @@ def _fargate_step(ctx: ArtefactContext) -> Step:
 
 
 def _auto_mode_steps(ctx: ArtefactContext) -> list[Step]:
-    from eksadvisor.artefacts.automode import (
-        PLACEMENT_NOTE,
-        UNSUPPORTED,
-        node_role_arn,
-        nodeclass_doc,
-        nodepool_docs,
-    )
 
     steps = [
         Step("Build or check the subnets and their tags", "`terraform-vpc.tf`, `subnet-tags.sh`."

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import ipaddress
 
+from eksadvisor.addressing.tags import subnet_tags
 from eksadvisor.artefacts._base import ArtefactContext, Script, SubnetView, compact_json
 
 
 def tags_for(ctx: ArtefactContext, subnet: SubnetView) -> dict[str, str]:
-    from eksadvisor.addressing.tags import subnet_tags
 
     # Multus subnets carry the cluster tag alone, like pod subnets: no load balancer may land in them.
     role = "pod" if subnet.role == "multus" else subnet.role

@@ -27,9 +27,13 @@ from eksadvisor.artefacts._base import (
     SubnetView,
     placeholder,
 )
+from eksadvisor.artefacts.automode import PLACEMENT_NOTE, UNSUPPORTED
 from eksadvisor.artefacts.awsnode import IPV6_ADDON_NOTE, NOT_ADDON_KEYS, addon_configuration
+from eksadvisor.artefacts.fargate import COREDNS_FARGATE, coredns_on_fargate, notes, profile_subnets, terraform_profiles
 from eksadvisor.artefacts.hcl import Block, Call, Expr, render_file
+from eksadvisor.artefacts.iam import IPV6_POLICY_NAME, SERVICE_ACCOUNT, ipv6_policy, managed_cni_policy_arn
 from eksadvisor.artefacts.nodeadm import NODECONFIG_CONTENT_TYPE, nodeconfig_yaml
+from eksadvisor.artefacts.subnets import tags_for
 
 EKS_MODULE_VERSION = "~> 21.0"
 VPC_MODULE_VERSION = "~> 6.0"
@@ -62,7 +66,6 @@ def _eks_module(ctx: ArtefactContext) -> Block:
             m.set("control_plane_subnet_ids", Expr("module.vpc.intra_subnets"))
     m.blank()
     if ctx.fargate:  # the private subnets the plan sized for Fargate pods [EKS-FARGATE]
-        from eksadvisor.artefacts.fargate import profile_subnets, terraform_profiles
 
         ids: Any = ([s.id_placeholder for s in profile_subnets(ctx)] if ctx.existing_vpc
                     else Expr("module.vpc.private_subnets"))
@@ -83,7 +86,6 @@ def _eks_module(ctx: ArtefactContext) -> Block:
 
 def _addons(ctx: ArtefactContext) -> dict[str, Any]:
     """vpc-cni before the nodes with its own role and configuration values, CoreDNS (on Fargate when needed), kube-proxy."""
-    from eksadvisor.artefacts.fargate import COREDNS_FARGATE, coredns_on_fargate
 
     cni: dict[str, Any] = {
         "before_compute": True,
@@ -120,7 +122,6 @@ def _managed_node_group(g: GroupView) -> dict[str, Any]:
 
 def _irsa_blocks(ctx: ArtefactContext) -> list[Block]:
     """The aws-node IRSA role as Terraform resources (same trust and policies as cni-iam-role.sh)."""
-    from eksadvisor.artefacts.iam import IPV6_POLICY_NAME, SERVICE_ACCOUNT, ipv6_policy, managed_cni_policy_arn
 
     trust = {
         "Version": "2012-10-17",
@@ -156,7 +157,6 @@ def _irsa_blocks(ctx: ArtefactContext) -> list[Block]:
 
 def terraform_eks(ctx: ArtefactContext) -> str:
     if ctx.auto_mode:
-        from eksadvisor.artefacts.automode import PLACEMENT_NOTE, UNSUPPORTED
 
         header = [
             f"terraform-aws-modules/eks/aws {EKS_MODULE_VERSION} inputs for cluster {ctx.cluster} (EKS Auto Mode).",
@@ -199,7 +199,6 @@ def terraform_eks(ctx: ArtefactContext) -> str:
 def _fargate_notes(ctx: ArtefactContext) -> list[str]:
     if not ctx.fargate:
         return []
-    from eksadvisor.artefacts.fargate import notes
 
     return [*notes(ctx), "The module's fargate-profile sub-module creates the pod execution role; replace the "
                          "namespace placeholder in fargate_profiles."]
@@ -209,7 +208,6 @@ def _fargate_notes(ctx: ArtefactContext) -> list[str]:
 
 def _role_tags(ctx: ArtefactContext, role: str) -> dict[str, str]:
     """Tags every subnet of ``role`` shares (the planner's tags, or the role defaults)."""
-    from eksadvisor.artefacts.subnets import tags_for
 
     subnets = ctx.subnets_of(role)
     if not subnets:
@@ -236,7 +234,6 @@ def _module_split(ctx: ArtefactContext, role: str) -> tuple[list[SubnetView], li
 
 
 def _per_subnet_tags(ctx: ArtefactContext, kinds: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    from eksadvisor.artefacts.subnets import tags_for
 
     out: dict[str, Any] = {}
     for role, kind in kinds:
@@ -249,7 +246,6 @@ def _per_subnet_tags(ctx: ArtefactContext, kinds: tuple[tuple[str, str], ...]) -
 
 
 def _pod_subnet_map(ctx: ArtefactContext, subnets: list[SubnetView]) -> dict[str, Any]:
-    from eksadvisor.artefacts.subnets import tags_for
 
     return {s.name: {"az": s.az, "cidr": s.cidr, "tags": {"Name": s.name, **tags_for(ctx, s)}} for s in subnets}
 
@@ -406,7 +402,6 @@ def _existing_vpc_blocks(ctx: ArtefactContext) -> list[Block]:
         blocks.append(assoc)
     new = [s for s in ctx.subnets if not s.existing]
     if new:
-        from eksadvisor.artefacts.subnets import tags_for
 
         sub = Block("resource", ["aws_subnet", "new"], comments=["Subnets the plan adds to the existing VPC."])
         sub.set("for_each", {s.name: {"az": s.az, "cidr": s.cidr, "role": s.role, "tags": {"Name": s.name, **tags_for(ctx, s)}}
