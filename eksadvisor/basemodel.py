@@ -1,5 +1,6 @@
-"""The two pydantic bases every model of the package derives from, so "what an input accepts" and "what an output
-holds" are each configured once.
+"""The two pydantic bases of the formats and results (answers, Recommendation, plans, CIDR checks, audit), so "what an
+input accepts" and "what an output holds" are each configured once. (The node model's results in model/ are frozen
+and keep their own ConfigDict: a third, frozen base is a follow-up.)
 
 Both forbid unknown keys (a misspelt key is an error, never silently dropped) and build their validators on first
 use (``defer_build``), not at import: CLI start-up would otherwise pay for every model it never uses. Both are
