@@ -39,7 +39,7 @@ def _flags(args: argparse.Namespace) -> dict[str, Any]:
 
 def _explain(r: MaxPodsResult) -> str:
     lines = [
-        f"instance type     {r.instance_type} ({r.hypervisor}{', bare metal' if r.hypervisor == 'unknown' else ''}, "
+        f"instance type     {r.instance_type} ({r.hypervisor}{', bare metal' if r.bare_metal else ''}, "
         f"{r.vcpus if r.vcpus is not None else 'unknown'} vCPUs{' (estimated)' if r.vcpus_estimated else ''})",
         f"ENIs              {r.enis_instance} on the default network card"
         + (f", --cni-max-eni {r.max_eni} -> {min(r.max_eni, r.enis_instance)}" if r.max_eni is not None else "")

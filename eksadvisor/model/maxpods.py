@@ -55,6 +55,7 @@ class MaxPodsResult:
     network_cards: int
     notes: tuple[str, ...] = field(default=())
     catalog_snapshot: str = ""
+    bare_metal: bool = False  # the catalog's bare-metal flag (a .metal type), not "no hypervisor reported"
 
     def formula(self) -> str:
         if self.addresses_per_slot == IPS_PER_PREFIX:
@@ -173,6 +174,7 @@ def compute(
         network_cards=itype.network_cards,
         notes=tuple(notes),
         catalog_snapshot=catalog_snapshot,
+        bare_metal=itype.bare_metal,
     )
 
 
@@ -243,8 +245,9 @@ def ipv6_max_pods(itype: InstanceType) -> Ipv6MaxPods:
         f"Managed node groups set max-pods themselves with the {CEILING_LOW_CPU}/{CEILING_HIGH_CPU} ceiling; "
         "self-managed and custom-AMI nodes must set it by hand (nodeadm's default is the IPv4 secondary-IP formula).",
     ]
-    if not itype.is_nitro:
-        notes.append(f"{itype.instance_type} is not reported as Nitro: IPv6 clusters need Nitro-based or bare-metal instances.")
+    if not nitro_capable(itype):  # bare metal counts, as for prefix delegation (awsutils IsPrefixDelegationSupported)
+        notes.append(f"{itype.instance_type} is neither Nitro nor bare metal: IPv6 clusters need Nitro-based or "
+                     "bare-metal instances.")
     return Ipv6MaxPods(itype.instance_type, raw, min(raw, ceiling), ceiling, tuple(notes))
 
 

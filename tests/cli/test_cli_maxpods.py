@@ -102,3 +102,13 @@ def test_real_process_exit_codes():
     assert (ok.returncode, ok.stdout) == (0, "17\n")
     bad = subprocess.run([*CLI, "max-pods", "--instance-type", "t3.mediun", "--cni-version", "1.19.2"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stdout == "" and "did you mean 't3.medium'" in bad.stderr
+
+
+def test_explain_labels_bare_metal_from_the_catalog_not_from_a_missing_hypervisor(capsys):
+    # cr1.8xlarge reports no hypervisor but is not a .metal type; c7g.metal is Nitro and bare metal.
+    from eksadvisor.cli import main
+
+    for itype, label in [("cr1.8xlarge", "(unknown, 32 vCPUs"), ("c7g.metal", "(nitro, bare metal, 64 vCPUs)"),
+                         ("m5.metal", "(unknown, bare metal, 96 vCPUs)")]:
+        assert main(["max-pods", "--instance-type", itype, "--cni-version", "1.19.2", "--explain"]) == 0
+        assert label in capsys.readouterr().out.splitlines()[1], itype

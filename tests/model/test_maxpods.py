@@ -189,3 +189,16 @@ def test_properties(name, custom, raw, max_eni):
 def test_compute_is_pure(catalog):
     t = catalog.get("m5.large")
     assert compute(t, "1.19.2") == compute(t, "1.19.2")
+
+
+def test_ipv6_note_counts_bare_metal_as_the_cni_does():
+    # awsutils IsPrefixDelegationSupported: Nitro or bare metal. m5.metal reports no hypervisor but is bare metal, so
+    # the "needs Nitro or bare metal" note would contradict itself; m4.large (Xen) gets it.
+    from eksadvisor.catalog import load_catalog
+    from eksadvisor.model.maxpods import ipv6_max_pods
+
+    cat = load_catalog()
+    note = "IPv6 clusters need Nitro-based or bare-metal instances"
+    assert cat.get("m5.metal").hypervisor != "nitro" and cat.get("m5.metal").bare_metal
+    assert not any(note in n for n in ipv6_max_pods(cat.get("m5.metal")).notes)
+    assert any(note in n for n in ipv6_max_pods(cat.get("m4.large")).notes)
