@@ -31,6 +31,7 @@ from eksadvisor.names import DNS_LABEL as _DNS_LABEL
 from eksadvisor.names import IFNAME as _IFNAME
 from eksadvisor.names import NODEGROUP_NAME as _NODEGROUP_NAME
 from eksadvisor.names import REGION as _REGION
+from eksadvisor.names import NodeOs
 from eksadvisor.rulebook import resolve_rule_id
 from eksadvisor.versions import DEFAULT_CNI_VERSION, parse_cni_version
 
@@ -120,7 +121,7 @@ class NodeGroup(InputModel):
     desired_nodes: int = Field(3, ge=0, le=5000, description="Nodes the group normally runs.")
     max_nodes: int = Field(10, ge=1, le=5000, description="Most nodes the group can scale to (subnets are sized for this x growth_factor).")
     pods_per_node: int = Field(20, ge=0, le=1000, description="Workload pods per node that need a VPC IP address (not hostNetwork).")
-    os: Literal["linux", "windows"] = Field("linux", description="Node operating system.")
+    os: NodeOs = Field("linux", description="Node operating system.")
     system_pods: int = Field(
         DEFAULT_SYSTEM_PODS, ge=0, le=1000,
         description="DaemonSet and add-on pods per node (they count against kubelet max-pods); default: aws-node, kube-proxy, "

@@ -25,3 +25,7 @@ TaggedRole = Literal["cluster", "public", "private", "pod", "transit"]
 SubnetRole = Literal[TaggedRole, "multus"]
 TAGGED_ROLES: tuple[str, ...] = get_args(TaggedRole)
 SUBNET_ROLES: tuple[str, ...] = get_args(SubnetRole)
+
+# The node operating systems a node group can run: Linux nodes get addresses from aws-node (ipamd), Windows nodes from
+# the VPC resource controller's one-ENI pool.
+NodeOs = Literal["linux", "windows"]

@@ -15,7 +15,7 @@ from eksadvisor.catalog import Catalog
 from eksadvisor.model.ipam import NodeUsage, node_usage_for
 from eksadvisor.model.maxpods import compute as maxpods_compute
 from eksadvisor.model.maxpods import ipv6_max_pods, windows_max_pods
-from eksadvisor.model.node import NodeOs
+from eksadvisor.names import NodeOs
 
 #: pods per node the model is asked about at most (a kubelet value above it is not a real pod count)
 MAX_MODELLED_PODS = 1000

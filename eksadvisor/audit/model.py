@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from eksadvisor.basemodel import OutputModel as _Model
+from eksadvisor.names import NodeOs
 from eksadvisor.severity import Severity
 
 AUDIT_SCHEMA_VERSION = 1
@@ -63,7 +64,7 @@ class SubnetAudit(_Model):
 class NodeGroupAudit(_Model):
     name: str
     name_source: str  # which label named the group
-    os: Literal["linux", "windows"]
+    os: NodeOs
     instance_types: list[str]
     nodes: int
     azs: list[str]

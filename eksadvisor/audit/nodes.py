@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from eksadvisor.audit.addresses import AddressIndex
 from eksadvisor.audit.bundle import Bundle
 from eksadvisor.catalog import Catalog
 from eksadvisor.errors import InputError, UnknownInstanceType
+from eksadvisor.names import NodeOs
 
 GROUP_LABELS = (
     ("eks.amazonaws.com/nodegroup", "EKS managed node group label eks.amazonaws.com/nodegroup"),
@@ -29,7 +30,7 @@ class Node:
     labels: dict[str, str]
     annotations: dict[str, str]
     fargate: bool
-    os: Literal["linux", "windows"]
+    os: NodeOs
     az: str
     capacity: int | None  # kubelet status.capacity.pods
     instance_id: str | None

@@ -7,7 +7,7 @@ spreads nodes over AZs and adds them up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -16,6 +16,7 @@ from eksadvisor.errors import InputError
 from eksadvisor.model.node import node_usage_for
 from eksadvisor.model.node_inputs import WarmSettings, ceil_div, whole_number
 from eksadvisor.model.usage import NodeUsage
+from eksadvisor.names import NodeOs
 from eksadvisor.versions import DEFAULT_CNI_VERSION
 
 
@@ -38,7 +39,7 @@ class NodeGroupLoad(BaseModel):
     branch_pods: int = 0  # of pods_per_node, how many have their own security groups (branch ENIs)
     azs: list[str] | None = None  # the AZs this group spans (default: all of the cluster's)
     max_unavailable: int = 1  # managed node group updateConfig.maxUnavailable (EKS default 1)
-    os: Literal["linux", "windows"] = "linux"  # windows: one ENI, VPC resource controller pool (eksadvisor.model.winipam)
+    os: NodeOs = "linux"  # windows: one ENI, VPC resource controller pool (eksadvisor.model.winipam)
 
     @field_validator("desired_nodes", "max_nodes", "pods_per_node", mode="before")
     @classmethod

@@ -3,7 +3,7 @@ resource controller), so callers pass the group's ``os`` instead of choosing bet
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from eksadvisor.catalog import Catalog, InstanceType
 from eksadvisor.errors import InputError
@@ -11,9 +11,8 @@ from eksadvisor.model.linux import node_usage
 from eksadvisor.model.node_inputs import WarmSettings, whole_number
 from eksadvisor.model.usage import IpUsageReport, NodeUsage, usage_report
 from eksadvisor.model.winipam import windows_node_usage
+from eksadvisor.names import NodeOs
 from eksadvisor.versions import DEFAULT_CNI_VERSION
-
-NodeOs = Literal["linux", "windows"]
 
 
 def node_usage_for(

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from eksadvisor.model.node_inputs import COOLDOWN_SECONDS, WarmSettings, whole_number
+from eksadvisor.names import NodeOs
 
 
 class Flag(BaseModel):
@@ -117,7 +118,7 @@ class NodeUsage(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     arithmetic: list[str] = Field(default_factory=list)
-    os: Literal["linux", "windows"] = "linux"  # windows: the VPC resource controller's pool (eksadvisor.model.winipam)
+    os: NodeOs = "linux"  # windows: the VPC resource controller's pool (eksadvisor.model.winipam)
     windows_targets: dict[str, int] = Field(default_factory=dict)  # warm_ip_target, minimum_ip_target
 
     @property
