@@ -41,6 +41,7 @@ from eksadvisor.artefacts._base import (
     dump_yaml,
     placeholder,
 )
+from eksadvisor.model.maxpods import AUTO_MODE_MAX_PODS
 
 NODECLASS_NAME = "pod-networking"
 NODEPOOL_API = "karpenter.sh/v1"
@@ -111,7 +112,7 @@ def nodeclass_yaml(ctx: ArtefactContext) -> str:
         + ", ".join(s.name for s in ctx.subnets_of("private")) + "), not the cluster subnets; every NodePool below "
         "references it through nodeClassRef, so nodes never land in the control-plane subnets.",
         PLACEMENT_NOTE,
-        f"Not supported in Auto Mode: {UNSUPPORTED}. Max pods is the lower of 110 and the ENI calculation.",
+        f"Not supported in Auto Mode: {UNSUPPORTED}. Max pods is the lower of {AUTO_MODE_MAX_PODS} and the ENI calculation.",
         "The node role needs an EKS access entry of type EC2 with AmazonEKSAutoNodePolicy (runbook.md); EKS creates "
         "one only for the built-in node pools.",
         f"Shape from AWS's docs: {AUTO_NC_URL} and {AUTO_NP_URL}.",

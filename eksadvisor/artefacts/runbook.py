@@ -26,6 +26,7 @@ from eksadvisor.artefacts._base import (
 from eksadvisor.artefacts.automode import PLACEMENT_NOTE, UNSUPPORTED, node_role_arn, nodeclass_doc, nodepool_docs
 from eksadvisor.artefacts.fargate import notes
 from eksadvisor.artefacts.k8s import eni_attachment_steps
+from eksadvisor.model.maxpods import AUTO_MODE_MAX_PODS
 from eksadvisor.versions import PD_MIN_TEXT
 
 
@@ -265,7 +266,8 @@ def _auto_mode_steps(ctx: ArtefactContext) -> list[Step]:
              + ") and one NodePool per node group (" + ", ".join(f"`{d['metadata']['name']}`" for d in nodepool_docs(ctx))
              + "), each pointing at it through `nodeClassRef` (group `eks.amazonaws.com`, kind `NodeClass`). "
              + PLACEMENT_NOTE + " The node role needs an access entry of type EC2 with AmazonEKSAutoNodePolicy first "
-             "(EKS creates one only for the built-in node pools). Max pods is the lower of 110 and the ENI calculation.",
+             f"(EKS creates one only for the built-in node pools). Max pods is the lower of {AUTO_MODE_MAX_PODS} and the ENI "
+             "calculation.",
              [["aws", "eks", "create-access-entry", "--cluster-name", ctx.cluster, "--region", ctx.region,
                "--principal-arn", node_role_arn(ctx), "--type", "EC2"],
               ["aws", "eks", "associate-access-policy", "--cluster-name", ctx.cluster, "--region", ctx.region,

@@ -38,6 +38,8 @@ def _flags(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _explain(r: MaxPodsResult) -> str:
+    from eksadvisor.model.maxpods import CEILING_HIGH_CPU, HIGH_CPU_THRESHOLD
+
     lines = [
         f"instance type     {r.instance_type} ({r.hypervisor}{', bare metal' if r.bare_metal else ''}, "
         f"{r.vcpus if r.vcpus is not None else 'unknown'} vCPUs{' (estimated)' if r.vcpus_estimated else ''})",
@@ -48,7 +50,7 @@ def _explain(r: MaxPodsResult) -> str:
         f"slots per ENI     {r.ipv4_per_eni} IPv4 addresses - 1 primary = {r.slots_per_eni}",
         f"mode              {r.mode}" + (" (x16 addresses per /28 prefix)" if r.addresses_per_slot == 16 else ""),
         f"raw maximum       {r.formula()}",
-        f"ceiling           {r.ceiling} ({'> 30' if r.ceiling == 250 else '<= 30'} vCPUs) -> recommended {r.recommended_max_pods}",
+        f"ceiling           {r.ceiling} ({'>' if r.ceiling == CEILING_HIGH_CPU else '<='} {HIGH_CPU_THRESHOLD} vCPUs) -> recommended {r.recommended_max_pods}",
         f"result            {r.max_pods}" + (" (--show-max-allowed: raw maximum)" if r.show_max_allowed else ""),
         f"catalog snapshot  {r.catalog_snapshot}",
     ]

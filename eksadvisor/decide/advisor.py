@@ -41,7 +41,14 @@ from eksadvisor.decide.facts import (
 from eksadvisor.decide.graph import Walk, choose_strategies, walk
 from eksadvisor.errors import PlanDoesNotFit
 from eksadvisor.model.ipam import NodeGroupLoad, WarmSettings, cluster_usage, node_usage_for, spread
-from eksadvisor.model.maxpods import WINDOWS_SOURCE, compute, ipv6_max_pods, sgp_capacity, windows_max_pods
+from eksadvisor.model.maxpods import (
+    AUTO_MODE_MAX_PODS,
+    WINDOWS_SOURCE,
+    compute,
+    ipv6_max_pods,
+    sgp_capacity,
+    windows_max_pods,
+)
 from eksadvisor.recommendation import (
     Alternative,
     AzUsageOut,
@@ -52,8 +59,6 @@ from eksadvisor.recommendation import (
     SubnetOut,
     TraceStep,
 )
-
-AUTO_MODE_MAX_PODS = 110  # fact sheet §10: Auto Mode uses the lower of 110 and the standard ENI calculation
 
 IPAMD_MODEL = "amazon-vpc-cni-k8s b52188387f (v1.23.1), ipamd-model.md"
 SEED = "EKS networking best practices (seed 000_ead66e69659c0f2c)"

@@ -23,6 +23,7 @@ from eksadvisor.versions import PD_MIN_CNI, parse_cni_version, supports_prefix_d
 IPS_PER_PREFIX = 16
 CEILING_LOW_CPU = 110
 CEILING_HIGH_CPU = 250
+AUTO_MODE_MAX_PODS = 110  # fact sheet §10: EKS Auto Mode uses the lower of 110 and the standard ENI calculation
 HIGH_CPU_THRESHOLD = 30  # more than this many vCPUs -> the 250 ceiling
 SOURCE = "awslabs/amazon-eks-ami templates/al2/runtime/max-pods-calculator.sh"
 
