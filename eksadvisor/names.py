@@ -25,6 +25,8 @@ TaggedRole = Literal["cluster", "public", "private", "pod", "transit"]
 SubnetRole = Literal[TaggedRole, "multus"]
 TAGGED_ROLES: tuple[str, ...] = get_args(TaggedRole)
 SUBNET_ROLES: tuple[str, ...] = get_args(SubnetRole)
+# The roles whose subnets hold node and pod addresses (sized from the IP-usage model; the others have fixed sizes).
+ADDRESS_ROLES: tuple[TaggedRole, ...] = ("private", "pod")
 
 # The node operating systems a node group can run: Linux nodes get addresses from aws-node (ipamd), Windows nodes from
 # the VPC resource controller's one-ENI pool.

@@ -16,6 +16,7 @@ from eksadvisor.addressing.multus import MULTUS_AWS_FIXED_BUILD, MULTUS_UPSTREAM
 from eksadvisor.decide.facts import ipv6_wanted, linux_groups, linux_types, system_pods
 from eksadvisor.decide.predicates import prefix_subnets_in_use
 from eksadvisor.model.maxpods import compute, nitro_capable, sgp_capacity, trunk_supported
+from eksadvisor.names import ADDRESS_ROLES
 from eksadvisor.regions import region
 from eksadvisor.rulebook import load_rules
 from eksadvisor.severity import SEVERITY_RANK
@@ -99,7 +100,7 @@ def c_prefix_mode_ipv4(ctx: Any) -> dict[str, Any] | None:
 
 @condition
 def c_mode_change_on_existing_nodes(ctx: Any) -> dict[str, Any] | None:
-    used = sum(s.used_ips for s in ctx.answers.network.existing_subnets if s.role in ("private", "pod"))
+    used = sum(s.used_ips for s in ctx.answers.network.existing_subnets if s.role in ADDRESS_ROLES)
     if used == 0:
         return None
     changes = []

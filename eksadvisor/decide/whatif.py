@@ -44,6 +44,7 @@ from eksadvisor.decide.graph import choose_strategies, load_graph
 from eksadvisor.decide.predicates import PREDICATES
 from eksadvisor.decide.rules import evaluate
 from eksadvisor.errors import InputError
+from eksadvisor.names import ADDRESS_ROLES
 from eksadvisor.wording import plain
 
 # label -> the decisions forced for it (graph node ids; ip_family ipv6 sets the rest itself).
@@ -100,7 +101,7 @@ def _capacity(p: Prepared) -> tuple[dict[tuple[str, str], int], int]:
     used = {_norm(s.cidr): s.used_ips for s in p.answers.network.existing_subnets}
     free: dict[tuple[str, str], int] = {}
     for s in p.plan.subnets:
-        if s.role in ("private", "pod"):
+        if s.role in ADDRESS_ROLES:
             key = (s.az, s.role)
             free[key] = free.get(key, 0) + s.usable_ips - (used.get(_norm(s.cidr), 0) if s.existing else 0)
     return free, sum(free.values())

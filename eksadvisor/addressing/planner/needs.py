@@ -25,7 +25,7 @@ from eksadvisor.addressing.planner.model import (
 )
 from eksadvisor.addressing.planner.placement import Need
 from eksadvisor.addressing.prefixready import fresh_subnet_prefixes
-from eksadvisor.names import TaggedRole
+from eksadvisor.names import ADDRESS_ROLES, TaggedRole
 
 
 class Reused(NamedTuple):
@@ -68,7 +68,7 @@ def build_needs(req: PlanRequest, ctx: PlanContext, public_prefix: int) -> Needs
     for az_i, az in enumerate(req.azs):
         _cluster_need(req, out, az, az_i, ctx.by_az_role.get((az, "cluster"), []))
         _public_need(req, out, az, az_i, ctx.by_az_role.get((az, "public"), []), public_prefix)
-        sized: tuple[TaggedRole, ...] = ("private", "pod") if req.custom_networking else ("private",)
+        sized: tuple[TaggedRole, ...] = ADDRESS_ROLES if req.custom_networking else ("private",)
         for role in sized:
             _sized_needs(req, out, az, az_i, role, ctx.by_az_role.get((az, role), []))
     # EKS needs cluster subnets in two AZs; one per AZ when there is room

@@ -14,7 +14,7 @@ from ipaddress import IPv4Network
 
 from eksadvisor.addressing.planner.model import PUBLIC_FLOOR_PREFIX, PUBLIC_MIN_PREFIX, ROLE_ORDER
 from eksadvisor.addressing.planner.space import FreeSpace, Holes
-from eksadvisor.names import TaggedRole
+from eksadvisor.names import ADDRESS_ROLES, TaggedRole
 
 Key = tuple[str, str, int]  # (role, az, seq): one need
 
@@ -116,7 +116,7 @@ def degrade_steps(needs: Sequence[Need]) -> Iterable[str]:
             yield "public"
 
     yield from shrink_public(PUBLIC_FLOOR_PREFIX)
-    sized = [n for n in needs if n.role in ("private", "pod") and not n.optional]
+    sized = [n for n in needs if n.role in ADDRESS_ROLES and not n.optional]
     while True:
         cands = [n for n in sized if n.prefixlen < n.floor]
         if not cands:

@@ -20,6 +20,7 @@ from eksadvisor.addressing.planner.model import ROLE_WORD, SECONDARY_PREFIX
 from eksadvisor.addressing.planner.overlap import place_for_overlap
 from eksadvisor.addressing.planner.placement import Need, Placement, fit
 from eksadvisor.addressing.planner.space import Holes, holes
+from eksadvisor.names import ADDRESS_ROLES
 
 
 @dataclass
@@ -86,8 +87,8 @@ def _add_secondaries(draft: Draft, free: list[IPv4Network], r_needs: list[Need],
 def _degradation_findings(draft: Draft, needs: Sequence[Need], placement: Placement) -> None:
     """Say what the plan gave up to fit (the degrade ladder's steps taken), with the numbers."""
     placed, findings, notes = placement.placed, draft.findings, draft.notes
-    shrunk = [n for n in needs if n.role in ("private", "pod") and n.key in placed and n.prefixlen > n.desired]
-    dropped = [n for n in needs if n.role in ("private", "pod") and n.dropped]
+    shrunk = [n for n in needs if n.role in ADDRESS_ROLES and n.key in placed and n.prefixlen > n.desired]
+    dropped = [n for n in needs if n.role in ADDRESS_ROLES and n.dropped]
     if shrunk or dropped:
         parts = [f"{n.az} {ROLE_WORD[n.role]} subnet /{n.prefixlen} ({C.usable_ips(IPv4Network(f'0.0.0.0/{n.prefixlen}')):,} "
                  f"usable) instead of /{n.desired} (sized for {n.addresses:,} addresses)" for n in shrunk]
