@@ -44,7 +44,7 @@ test: check system-deps
 # Static checks, before the suite: lint (ruff), types (mypy, zero errors on eksadvisor/), the layer contracts
 # (import-linter: each layer imports only from the layers below it, no cycles). Configured in pyproject.toml.
 check: $(VENV)/.installed-test
-	$(BIN)/ruff check eksadvisor tests benchmarks scripts
+	$(BIN)/ruff check eksadvisor eksadvisor_app tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -17,22 +17,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--browser", action="store_true", help="open a browser tab (the default is headless: servers, containers)")
 
 
-APP_DIR = Path(__file__).resolve().parent.parent / "app"
+def app_dir() -> Path:
+    """The installed ``eksadvisor_app`` package (found, not imported: importing it would import Streamlit)."""
+    spec = find_spec("eksadvisor_app")
+    if spec is None or spec.origin is None:  # pragma: no cover - the package ships in the same wheel
+        raise ModuleNotFoundError("eksadvisor_app", name="eksadvisor_app")
+    return Path(spec.origin).parent
 
 
 def main_script() -> Path:
     """The app's entry script inside the installed package."""
-    return APP_DIR / "main.py"
+    return app_dir() / "main.py"
 
 
 def settings() -> dict[str, object]:
-    """The app's Streamlit settings (app/streamlit.toml) as ``section.key -> value``.
+    """The app's Streamlit settings (eksadvisor_app/streamlit.toml) as ``section.key -> value``.
 
     They ship inside the package, so an installed app gets them wherever it is started from (Streamlit itself reads
     only ``./.streamlit/config.toml`` and the user's home)."""
     import tomllib
 
-    table = tomllib.loads((APP_DIR / "streamlit.toml").read_text(encoding="utf-8"))
+    table = tomllib.loads((app_dir() / "streamlit.toml").read_text(encoding="utf-8"))
     return {f"{section}.{key}": value for section, keys in table.items() for key, value in keys.items()}
 
 

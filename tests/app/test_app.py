@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import EXAMPLES as EXAMPLE_FILES
 from tests.conftest import ROOT
 
-APP = str(ROOT / "eksadvisor" / "app" / "main.py")
+APP = str(ROOT / "eksadvisor_app" / "main.py")
 PAGES = {
     "advisor": "views/advisor.py",
     "max_pods": "views/max_pods.py",
@@ -122,7 +122,7 @@ def test_instance_type_pickers_offer_no_select_all():
 
 def test_catalog_is_one_shared_object():
     # issue 14 item 10: st.cache_resource returns the same read-only catalog to every caller (no copies).
-    from eksadvisor.app.views._common import catalog
+    from eksadvisor_app.views._common import catalog
 
     assert catalog() is catalog()
 
@@ -340,10 +340,10 @@ def test_advisor_follow_up_questions_appear_in_the_same_run():
 
 def test_pdf_button_without_weasyprint_names_the_extra(monkeypatch):
     # issue 14 item 3: an app installed without the report extra says what is missing instead of failing on click.
-    import eksadvisor.app.views._render
+    import eksadvisor_app.views._render
 
     data = yaml.safe_load(EXAMPLES[0].read_text())
-    monkeypatch.setattr(eksadvisor.app.views._render, "pdf_available", lambda: False)
+    monkeypatch.setattr(eksadvisor_app.views._render, "pdf_available", lambda: False)
     at = open_page("report", answers=data)
     assert_clean(at)
     pdf = [b for b in at.button if b.label == "PDF"]
@@ -358,7 +358,7 @@ def test_upload_limit_is_the_loaders_one_mib_everywhere():
 
     from eksadvisor.answers import MAX_FILE_BYTES
 
-    config = tomllib.loads((ROOT / "eksadvisor" / "app" / "streamlit.toml").read_text())
+    config = tomllib.loads((ROOT / "eksadvisor_app" / "streamlit.toml").read_text())
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES == 1_048_576
     at = open_page("advisor")
     uploader = at.file_uploader(key="upload")
@@ -414,7 +414,7 @@ def test_advisor_with_each_example(example):
 
 @pytest.mark.parametrize("example", CASES, ids=[p.stem for p in CASES])
 def test_shared_link_reopens_each_example(example):
-    from eksadvisor.app.views._common import encode_answers
+    from eksadvisor_app.views._common import encode_answers
 
     data = yaml.safe_load(example.read_text())
     _, heading = _expected(example)

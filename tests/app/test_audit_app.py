@@ -76,7 +76,7 @@ def test_audit_page_renders_an_uploaded_bundle():
     spec = three_az(addon=None, env={"ENABLE_PREFIX_DELEGATION": "true"})
     spec.subnets[2].fragment_every = 1
     docs, resv = build(spec)
-    at = AppTest.from_file(str(ROOT / "eksadvisor" / "app" / "main.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "eksadvisor_app" / "main.py"), default_timeout=60)
     at.session_state["audit_bundle_zip"] = zipped(docs, resv)
     at.run()
     at.switch_page("views/audit.py")
@@ -89,7 +89,7 @@ def test_audit_page_renders_an_uploaded_bundle():
 
 
 def test_audit_page_bad_zip_is_inline():
-    at = AppTest.from_file(str(ROOT / "eksadvisor" / "app" / "main.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "eksadvisor_app" / "main.py"), default_timeout=60)
     at.session_state["audit_bundle_zip"] = b"not a zip"
     at.run()
     at.switch_page("views/audit.py")

@@ -109,7 +109,7 @@ def browser_context():
 @pytest.fixture()
 def page(browser_context, app_url):
     # No warm-up visit of the root: the first request of a fresh server may open any page URL directly
-    # (issue 14 item 4; the pages live in eksadvisor/app/views/ so Streamlit never takes the app for a legacy pages/ app).
+    # (issue 14 item 4; the pages live in eksadvisor_app/views/ so Streamlit never takes the app for a legacy pages/ app).
     pg = browser_context.new_page()
     pg.set_default_timeout(30_000)
     try:

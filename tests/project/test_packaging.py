@@ -61,9 +61,9 @@ def test_wheel_contains_data_and_runs_from_site_packages(wheel, site):
 
 def test_wheel_contains_the_app(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    views = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "eksadvisor" / "app" / "views").glob("*.py"))
+    views = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "eksadvisor_app" / "views").glob("*.py"))
     assert len(views) > 1
-    for rel in ["eksadvisor/app/main.py", "eksadvisor/app/streamlit.toml", *views]:
+    for rel in ["eksadvisor_app/main.py", "eksadvisor_app/streamlit.toml", *views]:
         assert rel in names, f"{rel} missing from the wheel"
 
 
@@ -78,5 +78,5 @@ def test_app_command_runs_from_the_installed_wheel(site):
     package_file, cmd, settings = json.loads(out.stdout)
     assert Path(package_file).is_relative_to(site)
     script = Path(cmd[cmd.index("run") + 1])
-    assert script == site / "eksadvisor" / "app" / "main.py" and script.is_file()
+    assert script == site / "eksadvisor_app" / "main.py" and script.is_file()
     assert cmd[cmd.index("--server.port") + 1] == "8601" and settings

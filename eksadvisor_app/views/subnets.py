@@ -8,10 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor.addressing import planner, prefixready
-from eksadvisor.app.views._common import Fields
 from eksadvisor.output import charts
 from eksadvisor.severity import SEVERITY_RANK
 from eksadvisor.wording import plain
+from eksadvisor_app.views._common import Fields
 
 SEVERITY_BOX = {"critical": st.error, "warning": st.warning, "info": st.info}
 EXISTING_COLUMNS = {"cidr": "", "az": "", "role": "private", "used_ips": 0}

@@ -166,7 +166,7 @@ def _compare_cell(value: Any) -> str:
 
 def compare_options(answers: dict[str, Any]) -> None:
     """The same answers planned under every option (eksadvisor.decide.whatif.compare_rows), table beside the chart."""
-    from eksadvisor.app.views._common import compare_options as rows_for
+    from eksadvisor_app.views._common import compare_options as rows_for
 
     rows = rows_for(answers)
     st.caption("The same answers planned under each pod-addressing option by the same engine as the "

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eksadvisor.app.views._common import Fields
-from eksadvisor.app.views._render import SEVERITY_ICON, show_chart
 from eksadvisor.audit.bundle import MAX_ZIP_BYTES, read_zip
 from eksadvisor.audit.engine import audit_bundle
 from eksadvisor.audit.render import render
 from eksadvisor.output import charts
+from eksadvisor_app.views._common import Fields
+from eksadvisor_app.views._render import SEVERITY_ICON, show_chart
 
 BUNDLE_KEY = "audit_bundle_zip"  # st.session_state: the last uploaded bundle's bytes
 

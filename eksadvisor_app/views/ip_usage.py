@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor.addressing import cidr
-from eksadvisor.app.views._common import Fields, catalog
 from eksadvisor.model import ipam
 from eksadvisor.output import charts
 from eksadvisor.versions import DEFAULT_CNI_VERSION
 from eksadvisor.wording import plain
+from eksadvisor_app.views._common import Fields, catalog
 
 st.title("IP usage simulator")
 st.caption(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eksadvisor.app.views._common import Fields, get_answers, no_answers_hint, recommend
-from eksadvisor.app.views._render import REPORT_FORMATS, downloads
 from eksadvisor.output import report
+from eksadvisor_app.views._common import Fields, get_answers, no_answers_hint, recommend
+from eksadvisor_app.views._render import REPORT_FORMATS, downloads
 
 st.title("Report")
 fields = Fields()

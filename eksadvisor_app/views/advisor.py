@@ -7,11 +7,11 @@ from typing import Any
 import streamlit as st
 
 from eksadvisor.answers import MAX_FILE_BYTES, parse_answers_text, validate_answers
-from eksadvisor.app.views import _questions
-from eksadvisor.app.views._common import Fields, clear_answers, encode_answers, get_answers, recommend, set_answers
-from eksadvisor.app.views._render import downloads, recommendation
 from eksadvisor.errors import InputError
 from eksadvisor.output import report
+from eksadvisor_app.views import _questions
+from eksadvisor_app.views._common import Fields, clear_answers, encode_answers, get_answers, recommend, set_answers
+from eksadvisor_app.views._render import downloads, recommendation
 
 st.title("Advisor")
 st.caption(

@@ -18,8 +18,8 @@ import pandas as pd
 import streamlit as st
 
 from eksadvisor.answers import validate_answers
-from eksadvisor.app.views._common import Fields, catalog, set_answers
 from eksadvisor.decide import questionnaire as qmod
+from eksadvisor_app.views._common import Fields, catalog, set_answers
 
 TOPIC = "q_topic"  # the title of the topic on screen: the one source of truth for it (a plain key, kept across pages)
 TOPIC_BAR = "q_topic_bar"  # the topic bar's widget key: a mirror of TOPIC, written before the bar is drawn

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from eksadvisor.app.views._common import Fields, get_answers, recommend
 from eksadvisor.decide import graph
 from eksadvisor.output.graphdraw import to_dot
 from eksadvisor.wording import plain
+from eksadvisor_app.views._common import Fields, get_answers, recommend
 
 st.title("Decision graph")
 st.caption(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from eksadvisor.app.views._common import Fields, catalog
 from eksadvisor.model.maxpods import Ipv6MaxPods, MaxPodsResult, ipv6_max_pods, max_pods, max_pods_all
 from eksadvisor.output import charts
 from eksadvisor.versions import DEFAULT_CNI_VERSION
 from eksadvisor.wording import plain
+from eksadvisor_app.views._common import Fields, catalog
 
 MODES = {  # label -> (prefix_delegation, custom_networking)
     "secondary IP": (False, False),
